@@ -67,7 +67,7 @@ function notSent(err: grpc.ServiceError): boolean {
 }
 
 function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 export class EtcdClient {
