@@ -2,7 +2,7 @@
 // (on tmpfs when there is one, so fsync does not dominate), quiet logs. stop() kills it and
 // removes the dir; a process exit kills any etcd still running.
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { request } from "node:http";
 import { createServer } from "node:net";
@@ -25,6 +25,7 @@ export interface RestartableEtcdServer extends EtcdServer {
 }
 
 const running = new Set<ChildProcess>();
+const dataDirs = new Set<string>();
 let exitHookInstalled = false;
 
 function etcdBinary(): string {
@@ -82,10 +83,16 @@ export async function startEtcd(): Promise<EtcdServer> {
   return startRestartableEtcd();
 }
 
-export async function startRestartableEtcd(): Promise<RestartableEtcdServer> {
+export interface StartEtcdOptions {
+  /** Directory the data dir is made in; default /dev/shm when present (no fsync cost), else tmpdir. */
+  dataDirBase?: string;
+}
+
+export async function startRestartableEtcd(options: StartEtcdOptions = {}): Promise<RestartableEtcdServer> {
   const binary = etcdBinary();
-  const base = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
+  const base = options.dataDirBase ?? (existsSync("/dev/shm") ? "/dev/shm" : tmpdir());
   const dataDir = await mkdtemp(join(base, "skiff-etcd-"));
+  dataDirs.add(dataDir);
   const clientPort = await freePort();
   const peerPort = await freePort();
   const name = `skiff-test-${process.pid}-${clientPort}`;
@@ -108,6 +115,7 @@ export async function startRestartableEtcd(): Promise<RestartableEtcdServer> {
     exitHookInstalled = true;
     process.on("exit", () => {
       for (const child of running) child.kill("SIGKILL");
+      for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
     });
   }
 
@@ -145,6 +153,7 @@ export async function startRestartableEtcd(): Promise<RestartableEtcdServer> {
     await launch();
   } catch (err) {
     await rm(dataDir, { recursive: true, force: true });
+    dataDirs.delete(dataDir);
     throw err;
   }
 
@@ -161,6 +170,7 @@ export async function startRestartableEtcd(): Promise<RestartableEtcdServer> {
       stopped = true;
       await killProcess();
       await rm(dataDir, { recursive: true, force: true });
+      dataDirs.delete(dataDir);
     },
   };
 }
