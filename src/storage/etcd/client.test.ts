@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { freePort } from "../../../test/support/etcd.ts";
+import { freePort, startEtcd, startRestartableEtcd } from "../../../test/support/etcd.ts";
 import { StoreUnavailableError } from "../store.ts";
 import { EtcdClient, parseEndpoint, parseEtcdUrl } from "./client.ts";
+import { methods } from "./proto.ts";
 
 test("endpoints are host:port, with or without a scheme", () => {
   assert.equal(parseEndpoint("10.0.0.1:2379"), "10.0.0.1:2379");
@@ -18,4 +19,22 @@ test("connect gives up within its timeout when no endpoint answers", async () =>
   const err = await EtcdClient.connect({ endpoints, connectTimeoutMs: 800 }).catch((e: unknown) => e);
   assert.ok(err instanceof StoreUnavailableError);
   for (const e of endpoints) assert.ok(err.message.includes(e), err.message);
+});
+
+test("requests move to the next endpoint when the current one dies", async () => {
+  // Two independent members stand in for a cluster: only the failover itself is observed.
+  const first = await startRestartableEtcd();
+  const second = await startEtcd();
+  const client = await EtcdClient.connect({ endpoints: [first.endpoint, second.endpoint] });
+  try {
+    assert.equal(client.endpoint, first.endpoint);
+    await first.kill();
+    const res = await client.call(methods.range, { key: Buffer.from("x") }, { idempotent: true });
+    assert.equal(res.kvs.length, 0);
+    assert.equal(client.endpoint, second.endpoint);
+  } finally {
+    client.close();
+    await first.stop();
+    await second.stop();
+  }
 });

@@ -61,11 +61,15 @@ export function isServiceError(err: unknown): err is grpc.ServiceError {
   return err instanceof Error && typeof (err as Partial<grpc.ServiceError>).code === "number";
 }
 
-/** UNAVAILABLE before the request left this process: safe to send elsewhere even for writes. */
+/**
+ * UNAVAILABLE for a request that was certainly not applied, so it may be sent again even if it
+ * is a write: it never left this process (no connection), or the member refused it up front
+ * because it has no leader. grpc-js and etcd report these only in the status text.
+ */
 function notSent(err: grpc.ServiceError): boolean {
   return (
     err.code === grpc.status.UNAVAILABLE &&
-    /No connection established|connect ECONNREFUSED/i.test(err.details)
+    /No connection established|connect ECONNREFUSED|etcdserver: no leader/i.test(err.details)
   );
 }
 

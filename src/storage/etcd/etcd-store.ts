@@ -264,9 +264,9 @@ export class EtcdStore implements Store {
   }
 
   private txn(compare: Compare[], success: RequestOp[], failure: RequestOp[]): Promise<TxnResponse> {
-    // Every Txn we send is guarded by a compare, so resending one whose outcome is unknown
-    // cannot apply it twice; it may report a conflict for our own write, which is what etcd's
-    // own client risks too.
+    // Not resent when its outcome is unknown: the compare would keep it from applying twice,
+    // but the answer would be a false KeyExists/Conflict for our own write. The caller gets
+    // StoreUnavailableError instead and re-reads.
     return this.rpc(methods.txn, { compare, success, failure }, false);
   }
 
