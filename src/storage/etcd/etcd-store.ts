@@ -28,7 +28,9 @@ import {
   CompareResult,
   CompareTarget,
   type Int64,
+  type Method,
   methods,
+  type RangeResponse,
   type RequestOp,
   type TxnResponse,
   toNumber,
@@ -119,7 +121,7 @@ export class EtcdStore implements Store {
     if (revision < 0 || !Number.isSafeInteger(revision))
       throw new InvalidRequestError(`bad revision ${revision}`);
     const limit = options.limit && options.limit > 0 ? options.limit : 0;
-    let res: Awaited<ReturnType<typeof methods.range.deserialize>>;
+    let res: RangeResponse;
     try {
       res = await this.rpc(methods.range, { key, rangeEnd, limit, revision }, true);
     } catch (err) {
@@ -302,11 +304,7 @@ export class EtcdStore implements Store {
   }
 
   /** One request, with etcd's failures translated to StoreErrors in this one place. */
-  private async rpc<Req, Res>(
-    method: { path: string; serialize(v: Req): Buffer; deserialize(b: Buffer): Res },
-    request: Req,
-    idempotent: boolean,
-  ): Promise<Res> {
+  private async rpc<Req, Res>(method: Method<Req, Res>, request: Req, idempotent: boolean): Promise<Res> {
     if (this.closed) throw new StoreClosedError();
     try {
       return await this.client.call(method, request, { idempotent });
