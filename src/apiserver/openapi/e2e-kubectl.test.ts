@@ -10,12 +10,11 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
-import { Registry } from "../../api/registry.ts";
-import type { ResourceDef } from "../../api/resource.ts";
 import { decodeBody, fieldValidationDirective } from "../../api/schema/field-validation.ts";
 import { buildV2Document } from "./documents.ts";
 import { serveOpenApi } from "./handler.ts";
 import { encodeV2Document, protobufContentType } from "./protobuf.ts";
+import { testRegistry } from "./testing.ts";
 
 const run = promisify(execFile);
 
@@ -26,42 +25,6 @@ function findKubectl(): string | undefined {
     if (existsSync(p)) candidates.push(join(dirname(realpathSync(p)), "kubectl.1.32"));
   }
   return candidates.find((c) => existsSync(c));
-}
-
-const def = (d: Omit<ResourceDef, "strategy">): ResourceDef => ({ ...d, strategy: {} });
-export function testRegistry(): Registry {
-  return new Registry().add(
-    def({
-      group: "",
-      version: "v1",
-      resource: "pods",
-      singular: "pod",
-      kind: "Pod",
-      namespaced: true,
-      shortNames: ["po"],
-      hasStatus: true,
-    }),
-    def({
-      group: "",
-      version: "v1",
-      resource: "namespaces",
-      singular: "namespace",
-      kind: "Namespace",
-      namespaced: false,
-      shortNames: ["ns"],
-    }),
-    def({
-      group: "apps",
-      version: "v1",
-      resource: "deployments",
-      singular: "deployment",
-      kind: "Deployment",
-      namespaced: true,
-      shortNames: ["deploy"],
-      hasStatus: true,
-      scale: { specReplicasPath: "spec.replicas", statusReplicasPath: "status.replicas" },
-    }),
-  );
 }
 
 const kubectl = findKubectl();
