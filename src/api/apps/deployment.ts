@@ -13,7 +13,15 @@ import {
   validateObjectMeta,
   validateObjectMetaUpdate,
 } from "./coredeps.ts";
-import { ageColumn, column, containerCells, containerColumns, type Kube, nameColumn } from "./printing.ts";
+import {
+  ageColumn,
+  column,
+  containerCells,
+  containerColumns,
+  type Kube,
+  nameColumn,
+  setStatus,
+} from "./printing.ts";
 
 export type Deployment = Kube<DeploymentV1>;
 
@@ -185,7 +193,7 @@ export const deployments: ResourceDef<Deployment> = {
   strategy: {
     defaults: defaultDeployment,
     prepareForCreate(d) {
-      d.status = {};
+      setStatus(d, {});
     },
     validate: validateDeployment,
     validateUpdate: validateDeploymentUpdate,

@@ -63,3 +63,8 @@ export function formatOwnerName(owner: OwnerReference): string {
 
 /** A kubernetes-types kind as a KubeObject (those interfaces lack the index signature). */
 export type Kube<T> = T & KubeObject;
+
+/** Replaces an object's status (kubernetes-types declares status readonly; the server owns it). */
+export function setStatus(obj: KubeObject, status: Record<string, unknown>): void {
+  obj.status = status;
+}
