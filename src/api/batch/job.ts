@@ -73,7 +73,8 @@ export function generateJobSelector(job: Job): void {
   const name = job.metadata?.name ?? "";
   const uid = job.metadata?.uid ?? "";
   s.template.metadata ??= {};
-  const labels = (s.template.metadata.labels ??= {});
+  s.template.metadata.labels ??= {};
+  const labels = s.template.metadata.labels;
   for (const key of [legacyJobNameLabel, jobNameLabel]) labels[key] ??= name;
   for (const key of [legacyControllerUidLabel, controllerUidLabel]) labels[key] ??= uid;
   s.selector ??= {};
