@@ -210,9 +210,9 @@ export const clusterroles: ResourceDef<ClusterRole> = {
             ),
           );
         }
-        (agg.clusterRoleSelectors ?? []).forEach((sel, i) =>
-          errs.push(...validateLabelSelector(sel, at.index(i))),
-        );
+        (agg.clusterRoleSelectors ?? []).forEach((sel, i) => {
+          errs.push(...validateLabelSelector(sel, at.index(i)));
+        });
       }
       return errs;
     },
