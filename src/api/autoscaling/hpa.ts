@@ -176,7 +176,9 @@ export function validateHpa(hpa: HorizontalPodAutoscaler): FieldError[] {
       ),
     );
   }
-  (s.metrics ?? []).forEach((m, i) => errs.push(...validateMetric(m, spec.child("metrics").index(i))));
+  (s.metrics ?? []).forEach((m, i) => {
+    errs.push(...validateMetric(m, spec.child("metrics").index(i)));
+  });
   errs.push(...validateRules(s.behavior?.scaleUp, spec.child("behavior").child("scaleUp")));
   errs.push(...validateRules(s.behavior?.scaleDown, spec.child("behavior").child("scaleDown")));
   return errs;
