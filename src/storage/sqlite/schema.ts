@@ -49,7 +49,9 @@ export function openDatabase(path: string, synchronous: SynchronousMode): Opened
   }
   let db: SqliteDatabase | undefined;
   try {
-    db = new Database(path);
+    // A short busy timeout: the only contender is another process holding the exclusive lock,
+    // and waiting for it (default 5 s) would only delay the error.
+    db = new Database(path, { timeout: 100 });
     // Exclusive locking: one process owns the file (the revision counter lives in memory), a
     // second server on the same file fails here instead of corrupting history; it also lets WAL
     // work without the shared-memory file.
