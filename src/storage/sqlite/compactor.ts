@@ -1,0 +1,100 @@
+// Compaction: deletes history no watch or list may need any more, then keeps the files small
+// (WAL truncated by a checkpoint, free pages returned by incremental vacuum).
+import { InvalidRequestError } from "../store.ts";
+import type { Queries } from "./queries.ts";
+import type { SqliteDatabase } from "./schema.ts";
+import type { RevisionState } from "./writer.ts";
+
+/** Largest revision span one automatic step compacts, so one step never blocks for long. */
+const MAX_STEP = 100_000;
+/**
+ * Share of the file kept as free pages for the next writes to reuse; beyond it pages go back to
+ * the filesystem, so after churn the file is close to the size of the live data.
+ */
+const KEEP_FREE_FRACTION = 1 / 8;
+
+export interface CompactionOptions {
+  /** How often automatic compaction runs; default 1000 ms. */
+  intervalMs?: number;
+  /** Revisions of history kept behind the current one; default 1000. */
+  retainRevisions?: number;
+}
+
+export class Compactor {
+  private timer: NodeJS.Timeout | undefined;
+  private checkpointedAt = -1;
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly q: Queries,
+    private readonly state: RevisionState,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  /**
+   * Discards history older than `revision`: a row goes when a later write older than
+   * `revision` superseded it, and deletion markers go; so the latest value of every key as of
+   * revision - 1 stays. Compacting at or below the current compact revision is a no-op.
+   */
+  compact(revision: number): void {
+    if (!Number.isInteger(revision) || revision < 0) {
+      throw new InvalidRequestError(`invalid compact revision ${revision}`);
+    }
+    if (revision > this.state.revision) {
+      throw new InvalidRequestError(
+        `compact revision ${revision} is in the future (current revision ${this.state.revision})`,
+      );
+    }
+    const from = this.state.compactRevision;
+    if (revision <= from) return;
+    // Rows superseded before `from` went in earlier compactions: only writes in [from, revision)
+    // can supersede more, which keeps each step proportional to the new history.
+    this.db
+      .transaction(() => {
+        this.q.deleteSuperseded.run(from, revision);
+        this.q.deleteTombstones.run(from, revision);
+        this.q.setMeta.run("compact_revision", revision);
+      })
+      .immediate();
+    this.state.compactRevision = revision;
+  }
+
+  /** Starts periodic compaction keeping `retainRevisions` of history. */
+  start(options: CompactionOptions): void {
+    const intervalMs = options.intervalMs ?? 1000;
+    const retain = options.retainRevisions ?? 1000;
+    this.timer = setInterval(() => {
+      try {
+        this.step(retain);
+      } catch (err) {
+        this.onError(err);
+      }
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** One automatic round: compact, then shrink the files if anything changed. */
+  step(retainRevisions: number): void {
+    const target = Math.min(this.state.revision - retainRevisions, this.state.compactRevision + MAX_STEP);
+    if (target > this.state.compactRevision) this.compact(target);
+    this.shrink();
+  }
+
+  /** Returns free pages beyond a reserve to the filesystem and truncates the WAL. */
+  shrink(): void {
+    if (this.checkpointedAt === this.state.revision) return;
+    const free = this.db.pragma("freelist_count", { simple: true }) as number;
+    const pages = this.db.pragma("page_count", { simple: true }) as number;
+    const keep = Math.floor(pages * KEEP_FREE_FRACTION);
+    if (free > keep) this.db.pragma(`incremental_vacuum(${free - keep})`);
+    // TRUNCATE rather than relying on autocheckpoint: the WAL file otherwise stays at its
+    // high-water mark, which can exceed the live data of a small cluster.
+    this.db.pragma("wal_checkpoint(TRUNCATE)");
+    this.checkpointedAt = this.state.revision;
+  }
+}
