@@ -1,0 +1,256 @@
+// End to end with the real kubectl 1.32: a tiny node:http server serves discovery plus our
+// OpenAPI documents; `kubectl explain` must print our field docs and `kubectl create -f` must
+// trust the server (fieldValidation=Strict) instead of validating client-side.
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { promisify } from "node:util";
+import { Registry } from "../../api/registry.ts";
+import type { ResourceDef } from "../../api/resource.ts";
+import { decodeBody, fieldValidationDirective } from "../../api/schema/field-validation.ts";
+import { serveOpenApi } from "./handler.ts";
+
+const run = promisify(execFile);
+
+function findKubectl(): string | undefined {
+  const candidates = ["/usr/lib/google-cloud-sdk/bin/kubectl.1.32"];
+  for (const dir of (process.env.PATH ?? "").split(":")) {
+    const p = join(dir, "kubectl");
+    if (existsSync(p)) candidates.push(join(dirname(realpathSync(p)), "kubectl.1.32"));
+  }
+  return candidates.find((c) => existsSync(c));
+}
+
+const def = (d: Omit<ResourceDef, "strategy">): ResourceDef => ({ ...d, strategy: {} });
+export function testRegistry(): Registry {
+  return new Registry().add(
+    def({
+      group: "",
+      version: "v1",
+      resource: "pods",
+      singular: "pod",
+      kind: "Pod",
+      namespaced: true,
+      shortNames: ["po"],
+      hasStatus: true,
+    }),
+    def({
+      group: "",
+      version: "v1",
+      resource: "namespaces",
+      singular: "namespace",
+      kind: "Namespace",
+      namespaced: false,
+      shortNames: ["ns"],
+    }),
+    def({
+      group: "apps",
+      version: "v1",
+      resource: "deployments",
+      singular: "deployment",
+      kind: "Deployment",
+      namespaced: true,
+      shortNames: ["deploy"],
+      hasStatus: true,
+      scale: { specReplicasPath: "spec.replicas", statusReplicasPath: "status.replicas" },
+    }),
+  );
+}
+
+const kubectl = findKubectl();
+
+describe("kubectl 1.32 against our OpenAPI documents", {
+  skip: kubectl ? false : "kubectl.1.32 not installed",
+}, () => {
+  const registry = testRegistry();
+  const writes: { url: string; status: number; body: string }[] = [];
+  let server: Server;
+  let dir: string;
+  let kubeconfig: string;
+
+  const discovery: Record<string, unknown> = {
+    "/version": { major: "1", minor: "32", gitVersion: "v1.32.5", platform: "linux/amd64" },
+    "/api": { kind: "APIVersions", versions: ["v1"], serverAddressByClientCIDRs: [] },
+    "/apis": {
+      kind: "APIGroupList",
+      apiVersion: "v1",
+      groups: [
+        {
+          name: "apps",
+          versions: [{ groupVersion: "apps/v1", version: "v1" }],
+          preferredVersion: { groupVersion: "apps/v1", version: "v1" },
+        },
+      ],
+    },
+  };
+  for (const { group, versions } of registry.groups()) {
+    for (const version of versions) {
+      const gv = group === "" ? version : `${group}/${version}`;
+      discovery[group === "" ? `/api/${version}` : `/apis/${gv}`] = {
+        kind: "APIResourceList",
+        apiVersion: "v1",
+        groupVersion: gv,
+        resources: registry.resources(group, version).map((r) => ({
+          name: r.resource,
+          singularName: r.singular,
+          namespaced: r.namespaced,
+          kind: r.kind,
+          verbs: ["create", "delete", "get", "list", "patch", "update", "watch"],
+          shortNames: r.shortNames ?? [],
+        })),
+      };
+    }
+  }
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "skiff-openapi-"));
+    server = createServer((req, res) => {
+      const url = new URL(req.url ?? "/", "http://x");
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const answer = serveOpenApi(registry, {
+          path: url.pathname,
+          hash: url.searchParams.get("hash"),
+          accept: req.headers.accept,
+          ifNoneMatch: req.headers["if-none-match"],
+        });
+        if (answer) {
+          res.writeHead(answer.status, answer.headers).end(answer.body);
+          return;
+        }
+        const found = discovery[url.pathname];
+        if (req.method === "GET" && found) {
+          res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(found));
+          return;
+        }
+        if (req.method === "POST" && url.pathname === "/apis/apps/v1/namespaces/default/deployments") {
+          const body = Buffer.concat(chunks).toString("utf8");
+          try {
+            const decoded = decodeBody({
+              group: "apps",
+              version: "v1",
+              kind: "Deployment",
+              body,
+              format: "json",
+              fieldValidation: fieldValidationDirective(url.searchParams.get("fieldValidation")),
+            });
+            writes.push({ url: req.url ?? "", status: 201, body });
+            const headers: Record<string, string | string[]> = { "Content-Type": "application/json" };
+            if (decoded.warnings.length > 0)
+              headers.Warning = decoded.warnings.map((w) => `299 - ${JSON.stringify(w)}`);
+            res.writeHead(201, headers).end(JSON.stringify(decoded.object));
+          } catch (err) {
+            const message = err instanceof Error ? err.message : String(err);
+            writes.push({ url: req.url ?? "", status: 400, body });
+            res
+              .writeHead(400, { "Content-Type": "application/json" })
+              .end(
+                JSON.stringify({
+                  kind: "Status",
+                  apiVersion: "v1",
+                  metadata: {},
+                  status: "Failure",
+                  message,
+                  reason: "BadRequest",
+                  code: 400,
+                }),
+              );
+          }
+          return;
+        }
+        res.writeHead(404, { "Content-Type": "text/plain" }).end("404 page not found\n");
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    kubeconfig = join(dir, "kubeconfig");
+    writeFileSync(
+      kubeconfig,
+      `apiVersion: v1\nkind: Config\nclusters:\n- name: t\n  cluster:\n    server: http://127.0.0.1:${port}\ncontexts:\n- name: t\n  context:\n    cluster: t\n    user: u\n    namespace: default\ncurrent-context: t\nusers:\n- name: u\n  user: {}\n`,
+    );
+  });
+
+  after(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const kc = async (...args: string[]) => {
+    try {
+      const { stdout, stderr } = await run(kubectl ?? "kubectl", [
+        "--kubeconfig",
+        kubeconfig,
+        "--cache-dir",
+        join(dir, "cache"),
+        ...args,
+      ]);
+      return { code: 0, stdout, stderr };
+    } catch (err) {
+      const e = err as { code?: number; stdout?: string; stderr?: string };
+      return { code: e.code ?? 1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+    }
+  };
+
+  it("explain deployment.spec.strategy prints our field docs", async () => {
+    const out = await kc("explain", "deployment.spec.strategy");
+    assert.equal(out.code, 0, out.stderr);
+    assert.match(out.stdout, /KIND:\s+Deployment/);
+    assert.match(out.stdout, /FIELD: strategy <DeploymentStrategy>/);
+    assert.match(out.stdout, /DeploymentStrategy describes how to replace existing pods with new ones\./);
+    assert.match(out.stdout, /rollingUpdate\s+<RollingUpdateDeployment>/);
+    assert.match(out.stdout, /type\s+<string>/);
+  });
+
+  it("explain --recursive walks nested types", async () => {
+    const out = await kc("explain", "pods.spec.containers", "--recursive");
+    assert.equal(out.code, 0, out.stderr);
+    assert.match(out.stdout, /imagePullPolicy\s+<string>/);
+    assert.match(out.stdout, /containerPort\s+<integer> -required-/);
+  });
+
+  it("create -f sends fieldValidation=Strict and shows the server's strict decoding error", async () => {
+    const manifest = join(dir, "deploy.yaml");
+    writeFileSync(
+      manifest,
+      [
+        "apiVersion: apps/v1",
+        "kind: Deployment",
+        "metadata:",
+        "  name: web",
+        "spec:",
+        "  selector: {matchLabels: {app: web}}",
+        "  template:",
+        "    metadata: {labels: {app: web}}",
+        "    spec:",
+        "      containers:",
+        "      - name: web",
+        "        image: nginx",
+        "        imagePullPolcy: Always",
+        "",
+      ].join("\n"),
+    );
+    const out = await kc("create", "-f", manifest);
+    const post = writes.at(-1);
+    assert.ok(post, "kubectl sent the object to the server");
+    assert.match(post.url, /fieldValidation=Strict/);
+    assert.notEqual(out.code, 0);
+    assert.match(
+      out.stderr,
+      /Error from server \(BadRequest\): error when creating ".*deploy\.yaml": Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec\.template\.spec\.containers\[0\]\.imagePullPolcy"/,
+    );
+
+    const warned = await kc("create", "-f", manifest, "--validate=warn");
+    assert.equal(warned.code, 0, warned.stderr);
+    assert.match(writes.at(-1)?.url ?? "", /fieldValidation=Warn/);
+    assert.match(
+      warned.stderr,
+      /Warning: unknown field "spec\.template\.spec\.containers\[0\]\.imagePullPolcy"/,
+    );
+  });
+});
