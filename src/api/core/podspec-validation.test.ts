@@ -53,7 +53,8 @@ describe("validatePodSpec", () => {
       { name: "http", containerPort: 0 },
       { name: "http", containerPort: 70000, protocol: "XTP" },
     ];
-    const errs = validatePodSpec((defaultPodSpec(spec), spec), at);
+    defaultPodSpec(spec);
+    const errs = validatePodSpec(spec, at);
     assert.deepEqual(
       errs.map((e) => [e.type, e.field, e.detail]),
       [
@@ -96,7 +97,8 @@ describe("validatePodSpec", () => {
       requests: { cpu: "2", memory: "lots" },
       limits: { cpu: "1", "example.com/gpu": "1" },
     };
-    const errs = validatePodSpec((defaultPodSpec(spec), spec), at);
+    defaultPodSpec(spec);
+    const errs = validatePodSpec(spec, at);
     assert.deepEqual(
       errs.map((e) => [e.field, e.detail]),
       [
