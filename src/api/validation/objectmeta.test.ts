@@ -1,0 +1,127 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { FieldPath } from "../field.ts";
+import { formatLabelSelector, labelSelectorMatches, validateLabelSelector } from "./labelselector.ts";
+import { nameIsDnsLabel, nameIsDnsSubdomain } from "./names.ts";
+import { deepEqual, validateObjectMeta, validateObjectMetaUpdate } from "./objectmeta.ts";
+
+const ns = { namespaced: true, nameFn: nameIsDnsSubdomain };
+
+describe("validateObjectMeta", () => {
+  it("accepts a valid object", () => {
+    assert.deepEqual(
+      validateObjectMeta({ name: "web", namespace: "default", labels: { app: "web" } }, ns),
+      [],
+    );
+  });
+
+  it("requires a name and a namespace", () => {
+    const errs = validateObjectMeta({}, ns);
+    assert.deepEqual(
+      errs.map((e) => [e.type, e.field, e.detail]),
+      [
+        ["FieldValueRequired", "metadata.name", "name or generateName is required"],
+        ["FieldValueRequired", "metadata.namespace", ""],
+      ],
+    );
+  });
+
+  it("forbids a namespace on cluster-scoped kinds", () => {
+    const errs = validateObjectMeta(
+      { name: "n1", namespace: "x" },
+      { namespaced: false, nameFn: nameIsDnsLabel },
+    );
+    assert.deepEqual(
+      errs.map((e) => [e.type, e.field]),
+      [["FieldValueForbidden", "metadata.namespace"]],
+    );
+  });
+
+  it("reports bad names, generateName, labels and annotations at Kubernetes' paths", () => {
+    const errs = validateObjectMeta(
+      {
+        name: "Invalid_Name",
+        generateName: "Bad_",
+        namespace: "default",
+        labels: { "bad key": "v", ok: "bad value" },
+        annotations: { "a/b/c": "x" },
+      },
+      ns,
+    );
+    assert.deepEqual(
+      errs.map((e) => [e.type, e.field, e.badValue]),
+      [
+        ["FieldValueInvalid", "metadata.generateName", "Bad_"],
+        ["FieldValueInvalid", "metadata.name", "Invalid_Name"],
+        ["FieldValueInvalid", "metadata.labels", "bad key"],
+        ["FieldValueInvalid", "metadata.labels", "bad value"],
+        ["FieldValueInvalid", "metadata.annotations", "a/b/c"],
+      ],
+    );
+  });
+
+  it("limits the total size of annotations", () => {
+    const errs = validateObjectMeta(
+      { name: "x", namespace: "d", annotations: { big: "x".repeat(262145) } },
+      ns,
+    );
+    assert.deepEqual(
+      errs.map((e) => [e.type, e.field]),
+      [["FieldValueTooLong", "metadata.annotations"]],
+    );
+  });
+
+  it("keeps identity fields immutable on update", () => {
+    const old = { name: "a", namespace: "d", uid: "1", creationTimestamp: "2024-01-01T00:00:00Z" };
+    assert.deepEqual(validateObjectMetaUpdate({ ...old, labels: { x: "y" } }, old, ns), []);
+    const errs = validateObjectMetaUpdate({ ...old, name: "b", uid: "2" }, old, ns);
+    assert.deepEqual(
+      errs.map((e) => [e.field, e.detail]),
+      [
+        ["metadata.name", "field is immutable"],
+        ["metadata.uid", "field is immutable"],
+      ],
+    );
+  });
+
+  it("compares JSON structurally", () => {
+    assert.ok(deepEqual({ a: [1, { b: 2 }], c: undefined }, { a: [1, { b: 2 }] }));
+    assert.ok(!deepEqual({ a: [1] }, { a: [2] }));
+  });
+});
+
+describe("label selectors", () => {
+  const at = FieldPath.root("spec").child("selector");
+  it("validates requirements", () => {
+    assert.deepEqual(validateLabelSelector({ matchLabels: { app: "web" } }, at), []);
+    const errs = validateLabelSelector(
+      {
+        matchExpressions: [
+          { key: "tier", operator: "In" },
+          { key: "x", operator: "Exists", values: ["a"] },
+          { key: "y", operator: "Has" },
+        ],
+      },
+      at,
+    );
+    assert.deepEqual(
+      errs.map((e) => [e.type, e.field]),
+      [
+        ["FieldValueRequired", "spec.selector.matchExpressions[0].values"],
+        ["FieldValueForbidden", "spec.selector.matchExpressions[1].values"],
+        ["FieldValueInvalid", "spec.selector.matchExpressions[2].operator"],
+      ],
+    );
+  });
+
+  it("matches and formats", () => {
+    const sel = {
+      matchLabels: { app: "web" },
+      matchExpressions: [{ key: "tier", operator: "In", values: ["fe", "be"] }],
+    };
+    assert.ok(labelSelectorMatches(sel, { app: "web", tier: "fe" }));
+    assert.ok(!labelSelectorMatches(sel, { app: "web" }));
+    assert.ok(labelSelectorMatches({}, {}));
+    assert.equal(formatLabelSelector(sel), "app=web,tier in (be,fe)");
+  });
+});
