@@ -1,0 +1,28 @@
+// The one seam through which the non-core groups use the core/v1 engineer's shared helpers
+// (ObjectMeta, names, label selectors, pod template defaults and validation).
+export {
+  deepEqual,
+  defaultPodTemplateSpec,
+  formatLabelSelector,
+  formatMapSelector,
+  isDns1035Label,
+  isDns1123Label,
+  isDns1123Subdomain,
+  isEmptyLabelSelector,
+  isQualifiedName,
+  isValidIp,
+  isValidPortName,
+  isValidPortNum,
+  labelSelectorMatches,
+  type NameValidator,
+  nameIsDnsLabel,
+  nameIsDnsSubdomain,
+  validateImmutable,
+  validateLabelSelector,
+  validateLabels,
+  validateNonnegative,
+  validateObjectMeta,
+  validateObjectMetaUpdate,
+  validatePathSegmentName,
+  validatePodTemplateSpec,
+} from "../core/index.ts";
