@@ -68,11 +68,11 @@ export function inProcessStream(handler: ApiHandler, request: InProcessRequest):
       resolveHead({ status, headers });
     },
     write(chunk) {
-      if (!closed) emit(chunk);
+      if (!closed) emit(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("latin1"));
     },
     end(chunk) {
       if (closed) return;
-      if (chunk) emit(chunk);
+      if (chunk) emit(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("latin1"));
       close();
     },
     onClose(listener) {

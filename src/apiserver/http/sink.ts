@@ -22,8 +22,8 @@ export interface ResponseSink {
   readonly headersSent: boolean;
   writeHead(status: number, headers: Record<string, string>): void;
   /** Writes one chunk and flushes it (watch events go out as they happen). */
-  write(chunk: string): void;
-  end(chunk?: string): void;
+  write(chunk: string | Uint8Array): void;
+  end(chunk?: string | Uint8Array): void;
   /** Called once when the client goes away or the response ends. */
   onClose(listener: () => void): void;
   readonly closed: boolean;

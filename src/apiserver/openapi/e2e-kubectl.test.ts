@@ -148,19 +148,17 @@ describe("kubectl 1.32 against our OpenAPI documents", {
           } catch (err) {
             const message = err instanceof Error ? err.message : String(err);
             writes.push({ url: req.url ?? "", status: 400, body });
-            res
-              .writeHead(400, { "Content-Type": "application/json" })
-              .end(
-                JSON.stringify({
-                  kind: "Status",
-                  apiVersion: "v1",
-                  metadata: {},
-                  status: "Failure",
-                  message,
-                  reason: "BadRequest",
-                  code: 400,
-                }),
-              );
+            res.writeHead(400, { "Content-Type": "application/json" }).end(
+              JSON.stringify({
+                kind: "Status",
+                apiVersion: "v1",
+                metadata: {},
+                status: "Failure",
+                message,
+                reason: "BadRequest",
+                code: 400,
+              }),
+            );
           }
           return;
         }
