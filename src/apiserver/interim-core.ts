@@ -5,6 +5,7 @@ import { age } from "../api/duration.ts";
 import { fieldErrors } from "../api/field.ts";
 import { isPlainObject, type KubeObject } from "../api/object.ts";
 import type { ResourceDef } from "../api/resource.ts";
+import { dnsSubdomainErrors } from "./rest/meta.ts";
 
 const nameColumn = {
   name: "Name",
@@ -82,6 +83,16 @@ const services: ResourceDef = {
     },
     validate(obj) {
       const errs = [];
+      const name = obj.metadata?.name ?? "";
+      if (name !== "" && !/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name)) {
+        errs.push(
+          fieldErrors.invalid(
+            "metadata.name",
+            name,
+            "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
+          ),
+        );
+      }
       const list = ports(obj);
       const type = (obj.spec as { type?: string } | undefined)?.type;
       if (
@@ -150,6 +161,24 @@ const services: ResourceDef = {
   },
 };
 
+const events: ResourceDef = {
+  group: "",
+  version: "v1",
+  resource: "events",
+  singular: "event",
+  kind: "Event",
+  namespaced: true,
+  shortNames: ["ev"],
+  strategy: {
+    fieldSelectors: Object.fromEntries(
+      ["kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath"].map((f) => [
+        `involvedObject.${f}`,
+        (obj: KubeObject) => (obj.involvedObject as Record<string, string> | undefined)?.[f],
+      ]),
+    ),
+  },
+};
+
 function dataDef(resource: string, kind: string, shortNames: string[]): ResourceDef {
   return {
     group: "",
@@ -161,11 +190,12 @@ function dataDef(resource: string, kind: string, shortNames: string[]): Resource
     shortNames,
     strategy: {
       validate(obj) {
+        const errs = dnsSubdomainErrors(obj.metadata?.name);
         const data = obj.data;
         if (data !== undefined && data !== null && !isPlainObject(data)) {
-          return [fieldErrors.typeInvalid("data", data, "must be a map")];
+          errs.push(fieldErrors.typeInvalid("data", data, "must be a map"));
         }
-        return [];
+        return errs;
       },
     },
   };
@@ -176,6 +206,7 @@ const interim: ResourceDef[] = [
   services,
   dataDef("configmaps", "ConfigMap", ["cm"]),
   dataDef("secrets", "Secret", []),
+  events,
 ];
 
 /** `core` plus the interim kinds it does not define yet, in a stable order. */

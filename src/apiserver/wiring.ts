@@ -13,6 +13,7 @@ import { isOpenApiPath, serveOpenApi } from "./openapi/handler.ts";
 import { applyPatch } from "./patch/dispatch.ts";
 import type { JsonObject } from "./patch/json.ts";
 import type { Decoder, Patcher } from "./rest/context.ts";
+import { checkTypes } from "./typecheck.ts";
 
 export const schemaDecoder: Decoder = ({ def, body, contentType, mode }) => {
   const format = bodyFormat(contentType);
@@ -31,12 +32,14 @@ export const schemaDecoder: Decoder = ({ def, body, contentType, mode }) => {
       `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: expected a JSON object`,
     );
   }
+  checkTypes(def.group, def.version, def.kind, object);
   return { object: object as KubeObject, warnings };
 };
 
-export const dispatchPatcher: Patcher = ({ current, patch, contentType, schema }) => {
+export const dispatchPatcher: Patcher = ({ current, patch, contentType, schema, target }) => {
   const result = applyPatch({ contentType, original: current as JsonObject, body: patch, schema });
   if (!isPlainObject(result)) throw new BadRequestError("the patch did not produce an object");
+  checkTypes(target.group, target.version, target.kind, result);
   return result as KubeObject;
 };
 

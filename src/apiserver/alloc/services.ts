@@ -153,7 +153,7 @@ export function createServiceAllocator(options: ServiceAllocatorOptions): Admiss
       const oldPorts = new Set(
         (old.ports ?? []).map((p) => p.nodePort).filter((p): p is number => typeof p === "number"),
       );
-      (spec.ports ?? []).forEach((p, i) => {
+      (Array.isArray(spec.ports) ? spec.ports : []).forEach((p, i) => {
         if (!isPlainObject(p)) return;
         if (!needsNodePorts) {
           delete p.nodePort;

@@ -19,6 +19,8 @@ export type Patcher = (options: {
   schema: PatchSchema | undefined;
   fieldManager: string;
   force: boolean;
+  /** The kind the patched document must decode as (the resource's, or autoscaling/v1 Scale). */
+  target: { group: string; version: string; kind: string };
 }) => KubeObject;
 
 /** Strict decoding (src/api/schema): unknown/duplicate fields per fieldValidation mode. */

@@ -110,6 +110,18 @@ const labelKey =
 const labelValue = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const dnsSubdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
+/** The DNS-1123 subdomain rule most kinds apply to metadata.name. */
+export function dnsSubdomainErrors(name: string | undefined): FieldError[] {
+  if (name === undefined || name === "" || (name.length <= 253 && dnsSubdomain.test(name))) return [];
+  return [
+    fieldErrors.invalid(
+      "metadata.name",
+      name,
+      "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+    ),
+  ];
+}
+
 function qualifiedNameOk(key: string): boolean {
   const name = key.includes("/") ? key.slice(key.lastIndexOf("/") + 1) : key;
   const prefix = key.includes("/") ? key.slice(0, key.lastIndexOf("/")) : "";
@@ -131,14 +143,8 @@ export function validateObjectMeta(def: ResourceDef, obj: KubeObject): FieldErro
     errs.push(
       fieldErrors.invalid("metadata.name", name, `may not be '.' or '..' and may not contain '/' or '%'`),
     );
-  } else if (!def.strategy.validate && (name.length > 253 || !dnsSubdomain.test(name))) {
-    errs.push(
-      fieldErrors.invalid(
-        "metadata.name",
-        name,
-        "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
-      ),
-    );
+  } else if (!def.strategy.validate) {
+    errs.push(...dnsSubdomainErrors(name));
   }
   const labels: unknown = m.labels;
   if (labels !== undefined && labels !== null) {

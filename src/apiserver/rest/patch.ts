@@ -22,6 +22,7 @@ export async function patchObject(ctx: RestContext): Promise<void> {
         schema,
         fieldManager: ctx.query.get("fieldManager") ?? "",
         force: ctx.query.get("force") === "true",
+        target: { group: def.group, version: def.version, kind: def.kind },
       }),
   });
 }

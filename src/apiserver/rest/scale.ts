@@ -123,6 +123,7 @@ export async function patchScale(ctx: RestContext): Promise<void> {
         schema: undefined,
         fieldManager: ctx.query.get("fieldManager") ?? "",
         force: false,
+        target: { group: "autoscaling", version: "v1", kind: "Scale" },
       });
       return applyScale(spec, current, scale);
     },

@@ -48,6 +48,17 @@ export function runHook<T>(def: ResourceDef, hook: () => T): T {
   }
 }
 
+/** Admission plugins get the same treatment as strategy hooks for malformed values. */
+async function runAdmission(def: ResourceDef, step: () => Promise<void>): Promise<void> {
+  try {
+    await step();
+  } catch (err) {
+    runHook(def, () => {
+      throw err;
+    });
+  }
+}
+
 function dedupe(errs: FieldError[]): FieldError[] {
   const seen = new Set<string>();
   return errs.filter((e) => {
@@ -133,9 +144,9 @@ export async function createObject(ctx: RestContext): Promise<void> {
       def.strategy.defaults?.(obj);
     });
     const attrs = admissionAttrs(ctx, "CREATE", obj);
-    await deps.admission.admit(attrs);
+    await runAdmission(def, () => deps.admission.admit(attrs));
     validateOrThrow(def, obj);
-    await deps.admission.validate(attrs);
+    await runAdmission(def, () => deps.admission.validate(attrs));
     if (isDryRun(ctx.query)) {
       respondObject(ctx, 201, obj);
       return;
@@ -205,9 +216,9 @@ export async function persistUpdate(ctx: RestContext, request: UpdateRequest): P
     meta(next).resourceVersion = currentRv;
     runHook(def, () => def.strategy.defaults?.(next));
     const attrs = admissionAttrs(ctx, "UPDATE", next, current);
-    await deps.admission.admit(attrs);
+    await runAdmission(def, () => deps.admission.admit(attrs));
     validateOrThrow(def, next, current);
-    await deps.admission.validate(attrs);
+    await runAdmission(def, () => deps.admission.validate(attrs));
     // A write that changes nothing keeps the resourceVersion (and emits no watch event).
     if (canonicalJson(next) === canonicalJson(current)) {
       respond(current);
