@@ -13,7 +13,7 @@ import { ApiHandler, type Logger } from "./handler.ts";
 import { adminKubeconfig, ensurePki } from "./pki.ts";
 import { defaultSeed, seed } from "./seed.ts";
 import { type RunningServer, startHttpsServer } from "./server.ts";
-import { StoreSource } from "./storage/storesource.ts";
+import { WatchCache } from "./watchcache/watchcache.ts";
 import { dispatchPatcher, openApiPathHandler, schemaDecoder, schemaPatchSchemaFor } from "./wiring.ts";
 
 export interface ApiServerOptions {
@@ -43,7 +43,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const kubernetesIp = nthAddress(options.serviceCidr, 1);
   const pki = await ensurePki(options.dataDir, { tlsSans: options.tlsSans ?? [], serviceIp: kubernetesIp });
   const registry = new Registry().add(...options.resources);
-  const source = new StoreSource(options.store);
+  const cache = new WatchCache({
+    store: options.store,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  await cache.start();
+  const source = cache;
   const clientHost = options.host === "0.0.0.0" || options.host === "::" ? "127.0.0.1" : options.host;
   const handler = new ApiHandler({
     registry,
@@ -76,6 +81,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     kubeconfigPath,
     handler,
     registry,
-    close: () => running.close(),
+    close: async () => {
+      await running.close();
+      cache.stop();
+    },
   };
 }

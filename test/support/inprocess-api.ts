@@ -4,6 +4,7 @@ import type { ResourceDef } from "../../src/api/resource.ts";
 import { ApiHandler, type ApiHandlerOptions } from "../../src/apiserver/handler.ts";
 import { type InProcessStream, inProcessRequest, inProcessStream } from "../../src/apiserver/inprocess.ts";
 import { defaultSeed, seed } from "../../src/apiserver/seed.ts";
+import { WatchCache } from "../../src/apiserver/watchcache/watchcache.ts";
 import { SqliteStore } from "../../src/storage/sqlite/sqlite-store.ts";
 import { tempDir } from "./tempdir.ts";
 import { testResources } from "./testresources.ts";
@@ -23,17 +24,30 @@ export class TestApi {
   readonly handler: ApiHandler;
   private readonly dir = tempDir();
 
-  constructor(options: { resources?: ResourceDef[]; handler?: Partial<ApiHandlerOptions> } = {}) {
+  /** Present when lists and watches are served through the watch cache (as in production). */
+  readonly cache: WatchCache | undefined;
+
+  constructor(
+    options: { resources?: ResourceDef[]; handler?: Partial<ApiHandlerOptions>; watchCache?: boolean } = {},
+  ) {
     this.store = SqliteStore.open({
       path: `${this.dir.path}/state.db`,
       compaction: false,
       synchronous: "normal",
     });
     const registry = new Registry().add(...(options.resources ?? testResources));
-    this.handler = new ApiHandler({ registry, store: this.store, ...options.handler });
+    this.cache = options.watchCache ? new WatchCache({ store: this.store }) : undefined;
+    this.handler = new ApiHandler({
+      registry,
+      store: this.store,
+      ...(this.cache ? { source: this.cache } : {}),
+      ...options.handler,
+    });
   }
 
+  /** Starts the cache (if any) and creates the seed namespaces. */
   async seed(): Promise<void> {
+    await this.cache?.start();
     await seed(this.handler, defaultSeed(undefined));
   }
 
@@ -68,6 +82,7 @@ export class TestApi {
   async close(): Promise<void> {
     this.handler.closeWatches();
     await this.handler.drained();
+    this.cache?.stop();
     await this.store.close();
     this.dir.remove();
   }

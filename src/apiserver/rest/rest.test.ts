@@ -4,7 +4,7 @@ import { TestApi } from "../../../test/support/inprocess-api.ts";
 
 let api: TestApi;
 before(async () => {
-  api = new TestApi();
+  api = new TestApi({ watchCache: true });
   await api.seed();
 });
 after(async () => {
