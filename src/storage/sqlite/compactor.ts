@@ -8,10 +8,10 @@ import type { RevisionState } from "./writer.ts";
 /** Largest revision span one automatic step compacts, so one step never blocks for long. */
 const MAX_STEP = 100_000;
 /**
- * Share of the file kept as free pages for the next writes to reuse; beyond it pages go back to
- * the filesystem, so after churn the file is close to the size of the live data.
+ * Free pages kept for the next writes to reuse, as a share of the pages in use; beyond it pages
+ * go back to the filesystem, so after churn the file stays close to the size of what it holds.
  */
-const KEEP_FREE_FRACTION = 1 / 8;
+const KEEP_FREE_FRACTION = 1 / 16;
 
 export interface CompactionOptions {
   /** How often automatic compaction runs; default 1000 ms. */
@@ -90,7 +90,7 @@ export class Compactor {
     if (this.checkpointedAt === this.state.revision) return;
     const free = this.db.pragma("freelist_count", { simple: true }) as number;
     const pages = this.db.pragma("page_count", { simple: true }) as number;
-    const keep = Math.floor(pages * KEEP_FREE_FRACTION);
+    const keep = Math.floor((pages - free) * KEEP_FREE_FRACTION);
     if (free > keep) this.db.pragma(`incremental_vacuum(${free - keep})`);
     // TRUNCATE rather than relying on autocheckpoint: the WAL file otherwise stays at its
     // high-water mark, which can exceed the live data of a small cluster.
