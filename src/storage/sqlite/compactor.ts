@@ -5,13 +5,18 @@ import type { Queries } from "./queries.ts";
 import type { SqliteDatabase } from "./schema.ts";
 import type { RevisionState } from "./writer.ts";
 
-/** Largest revision span one automatic step compacts, so one step never blocks for long. */
-const MAX_STEP = 100_000;
 /**
- * Share of the file kept as free pages for the next writes to reuse; beyond it pages go back to
- * the filesystem, so after churn the file is close to the size of the live data.
+ * Revisions compacted per transaction by automatic compaction; the event loop (and writes) run
+ * between chunks, so compaction adds a few milliseconds of latency, not a long stall.
  */
-const KEEP_FREE_FRACTION = 1 / 8;
+const CHUNK = 2000;
+/** Under steady writes, files are shrunk every this many intervals (and whenever writes pause). */
+const SHRINK_EVERY = 10;
+/**
+ * Free pages kept for the next writes to reuse, as a share of the pages in use; beyond it pages
+ * go back to the filesystem, so after churn the file stays close to the size of what it holds.
+ */
+const KEEP_FREE_FRACTION = 1 / 16;
 
 export interface CompactionOptions {
   /** How often automatic compaction runs; default 1000 ms. */
@@ -23,12 +28,19 @@ export interface CompactionOptions {
 export class Compactor {
   private timer: NodeJS.Timeout | undefined;
   private checkpointedAt = -1;
+  private stopped = false;
+  /** A chunked automatic round is in progress. */
+  private running = false;
+  private ticksSinceShrink = 0;
+  private revisionAtLastTick = -1;
 
   constructor(
     private readonly db: SqliteDatabase,
     private readonly q: Queries,
     private readonly state: RevisionState,
     private readonly onError: (err: unknown) => void,
+    /** The connection runs with synchronous = FULL (see compact()). */
+    private readonly fullSync = false,
   ) {}
 
   /**
@@ -49,13 +61,20 @@ export class Compactor {
     if (revision <= from) return;
     // Rows superseded before `from` went in earlier compactions: only writes in [from, revision)
     // can supersede more, which keeps each step proportional to the new history.
-    this.db
-      .transaction(() => {
-        this.q.deleteSuperseded.run(from, revision);
-        this.q.deleteTombstones.run(from, revision);
-        this.q.setMeta.run("compact_revision", revision);
-      })
-      .immediate();
+    // Compaction need not be durable on its own (after a crash it simply runs again), so its
+    // commits skip the fsync; the next FULL commit syncs the WAL, these frames included.
+    if (this.fullSync) this.db.pragma("synchronous = NORMAL");
+    try {
+      this.db
+        .transaction(() => {
+          this.q.deleteSuperseded.run(from, revision);
+          this.q.deleteTombstones.run(from, revision);
+          this.q.setMeta.run("compact_revision", revision);
+        })
+        .immediate();
+    } finally {
+      if (this.fullSync) this.db.pragma("synchronous = FULL");
+    }
     this.state.compactRevision = revision;
   }
 
@@ -63,26 +82,44 @@ export class Compactor {
   start(options: CompactionOptions): void {
     const intervalMs = options.intervalMs ?? 1000;
     const retain = options.retainRevisions ?? 1000;
-    this.timer = setInterval(() => {
-      try {
-        this.step(retain);
-      } catch (err) {
-        this.onError(err);
-      }
-    }, intervalMs);
+    this.timer = setInterval(() => this.tick(retain), intervalMs);
     this.timer.unref();
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
   }
 
-  /** One automatic round: compact, then shrink the files if anything changed. */
-  step(retainRevisions: number): void {
-    const target = Math.min(this.state.revision - retainRevisions, this.state.compactRevision + MAX_STEP);
-    if (target > this.state.compactRevision) this.compact(target);
-    this.shrink();
+  /** One automatic round: compact up to revision - retain in chunks, then maybe shrink. */
+  private tick(retainRevisions: number): void {
+    if (this.running || this.stopped) return;
+    const target = this.state.revision - retainRevisions;
+    // Writes paused since the last tick: a good moment to give space back.
+    const idle = this.state.revision === this.revisionAtLastTick;
+    this.revisionAtLastTick = this.state.revision;
+    this.running = true;
+    const next = () => {
+      try {
+        if (this.stopped) return;
+        if (target > this.state.compactRevision) {
+          this.compact(Math.min(target, this.state.compactRevision + CHUNK));
+          if (target > this.state.compactRevision) {
+            setImmediate(next);
+            return;
+          }
+        }
+        if (idle || ++this.ticksSinceShrink >= SHRINK_EVERY) {
+          this.shrink();
+          this.ticksSinceShrink = 0;
+        }
+      } catch (err) {
+        this.onError(err);
+      }
+      this.running = false;
+    };
+    next();
   }
 
   /** Returns free pages beyond a reserve to the filesystem and truncates the WAL. */
@@ -90,7 +127,7 @@ export class Compactor {
     if (this.checkpointedAt === this.state.revision) return;
     const free = this.db.pragma("freelist_count", { simple: true }) as number;
     const pages = this.db.pragma("page_count", { simple: true }) as number;
-    const keep = Math.floor(pages * KEEP_FREE_FRACTION);
+    const keep = Math.floor((pages - free) * KEEP_FREE_FRACTION);
     if (free > keep) this.db.pragma(`incremental_vacuum(${free - keep})`);
     // TRUNCATE rather than relying on autocheckpoint: the WAL file otherwise stays at its
     // high-water mark, which can exceed the live data of a small cluster.

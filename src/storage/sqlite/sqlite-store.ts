@@ -57,7 +57,13 @@ export class SqliteStore implements Store {
       this.hub.publish(info.events);
       if (info.earliestExpiry !== undefined) this.expiry.arm(info.earliestExpiry);
     });
-    this.compactor = new Compactor(db, this.q, state, logError("automatic compaction failed"));
+    this.compactor = new Compactor(
+      db,
+      this.q,
+      state,
+      logError("automatic compaction failed"),
+      (options.synchronous ?? "full") === "full",
+    );
     this.expiry = new ExpiryTimer(this.q, (op) => this.write(op), logError("TTL expiry failed"));
   }
 
