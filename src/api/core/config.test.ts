@@ -21,8 +21,10 @@ describe("configmaps", () => {
     };
     assert.deepEqual(fields(configMaps.strategy.validate?.(cm)), [["FieldValueInvalid", "data[bad/key]"]]);
     assert.deepEqual(configMaps.strategy.table?.cells(cm, now), ["x", 3, "60s"]);
-    const big: KubeObject = { metadata: meta, data: { a: "x".repeat(1024 * 1024) } };
+    const big: KubeObject = { metadata: meta, data: { a: "x".repeat(1024 * 1024 + 1) } };
     assert.deepEqual(fields(configMaps.strategy.validate?.(big)), [["FieldValueTooLong", ""]]);
+    const dup: KubeObject = { metadata: meta, data: { k: "1" }, binaryData: { k: "AA==" } };
+    assert.deepEqual(fields(configMaps.strategy.validate?.(dup)), [["FieldValueInvalid", "data[k]"]]);
   });
 
   it("enforces immutable", () => {

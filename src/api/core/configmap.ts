@@ -22,17 +22,17 @@ function validateConfigMap(cm: ConfigMap): FieldError[] {
   const errs = meta.create(cm.metadata);
   errs.push(...validateDataKeys(cm.data, FieldPath.root("data")));
   errs.push(...validateDataKeys(cm.binaryData, FieldPath.root("binaryData")));
+  // Only values count towards the limit, as in Kubernetes.
   let size = 0;
-  for (const [k, v] of Object.entries(cm.data ?? {}))
-    size += Buffer.byteLength(k) + Buffer.byteLength(String(v));
-  for (const [k, v] of Object.entries(cm.binaryData ?? {})) {
-    if (cm.data && Object.hasOwn(cm.data, k)) {
+  for (const [k, v] of Object.entries(cm.data ?? {})) {
+    if (cm.binaryData && Object.hasOwn(cm.binaryData, k)) {
       errs.push(
-        fieldErrors.invalid(FieldPath.root("binaryData").key(k), k, "duplicate of key present in data"),
+        fieldErrors.invalid(FieldPath.root("data").key(k), k, "duplicate of key present in binaryData"),
       );
     }
-    size += Buffer.byteLength(k) + Buffer.from(String(v), "base64").length;
+    size += Buffer.byteLength(String(v));
   }
+  for (const v of Object.values(cm.binaryData ?? {})) size += Buffer.from(String(v), "base64").length;
   if (size > maxDataSize) errs.push(fieldErrors.tooLong(FieldPath.root(""), "", maxDataSize));
   return errs;
 }

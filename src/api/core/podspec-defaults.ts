@@ -122,7 +122,8 @@ export function defaultPodOnlyFields(spec: PodSpec): void {
   spec.enableServiceLinks ??= true;
   spec.serviceAccountName ||= "default";
   spec.serviceAccount ||= spec.serviceAccountName;
-  spec.priority ??= 0;
+  // Priority admission resolves priorityClassName; without one the priority is 0.
+  if (!spec.priorityClassName) spec.priority ??= 0;
   spec.preemptionPolicy ??= "PreemptLowerPriority";
 }
 

@@ -72,5 +72,12 @@ describe("resourcequotas", () => {
       fields(resourceQuotas.strategy.validate?.(bad)).map((f) => f[0]),
       ["spec.hard[widgets]", "spec.hard[cpu]", "spec.scopes"],
     );
+    const conflict: KubeObject = {
+      metadata: meta,
+      spec: { hard: { pods: "1" }, scopes: ["BestEffort", "NotBestEffort"] },
+    };
+    assert.deepEqual(fields(resourceQuotas.strategy.validate?.(conflict)), [
+      ["spec.scopes", "conflicting scopes"],
+    ]);
   });
 });

@@ -63,9 +63,18 @@ function validateQuotaResourceName(name: string, at: FieldPath): FieldError[] {
 function validateResourceQuota(rq: ResourceQuota): FieldError[] {
   const errs = meta.create(rq.metadata);
   errs.push(...validateResourceList(rq.spec?.hard, specPath.child("hard"), validateQuotaResourceName));
-  for (const scope of rq.spec?.scopes ?? []) {
-    if (!quotaScopes.includes(scope))
-      errs.push(fieldErrors.notSupported(specPath.child("scopes"), scope, quotaScopes));
+  const scopes = rq.spec?.scopes ?? [];
+  if (scopes.some((scope) => !quotaScopes.includes(scope))) {
+    errs.push(fieldErrors.invalid(specPath.child("scopes"), scopes, "unsupported scope"));
+  }
+  const conflicting = [
+    ["BestEffort", "NotBestEffort"],
+    ["Terminating", "NotTerminating"],
+  ];
+  for (const pair of conflicting) {
+    if (pair.every((scope) => scopes.includes(scope))) {
+      errs.push(fieldErrors.invalid(specPath.child("scopes"), scopes, "conflicting scopes"));
+    }
   }
   const statusPath = FieldPath.root("status");
   errs.push(...validateResourceList(rq.status?.hard, statusPath.child("hard"), validateQuotaResourceName));

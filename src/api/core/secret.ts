@@ -35,13 +35,18 @@ function validateSecret(secret: Secret): FieldError[] {
   for (const key of requiredKeys[type] ?? []) {
     if (!Object.hasOwn(data, key)) errs.push(fieldErrors.required(dataPath.key(key), ""));
   }
-  if (type === "kubernetes.io/dockerconfigjson" && Object.hasOwn(data, ".dockerconfigjson")) {
+  const jsonKey =
+    type === "kubernetes.io/dockercfg"
+      ? ".dockercfg"
+      : type === "kubernetes.io/dockerconfigjson"
+        ? ".dockerconfigjson"
+        : "";
+  if (jsonKey && Object.hasOwn(data, jsonKey)) {
     try {
-      JSON.parse(decoded(data[".dockerconfigjson"]).toString("utf8"));
+      JSON.parse(decoded(data[jsonKey]).toString("utf8"));
     } catch (e) {
-      errs.push(
-        fieldErrors.invalid(dataPath.key(".dockerconfigjson"), "<secret contents redacted>", String(e)),
-      );
+      const why = e instanceof Error ? e.message : String(e);
+      errs.push(fieldErrors.invalid(dataPath.key(jsonKey), "<secret contents redacted>", why));
     }
   }
   if (

@@ -89,16 +89,22 @@ export function validateResourceRequirements(
     if (!q) continue;
     errs.push(...validateResourceQuantityValue(name, q, p));
     const limit = limits.get(name);
-    if (limit && q.cmp(limit) > 0) {
-      errs.push(
-        fieldErrors.invalid(p, q.toString(), `must be less than or equal to ${name} limit of ${limit}`),
-      );
-    } else if (!limit && !isNativeResource(name)) {
+    // Kubernetes reports these at the requests map itself, not at the key.
+    const overcommit = isNativeResource(name) && !isHugePageResourceName(name);
+    if (limit) {
+      if (!overcommit && q.cmp(limit) !== 0) {
+        errs.push(fieldErrors.invalid(reqPath, q.toString(), `must be equal to ${name} limit of ${limit}`));
+      } else if (q.cmp(limit) > 0) {
+        errs.push(
+          fieldErrors.invalid(
+            reqPath,
+            q.toString(),
+            `must be less than or equal to ${name} limit of ${limit}`,
+          ),
+        );
+      }
+    } else if (!overcommit) {
       errs.push(fieldErrors.required(limPath, "Limit must be set for non overcommitable resources"));
-    }
-    // Extended resources cannot be overcommitted: the request must equal the limit.
-    if (limit && !isNativeResource(name) && q.cmp(limit) !== 0) {
-      errs.push(fieldErrors.invalid(p, q.toString(), `must be equal to ${name} limit of ${limit}`));
     }
   }
   return errs;
