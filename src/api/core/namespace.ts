@@ -68,6 +68,10 @@ export const namespaces = defineResource<Obj<Namespace>>({
         age(ns.metadata?.creationTimestamp, now),
       ],
     },
-    fieldSelectors: { "status.phase": (ns) => ns.status?.phase ?? "" },
+    fieldSelectors: {
+      "status.phase": (ns) => ns.status?.phase ?? "",
+      // Kept by Kubernetes for backward compatibility.
+      name: (ns) => ns.metadata?.name ?? "",
+    },
   },
 });

@@ -220,5 +220,7 @@ export const persistentVolumes = defineResource<Obj<PersistentVolume>>({
     validate: validatePersistentVolume,
     validateUpdate: validatePersistentVolumeUpdate,
     table: persistentVolumeTable,
+    // Kubernetes keeps "name" as a field label for backward compatibility.
+    fieldSelectors: { name: (x) => x.metadata?.name ?? "" },
   },
 });

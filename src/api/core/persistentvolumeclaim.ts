@@ -142,5 +142,7 @@ export const persistentVolumeClaims = defineResource<Obj<PersistentVolumeClaim>>
     ],
     validateUpdate: validatePersistentVolumeClaimUpdate,
     table: persistentVolumeClaimTable,
+    // Kubernetes keeps "name" as a field label for backward compatibility.
+    fieldSelectors: { name: (x) => x.metadata?.name ?? "" },
   },
 });

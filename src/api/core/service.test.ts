@@ -76,6 +76,22 @@ describe("services", () => {
     );
   });
 
+  it("keeps allocated clusterIP and nodePorts when an update omits them", () => {
+    const old = svc({
+      type: "NodePort",
+      clusterIP: "10.96.0.10",
+      clusterIPs: ["10.96.0.10"],
+      ports: [{ port: 80, nodePort: 30080 }],
+    });
+    const next = svc({ type: "NodePort", ports: [{ port: 80 }] });
+    services.strategy.prepareForUpdate?.(next, old);
+    const spec = next.spec as { clusterIP: string; clusterIPs: string[]; ports: { nodePort?: number }[] };
+    assert.equal(spec.clusterIP, "10.96.0.10");
+    assert.deepEqual(spec.clusterIPs, ["10.96.0.10"]);
+    assert.equal(spec.ports[0]?.nodePort, 30080);
+    assert.deepEqual(services.strategy.validateUpdate?.(next, old), []);
+  });
+
   it("prints kubectl's columns", () => {
     const s = svc({
       type: "NodePort",

@@ -59,6 +59,34 @@ export function defaultService(svc: Service): void {
   }
 }
 
+/**
+ * patchAllocatedValues: an update that omits allocated values (clusterIP, nodePorts) keeps the
+ * old ones, so `kubectl apply` of a manifest without them does not fail as immutable.
+ */
+export function keepAllocatedValues(svc: Service, old: Service): void {
+  const spec = svc.spec;
+  const prev = old.spec;
+  if (!spec || !prev) return;
+  const usesClusterIP = (t: string | undefined) => t !== "ExternalName";
+  if (usesClusterIP(spec.type) && usesClusterIP(prev.type)) {
+    if (!spec.clusterIP && prev.clusterIP) spec.clusterIP = prev.clusterIP;
+    if ((spec.clusterIPs ?? []).length === 0 && prev.clusterIPs) spec.clusterIPs = [...prev.clusterIPs];
+  }
+  const usesNodePorts = (t: string | undefined) => t === "NodePort" || t === "LoadBalancer";
+  if (usesNodePorts(spec.type) && usesNodePorts(prev.type)) {
+    for (const port of spec.ports ?? []) {
+      if (port.nodePort) continue;
+      const match = (prev.ports ?? []).find(
+        (p) => p.port === port.port && (p.protocol ?? "TCP") === (port.protocol ?? "TCP"),
+      );
+      if (match?.nodePort) port.nodePort = match.nodePort;
+    }
+    if (!spec.healthCheckNodePort && prev.healthCheckNodePort && spec.externalTrafficPolicy === "Local") {
+      spec.healthCheckNodePort = prev.healthCheckNodePort;
+    }
+  }
+}
+
 function validateServicePort(
   port: ServicePort,
   requireName: boolean,
@@ -308,6 +336,7 @@ export const services = defineResource<Obj<Service>>({
     prepareForCreate(svc) {
       Object.assign(svc, { status: { loadBalancer: {} } });
     },
+    prepareForUpdate: keepAllocatedValues,
     validate: validateService,
     validateUpdate: validateServiceUpdate,
     table: serviceTable,

@@ -26,6 +26,7 @@ describe("persistentvolumes", () => {
     assert.equal((obj.spec as Record<string, unknown>).volumeMode, "Filesystem");
     assert.deepEqual(obj.status, { phase: "Pending" });
     assert.deepEqual(pvs.strategy.validate?.(obj), []);
+    assert.equal(pvs.strategy.fieldSelectors?.name?.(obj), "pv1");
     (obj.spec as Record<string, unknown>).claimRef = { namespace: "default", name: "data" };
     obj.status = { phase: "Bound" };
     assert.deepEqual(pvs.strategy.table?.cells(obj, now), [
