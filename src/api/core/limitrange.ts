@@ -4,7 +4,11 @@ import type { LimitRange, LimitRangeItem } from "kubernetes-types/core/v1.js";
 import { type FieldError, FieldPath, fieldErrors } from "../field.ts";
 import { Quantity } from "../quantity.ts";
 import { isQualifiedName, nameIsDnsSubdomain } from "../validation/names.ts";
-import { parseQuantityField, validateResourceQuantityValue } from "../validation/resources.ts";
+import {
+  canonicalizeResourceList,
+  parseQuantityField,
+  validateResourceQuantityValue,
+} from "../validation/resources.ts";
 import { column, defineResource, metaValidation, nameColumn, type Obj } from "./define.ts";
 
 const meta = metaValidation(true, nameIsDnsSubdomain);
@@ -12,6 +16,9 @@ const standardLimitTypes = ["Pod", "Container", "PersistentVolumeClaim"];
 type Bound = "max" | "min" | "default" | "defaultRequest" | "maxLimitRequestRatio";
 
 export function defaultLimitRangeItem(item: LimitRangeItem): void {
+  for (const bound of ["max", "min", "default", "defaultRequest", "maxLimitRequestRatio"] as const) {
+    canonicalizeResourceList(item[bound]);
+  }
   if (item.type !== "Container") return;
   const defaults = { ...(item.max ?? {}), ...(item.default ?? {}) };
   const requests = { ...(item.min ?? {}), ...defaults, ...(item.defaultRequest ?? {}) };

@@ -7,7 +7,7 @@ import { Quantity } from "../quantity.ts";
 import type { TableConvertor } from "../resource.ts";
 import { isDns1123Subdomain, nameIsDnsSubdomain } from "../validation/names.ts";
 import { deepEqual } from "../validation/objectmeta.ts";
-import { parseQuantityField } from "../validation/resources.ts";
+import { canonicalizeResourceList, parseQuantityField } from "../validation/resources.ts";
 import { ageColumn, column, defineResource, metaValidation, nameColumn, type Obj } from "./define.ts";
 
 const meta = metaValidation(false, nameIsDnsSubdomain);
@@ -212,6 +212,7 @@ export const persistentVolumes = defineResource<Obj<PersistentVolume>>({
       pv.spec ??= {};
       pv.spec.persistentVolumeReclaimPolicy ||= "Retain";
       pv.spec.volumeMode ||= "Filesystem";
+      canonicalizeResourceList(pv.spec.capacity);
       if (pv.spec.hostPath) pv.spec.hostPath.type ??= "";
     },
     prepareForCreate(pv) {

@@ -8,7 +8,7 @@ import type { TableConvertor } from "../resource.ts";
 import { validateLabelSelector } from "../validation/labelselector.ts";
 import { isDns1123Subdomain, nameIsDnsSubdomain } from "../validation/names.ts";
 import { deepEqual } from "../validation/objectmeta.ts";
-import { parseQuantityField } from "../validation/resources.ts";
+import { canonicalizeResourceList, parseQuantityField } from "../validation/resources.ts";
 import { ageColumn, column, defineResource, metaValidation, nameColumn, type Obj } from "./define.ts";
 import {
   accessModesText,
@@ -132,6 +132,8 @@ export const persistentVolumeClaims = defineResource<Obj<PersistentVolumeClaim>>
     defaults(pvc) {
       pvc.spec ??= {};
       pvc.spec.volumeMode ||= "Filesystem";
+      canonicalizeResourceList(pvc.spec.resources?.requests);
+      canonicalizeResourceList(pvc.spec.resources?.limits);
     },
     prepareForCreate(pvc) {
       Object.assign(pvc, { status: { phase: "Pending" } });

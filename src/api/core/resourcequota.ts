@@ -5,7 +5,7 @@ import { age } from "../duration.ts";
 import { type FieldError, FieldPath, fieldErrors } from "../field.ts";
 import type { TableConvertor } from "../resource.ts";
 import { isQualifiedName, nameIsDnsSubdomain } from "../validation/names.ts";
-import { isNativeResource, validateResourceList } from "../validation/resources.ts";
+import { canonicalizeResourceList, isNativeResource, validateResourceList } from "../validation/resources.ts";
 import { ageColumn, column, defineResource, metaValidation, nameColumn, type Obj } from "./define.ts";
 import { quantityText } from "./persistentvolume.ts";
 
@@ -121,6 +121,9 @@ export const resourceQuotas = defineResource<Obj<ResourceQuota>>({
   shortNames: ["quota"],
   hasStatus: true,
   strategy: {
+    defaults(rq) {
+      canonicalizeResourceList(rq.spec?.hard);
+    },
     prepareForCreate(rq) {
       Object.assign(rq, { status: {} });
     },
