@@ -305,7 +305,7 @@ export const serviceTable: TableConvertor<Obj<Service>> = {
     return [
       svc.metadata?.name ?? "",
       spec.type ?? "",
-      spec.clusterIPs?.[0] ?? spec.clusterIP ?? "<none>",
+      spec.clusterIPs?.[0] || spec.clusterIP || "<none>",
       externalIpCell(svc),
       portsCell(spec.ports),
       age(svc.metadata?.creationTimestamp, now),

@@ -14,7 +14,11 @@ export interface ReplicatedTemplateOptions {
   restartPolicies?: readonly string[];
 }
 
-/** ValidatePodTemplateSpecForReplicaSet / ForRC. `at` is the template path (`spec.template`). */
+/**
+ * ValidatePodTemplateSpecForReplicaSet / ForRC. `at` is the template path (`spec.template`).
+ * An undefined template is `Required` (RC's pointer semantics); kinds whose template is a value
+ * in Kubernetes (ReplicaSet, Deployment, …) should pass `spec.template ?? {}`.
+ */
 export function validateReplicatedPodTemplate(
   template: PodTemplateSpec | undefined,
   at: FieldPath,

@@ -125,8 +125,7 @@ function validateFinalizers(finalizers: string[] | undefined, at: FieldPath): Fi
   const errs: FieldError[] = [];
   const seen = new Set<string>();
   for (const f of finalizers ?? []) {
-    for (const msg of isQualifiedName(f)) errs.push(fieldErrors.invalid(at, finalizers, msg));
-    if (seen.has(f)) errs.push(fieldErrors.duplicate(at, f));
+    for (const msg of isQualifiedName(f)) errs.push(fieldErrors.invalid(at, f, msg));
     seen.add(f);
   }
   if (seen.has("orphan") && seen.has("foregroundDeletion")) {
