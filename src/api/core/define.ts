@@ -44,7 +44,7 @@ export function column(
   return { name, type: opts.type ?? "string", format: "", description, priority: opts.wide ? 1 : 0 };
 }
 
-/** Metadata validation hooks for a kind: create and update. */
+/** Metadata validation hooks for a kind: on every write, and the extra update-only rules. */
 export function metaValidation(namespaced: boolean, nameFn: NameValidator) {
   return {
     create: (meta: ObjectMeta | undefined): FieldError[] => validateObjectMeta(meta, { namespaced, nameFn }),

@@ -162,9 +162,6 @@ export const pods = defineResource<Obj<Pod>>({
     validate(pod) {
       const errs = meta.create(pod.metadata);
       errs.push(...validatePodSpec(pod.spec, specPath));
-      if ((pod.spec?.ephemeralContainers ?? []).length > 0) {
-        errs.push(fieldErrors.forbidden(specPath.child("ephemeralContainers"), "cannot be set on create"));
-      }
       return errs;
     },
     validateUpdate: validatePodUpdate,

@@ -102,7 +102,7 @@ describe("validatePodSpec", () => {
     assert.deepEqual(
       errs.map((e) => [e.field, e.detail]),
       [
-        ["spec.containers[0].resources.requests[cpu]", "must be less than or equal to cpu limit of 1"],
+        ["spec.containers[0].resources.requests", "must be less than or equal to cpu limit of 1"],
         [
           "spec.containers[0].resources.requests[memory]",
           "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
