@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ApiError, BadRequestError } from "../errors.ts";
-import { decodeBody, fieldValidationDirective } from "./field-validation.ts";
+import { decodeBody, fieldValidationDirective, validateFields } from "./field-validation.ts";
 import { unknownFields } from "./unknown-fields.ts";
 
 const deploymentJson = `{
@@ -168,6 +168,21 @@ describe("decodeBody", () => {
       () => decodeBody({ ...deployment, body: "a: [1", format: "yaml", fieldValidation: "Ignore" }),
       BadRequestError,
     );
+  });
+});
+
+describe("validateFields", () => {
+  it("checks a decoded (e.g. patched) object", () => {
+    const object = { apiVersion: "v1", kind: "Service", spec: { ports: [{ port: 80, tragetPort: 8080 }] } };
+    const gvk = { group: "", version: "v1", kind: "Service" };
+    assert.deepEqual(validateFields({ ...gvk, object, fieldValidation: "Warn" }), [
+      'unknown field "spec.ports[0].tragetPort"',
+    ]);
+    assert.deepEqual(validateFields({ ...gvk, object, fieldValidation: "Ignore" }), []);
+    assert.throws(() => validateFields({ ...gvk, object, fieldValidation: "Strict" }), {
+      message:
+        'Service in version "v1" cannot be handled as a Service: strict decoding error: unknown field "spec.ports[0].tragetPort"',
+    });
   });
 });
 

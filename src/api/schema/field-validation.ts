@@ -57,6 +57,24 @@ export function decodeBody(options: DecodeBodyOptions): DecodedBody {
   throw new BadRequestError(strictDecodingMessage(options, problems));
 }
 
+/**
+ * Field validation of an already-decoded object, e.g. the result of applying a merge or strategic
+ * merge patch (Kubernetes checks the patched object for unknown fields). Same outcomes as decodeBody.
+ */
+export function validateFields(options: {
+  group: string;
+  version: string;
+  kind: string;
+  object: unknown;
+  fieldValidation: FieldValidation;
+}): string[] {
+  if (options.fieldValidation === "Ignore") return [];
+  const { group, version, kind } = options;
+  const problems = strictIssues(group, version, kind, options.object as JsonValue).map(issueMessage);
+  if (problems.length === 0 || options.fieldValidation === "Warn") return problems;
+  throw new BadRequestError(strictDecodingMessage(options, problems));
+}
+
 /** Kubernetes' message for a body rejected by strict decoding. */
 export function strictDecodingMessage(
   gvk: { version: string; kind: string },

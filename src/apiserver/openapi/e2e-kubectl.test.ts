@@ -10,10 +10,11 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
-import { Registry } from "../../api/registry.ts";
-import type { ResourceDef } from "../../api/resource.ts";
 import { decodeBody, fieldValidationDirective } from "../../api/schema/field-validation.ts";
+import { buildV2Document } from "./documents.ts";
 import { serveOpenApi } from "./handler.ts";
+import { encodeV2Document, protobufContentType } from "./protobuf.ts";
+import { testRegistry } from "./testing.ts";
 
 const run = promisify(execFile);
 
@@ -26,42 +27,6 @@ function findKubectl(): string | undefined {
   return candidates.find((c) => existsSync(c));
 }
 
-const def = (d: Omit<ResourceDef, "strategy">): ResourceDef => ({ ...d, strategy: {} });
-export function testRegistry(): Registry {
-  return new Registry().add(
-    def({
-      group: "",
-      version: "v1",
-      resource: "pods",
-      singular: "pod",
-      kind: "Pod",
-      namespaced: true,
-      shortNames: ["po"],
-      hasStatus: true,
-    }),
-    def({
-      group: "",
-      version: "v1",
-      resource: "namespaces",
-      singular: "namespace",
-      kind: "Namespace",
-      namespaced: false,
-      shortNames: ["ns"],
-    }),
-    def({
-      group: "apps",
-      version: "v1",
-      resource: "deployments",
-      singular: "deployment",
-      kind: "Deployment",
-      namespaced: true,
-      shortNames: ["deploy"],
-      hasStatus: true,
-      scale: { specReplicasPath: "spec.replicas", statusReplicasPath: "status.replicas" },
-    }),
-  );
-}
-
 const kubectl = findKubectl();
 
 describe("kubectl 1.32 against our OpenAPI documents", {
@@ -72,6 +37,11 @@ describe("kubectl 1.32 against our OpenAPI documents", {
   let server: Server;
   let dir: string;
   let kubeconfig: string;
+  /** Turned off to make kubectl fall back to /openapi/v2 (protobuf) and validate client-side. */
+  let serveV3 = true;
+  /** Serve a v2 protobuf document without paths: kubectl then validates with the definitions. */
+  let v2WithoutPaths = false;
+  const v2Requests: string[] = [];
 
   const discovery: Record<string, unknown> = {
     "/version": { major: "1", minor: "32", gitVersion: "v1.32.5", platform: "linux/amd64" },
@@ -114,12 +84,23 @@ describe("kubectl 1.32 against our OpenAPI documents", {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
-        const answer = serveOpenApi(registry, {
-          path: url.pathname,
-          hash: url.searchParams.get("hash"),
-          accept: req.headers.accept,
-          ifNoneMatch: req.headers["if-none-match"],
-        });
+        const v3Off = !serveV3 && url.pathname.startsWith("/openapi/v3");
+        if (url.pathname === "/openapi/v2") v2Requests.push(req.headers.accept ?? "");
+        if (url.pathname === "/openapi/v2" && v2WithoutPaths) {
+          const doc = buildV2Document(registry);
+          res
+            .writeHead(200, { "Content-Type": protobufContentType })
+            .end(encodeV2Document({ ...doc, paths: {} }));
+          return;
+        }
+        const answer = v3Off
+          ? undefined
+          : serveOpenApi(registry, {
+              path: url.pathname,
+              hash: url.searchParams.get("hash"),
+              accept: req.headers.accept,
+              ifNoneMatch: req.headers["if-none-match"],
+            });
         if (answer) {
           res.writeHead(answer.status, answer.headers).end(answer.body);
           return;
@@ -179,6 +160,30 @@ describe("kubectl 1.32 against our OpenAPI documents", {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  const writeManifest = (): string => {
+    const manifest = join(dir, "deploy.yaml");
+    writeFileSync(
+      manifest,
+      [
+        "apiVersion: apps/v1",
+        "kind: Deployment",
+        "metadata:",
+        "  name: web",
+        "spec:",
+        "  selector: {matchLabels: {app: web}}",
+        "  template:",
+        "    metadata: {labels: {app: web}}",
+        "    spec:",
+        "      containers:",
+        "      - name: web",
+        "        image: nginx",
+        "        imagePullPolcy: Always",
+        "",
+      ].join("\n"),
+    );
+    return manifest;
+  };
+
   const kc = async (...args: string[]) => {
     try {
       const { stdout, stderr } = await run(kubectl ?? "kubectl", [
@@ -213,26 +218,7 @@ describe("kubectl 1.32 against our OpenAPI documents", {
   });
 
   it("create -f sends fieldValidation=Strict and shows the server's strict decoding error", async () => {
-    const manifest = join(dir, "deploy.yaml");
-    writeFileSync(
-      manifest,
-      [
-        "apiVersion: apps/v1",
-        "kind: Deployment",
-        "metadata:",
-        "  name: web",
-        "spec:",
-        "  selector: {matchLabels: {app: web}}",
-        "  template:",
-        "    metadata: {labels: {app: web}}",
-        "    spec:",
-        "      containers:",
-        "      - name: web",
-        "        image: nginx",
-        "        imagePullPolcy: Always",
-        "",
-      ].join("\n"),
-    );
+    const manifest = writeManifest();
     const out = await kc("create", "-f", manifest);
     const post = writes.at(-1);
     assert.ok(post, "kubectl sent the object to the server");
@@ -250,5 +236,26 @@ describe("kubectl 1.32 against our OpenAPI documents", {
       warned.stderr,
       /Warning: unknown field "spec\.template\.spec\.containers\[0\]\.imagePullPolcy"/,
     );
+  });
+
+  it("without v3, kubectl reads our protobuf /openapi/v2: paths (server-side validation), definitions (client-side)", async () => {
+    serveV3 = false;
+    try {
+      const before = writes.length;
+      const viaPaths = await kc("create", "-f", writeManifest(), "--cache-dir", join(dir, "cache-v2"));
+      assert.ok(v2Requests.some((accept) => accept.includes("application/com.github.proto-openapi.spec.v2")));
+      // Found fieldValidation on the Deployment PATCH operation inside the protobuf document.
+      assert.match(writes.at(-1)?.url ?? "", /fieldValidation=Strict/);
+      assert.match(viaPaths.stderr, /strict decoding error/);
+
+      v2WithoutPaths = true;
+      const clientSide = await kc("create", "-f", writeManifest(), "--cache-dir", join(dir, "cache-v2b"));
+      assert.notEqual(clientSide.code, 0);
+      assert.match(clientSide.stderr, /unknown field "imagePullPolcy" in io\.k8s\.api\.core\.v1\.Container/);
+      assert.equal(writes.length, before + 1, "client-side validation stopped the second write");
+    } finally {
+      serveV3 = true;
+      v2WithoutPaths = false;
+    }
   });
 });
