@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { TestApi } from "../../../test/support/inprocess-api.ts";
-import { withInterimCore } from "../interim-core.ts";
+import { coreV1Resources } from "../../api/core/index.ts";
 import { StoreSource } from "../storage/storesource.ts";
 import { parseCidr } from "./cidr.ts";
 import { createServiceAllocator } from "./services.ts";
 
 let api: TestApi;
 before(async () => {
-  const resources = withInterimCore([]);
+  const resources = coreV1Resources;
   // The allocator reads the Services through the same Store the handler writes.
   const holder: { api?: TestApi } = {};
   api = new TestApi({
