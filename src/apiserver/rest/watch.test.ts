@@ -62,5 +62,6 @@ test("timeoutSeconds ends the watch; selectors turn leaving objects into DELETED
   );
   assert.equal(events[0]?.object.kind, "Table");
   assert.ok(Array.isArray(events[0]?.object.columnDefinitions));
-  assert.equal((events[1]?.object.rows as { cells: unknown[] }[])[0]?.cells[0], "sel");
+  const rows = (events[1]?.object.rows ?? []) as { cells: unknown[] }[];
+  assert.equal(rows[0]?.cells[0], "sel");
 });
