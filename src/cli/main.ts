@@ -1,8 +1,56 @@
 // The `skiff` command: entry point of the bundled CLI.
-import { Command } from "commander";
+import { Command, CommanderError, Option } from "commander";
+import { runServer } from "./server.ts";
+import { UsageError } from "./usage.ts";
 
-const program = new Command("skiff").description("A lightweight Kubernetes-compatible orchestrator");
-program.parseAsync(process.argv).catch((err: unknown) => {
-  console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+const program = new Command("skiff")
+  .description("A lightweight Kubernetes-compatible orchestrator")
+  .exitOverride()
+  .configureOutput({
+    // Commander's own "error: …" lines are replaced by ours below; help text still shows.
+    writeErr: (text) => {
+      if (!text.startsWith("error:")) process.stderr.write(text);
+    },
+  });
+
+program
+  .command("server")
+  .description("run the API server (and, later, the controllers and an embedded node agent)")
+  .option("--data-dir <dir>", "state, certificates and kubeconfig", "./.skiff")
+  .option("--listen <host:port>", "address of the Kubernetes API", "127.0.0.1:6443")
+  .option("--datastore <url>", "sqlite://PATH (default <data-dir>/state.db) or etcd://HOST:PORT[,…]")
+  .option("--disable-agent", "do not run a node agent in this process")
+  .option("--tls-san <name>", "extra name or IP in the serving certificate (repeatable)", collect, [])
+  .option("--service-cidr <cidr>", "range for Service cluster IPs", "10.43.0.0/16")
+  .option("--cluster-cidr <cidr>", "range for Pod IPs", "10.42.0.0/16")
+  .option("--token-auth-file <file>", 'static bearer tokens: CSV token,user,uid,"group1,group2"')
+  .addOption(
+    new Option("--runtime <runtime>", "container runtime")
+      .choices(["auto", "runc", "containerd", "fake"])
+      .default("auto"),
+  )
+  .action(async (opts) => {
+    await runServer(opts);
+  });
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`error: ${message.replace(/^error: /, "")}\n`);
+  process.exit(code);
+}
+
+program.parseAsync(process.argv).then(
+  () => process.exit(0),
+  (err: unknown) => {
+    if (err instanceof CommanderError) {
+      if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.exitCode === 0) {
+        process.exit(0);
+      }
+      if (err.code === "commander.help") process.exit(2);
+      fail(err.message, 2);
+    }
+    if (err instanceof UsageError) fail(err.message, 2);
+    fail(err instanceof Error ? err.message : String(err), 1);
+  },
+);

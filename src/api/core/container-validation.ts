@@ -22,9 +22,10 @@ export function validateContainerPorts(ports: ContainerPort[] | undefined, at: F
   (ports ?? []).forEach((port, i) => {
     const p = at.index(i);
     if (port.name) {
-      for (const msg of isValidPortName(port.name))
-        errs.push(fieldErrors.invalid(p.child("name"), port.name, msg));
-      if (names.has(port.name)) errs.push(fieldErrors.duplicate(p.child("name"), port.name));
+      const msgs = isValidPortName(port.name);
+      for (const msg of msgs) errs.push(fieldErrors.invalid(p.child("name"), port.name, msg));
+      if (msgs.length === 0 && names.has(port.name))
+        errs.push(fieldErrors.duplicate(p.child("name"), port.name));
       names.add(port.name);
     }
     if (!port.containerPort) errs.push(fieldErrors.required(p.child("containerPort"), ""));
@@ -45,6 +46,44 @@ export function validateContainerPorts(ports: ContainerPort[] | undefined, at: F
   return errs;
 }
 
+/** Downward-API field paths an env var may reference (sorted, as Kubernetes lists them). */
+const envFieldPaths = [
+  "metadata.annotations",
+  "metadata.labels",
+  "metadata.name",
+  "metadata.namespace",
+  "metadata.uid",
+  "spec.nodeName",
+  "spec.serviceAccountName",
+  "status.hostIP",
+  "status.hostIPs",
+  "status.podIP",
+  "status.podIPs",
+];
+
+function validateFieldRef(ref: { apiVersion?: string; fieldPath: string }, at: FieldPath): FieldError[] {
+  if (!ref.apiVersion) return [fieldErrors.required(at.child("apiVersion"), "")];
+  if (!ref.fieldPath) return [fieldErrors.required(at.child("fieldPath"), "")];
+  // Subscripted label and annotation paths (`metadata.labels['app']`) are allowed.
+  if (/^metadata\.(labels|annotations)\['.+'\]$/.test(ref.fieldPath)) return [];
+  if (!envFieldPaths.includes(ref.fieldPath)) {
+    return [fieldErrors.notSupported(at.child("fieldPath"), ref.fieldPath, envFieldPaths)];
+  }
+  return [];
+}
+
+function validateKeyRef(ref: { name?: string; key: string }, at: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  if (!ref.name) errs.push(fieldErrors.required(at.child("name"), ""));
+  else
+    for (const msg of isDns1123Subdomain(ref.name))
+      errs.push(fieldErrors.invalid(at.child("name"), ref.name, msg));
+  if (!ref.key) errs.push(fieldErrors.required(at.child("key"), ""));
+  else
+    for (const msg of isConfigMapKey(ref.key)) errs.push(fieldErrors.invalid(at.child("key"), ref.key, msg));
+  return errs;
+}
+
 function validateEnvVarSource(env: EnvVar, at: FieldPath): FieldError[] {
   const from = env.valueFrom;
   if (!from) return [];
@@ -52,8 +91,7 @@ function validateEnvVarSource(env: EnvVar, at: FieldPath): FieldError[] {
   let sources = 0;
   if (from.fieldRef) {
     sources++;
-    if (!from.fieldRef.fieldPath)
-      errs.push(fieldErrors.required(at.child("fieldRef").child("fieldPath"), ""));
+    errs.push(...validateFieldRef(from.fieldRef, at.child("fieldRef")));
   }
   if (from.resourceFieldRef) {
     sources++;
@@ -61,20 +99,13 @@ function validateEnvVarSource(env: EnvVar, at: FieldPath): FieldError[] {
       errs.push(fieldErrors.required(at.child("resourceFieldRef").child("resource"), ""));
     }
   }
-  for (const [kind, ref] of [
-    ["configMapKeyRef", from.configMapKeyRef],
-    ["secretKeyRef", from.secretKeyRef],
-  ] as const) {
-    if (!ref) continue;
+  if (from.configMapKeyRef) {
     sources++;
-    const p = at.child(kind);
-    if (!ref.name) errs.push(fieldErrors.required(p.child("name"), ""));
-    else
-      for (const msg of isDns1123Subdomain(ref.name))
-        errs.push(fieldErrors.invalid(p.child("name"), ref.name, msg));
-    if (!ref.key) errs.push(fieldErrors.required(p.child("key"), ""));
-    else
-      for (const msg of isConfigMapKey(ref.key)) errs.push(fieldErrors.invalid(p.child("key"), ref.key, msg));
+    errs.push(...validateKeyRef(from.configMapKeyRef, at.child("configMapKeyRef")));
+  }
+  if (from.secretKeyRef) {
+    sources++;
+    errs.push(...validateKeyRef(from.secretKeyRef, at.child("secretKeyRef")));
   }
   if (sources === 0) {
     errs.push(
@@ -84,11 +115,10 @@ function validateEnvVarSource(env: EnvVar, at: FieldPath): FieldError[] {
         "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`",
       ),
     );
+  } else if (env.value) {
+    errs.push(fieldErrors.invalid(at, "", "may not be specified when `value` is not empty"));
   } else if (sources > 1) {
     errs.push(fieldErrors.invalid(at, "", "may not have more than one field specified at a time"));
-  }
-  if (env.value) {
-    errs.push(fieldErrors.invalid(at, "", "may not be specified when `value` is not empty"));
   }
   return errs;
 }

@@ -84,6 +84,21 @@ describe("pod spec defaults", () => {
     });
   });
 
+  it("writes quantities in canonical form", () => {
+    const limits = { cpu: 0.5, memory: "1024Mi", "ephemeral-storage": "lots" } as unknown as Record<
+      string,
+      string
+    >;
+    const spec: PodSpec = {
+      containers: [{ name: "a", image: "x:1", resources: { limits, requests: { cpu: "1000m" } } }],
+    };
+    defaultPodSpec(spec);
+    assert.deepEqual(spec.containers[0]?.resources, {
+      limits: { cpu: "500m", memory: "1Gi", "ephemeral-storage": "lots" },
+      requests: { cpu: "1" },
+    });
+  });
+
   it("copies limits to missing requests for pods only", () => {
     const spec: PodSpec = {
       containers: [

@@ -8,6 +8,7 @@ import type {
   ServicePort,
   Volume,
 } from "kubernetes-types/core/v1.js";
+import { canonicalizeResourceList } from "../validation/resources.ts";
 
 /** Mode 0644, the default for secret, configMap, downwardAPI and projected volumes. */
 export const defaultVolumeMode = 0o644;
@@ -41,6 +42,8 @@ export function defaultContainer(c: Container): void {
   c.terminationMessagePath ??= "/dev/termination-log";
   c.terminationMessagePolicy ??= "File";
   c.resources ??= {};
+  canonicalizeResourceList(c.resources.limits);
+  canonicalizeResourceList(c.resources.requests);
   for (const port of c.ports ?? []) port.protocol ??= "TCP";
   for (const env of c.env ?? []) {
     const fieldRef = env.valueFrom?.fieldRef;
@@ -63,6 +66,9 @@ export function defaultVolume(v: Volume): void {
     (k) => k !== "name" && (v as unknown as Record<string, unknown>)[k] != null,
   );
   if (sources.length === 0) v.emptyDir = {};
+  if (v.emptyDir?.sizeLimit !== undefined) {
+    v.emptyDir.sizeLimit = canonicalizeResourceList({ q: v.emptyDir.sizeLimit }).q;
+  }
   if (v.secret) v.secret.defaultMode ??= defaultVolumeMode;
   if (v.configMap) v.configMap.defaultMode ??= defaultVolumeMode;
   if (v.downwardAPI) {
@@ -122,7 +128,8 @@ export function defaultPodOnlyFields(spec: PodSpec): void {
   spec.enableServiceLinks ??= true;
   spec.serviceAccountName ||= "default";
   spec.serviceAccount ||= spec.serviceAccountName;
-  spec.priority ??= 0;
+  // Priority admission resolves priorityClassName; without one the priority is 0.
+  if (!spec.priorityClassName) spec.priority ??= 0;
   spec.preemptionPolicy ??= "PreemptLowerPriority";
 }
 

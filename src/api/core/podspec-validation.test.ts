@@ -53,7 +53,8 @@ describe("validatePodSpec", () => {
       { name: "http", containerPort: 0 },
       { name: "http", containerPort: 70000, protocol: "XTP" },
     ];
-    const errs = validatePodSpec((defaultPodSpec(spec), spec), at);
+    defaultPodSpec(spec);
+    const errs = validatePodSpec(spec, at);
     assert.deepEqual(
       errs.map((e) => [e.type, e.field, e.detail]),
       [
@@ -96,11 +97,12 @@ describe("validatePodSpec", () => {
       requests: { cpu: "2", memory: "lots" },
       limits: { cpu: "1", "example.com/gpu": "1" },
     };
-    const errs = validatePodSpec((defaultPodSpec(spec), spec), at);
+    defaultPodSpec(spec);
+    const errs = validatePodSpec(spec, at);
     assert.deepEqual(
       errs.map((e) => [e.field, e.detail]),
       [
-        ["spec.containers[0].resources.requests[cpu]", "must be less than or equal to cpu limit of 1"],
+        ["spec.containers[0].resources.requests", "must be less than or equal to cpu limit of 1"],
         [
           "spec.containers[0].resources.requests[memory]",
           "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",

@@ -202,11 +202,13 @@ export function validatePodSpec(
   return errs;
 }
 
-/** ValidatePodTemplateSpec: template labels/annotations and the pod spec (`<at>.spec`). */
+/**
+ * ValidatePodTemplateSpec: template labels/annotations and the pod spec (`<at>.spec`). A missing
+ * template is validated as an empty one, as for Kubernetes' value-typed templates.
+ */
 export function validatePodTemplateSpec(template: PodTemplateSpec | undefined, at: FieldPath): FieldError[] {
-  if (!template) return [fieldErrors.required(at, "")];
   return [
-    ...validateTemplateObjectMeta(template.metadata, at.child("metadata")),
-    ...validatePodSpec(template.spec, at.child("spec"), { template: true }),
+    ...validateTemplateObjectMeta(template?.metadata, at.child("metadata")),
+    ...validatePodSpec(template?.spec, at.child("spec"), { template: true }),
   ];
 }

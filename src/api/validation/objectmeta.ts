@@ -125,8 +125,7 @@ function validateFinalizers(finalizers: string[] | undefined, at: FieldPath): Fi
   const errs: FieldError[] = [];
   const seen = new Set<string>();
   for (const f of finalizers ?? []) {
-    for (const msg of isQualifiedName(f)) errs.push(fieldErrors.invalid(at, finalizers, msg));
-    if (seen.has(f)) errs.push(fieldErrors.duplicate(at, f));
+    for (const msg of isQualifiedName(f)) errs.push(fieldErrors.invalid(at, f, msg));
     seen.add(f);
   }
   if (seen.has("orphan") && seen.has("foregroundDeletion")) {
@@ -137,7 +136,10 @@ function validateFinalizers(finalizers: string[] | undefined, at: FieldPath): Fi
   return errs;
 }
 
-/** ValidateObjectMetaUpdate: identity fields are immutable; the new metadata is validated too. */
+/**
+ * ValidateObjectMetaUpdate's own part: identity fields are immutable. It does not re-run
+ * validateObjectMeta, because Strategy.validate already runs on every update.
+ */
 export function validateObjectMetaUpdate(
   meta: ObjectMeta | undefined,
   old: ObjectMeta | undefined,
@@ -146,7 +148,7 @@ export function validateObjectMetaUpdate(
   const at = opts.at ?? metadataPath;
   const m = meta ?? {};
   const o = old ?? {};
-  const errs = validateObjectMeta(m, opts);
+  const errs: FieldError[] = [];
   errs.push(...validateImmutable(m.name, o.name, at.child("name")));
   errs.push(...validateImmutable(m.namespace, o.namespace, at.child("namespace")));
   errs.push(...validateImmutable(m.uid, o.uid, at.child("uid")));

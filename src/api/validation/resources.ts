@@ -1,7 +1,7 @@
 // Validation of resource names and quantities (compute resources of containers, quotas, limit
 // ranges, PV capacity), following pkg/apis/core/validation.
 import { type FieldError, type FieldPath, fieldErrors } from "../field.ts";
-import { parseQuantityValue, type Quantity, QuantityParseError } from "../quantity.ts";
+import { parseQuantityValue, Quantity, QuantityParseError } from "../quantity.ts";
 import { isQualifiedName } from "./names.ts";
 
 export type ResourceList = Record<string, unknown>;
@@ -89,16 +89,22 @@ export function validateResourceRequirements(
     if (!q) continue;
     errs.push(...validateResourceQuantityValue(name, q, p));
     const limit = limits.get(name);
-    if (limit && q.cmp(limit) > 0) {
-      errs.push(
-        fieldErrors.invalid(p, q.toString(), `must be less than or equal to ${name} limit of ${limit}`),
-      );
-    } else if (!limit && !isNativeResource(name)) {
+    // Kubernetes reports these at the requests map itself, not at the key.
+    const overcommit = isNativeResource(name) && !isHugePageResourceName(name);
+    if (limit) {
+      if (!overcommit && q.cmp(limit) !== 0) {
+        errs.push(fieldErrors.invalid(reqPath, q.toString(), `must be equal to ${name} limit of ${limit}`));
+      } else if (q.cmp(limit) > 0) {
+        errs.push(
+          fieldErrors.invalid(
+            reqPath,
+            q.toString(),
+            `must be less than or equal to ${name} limit of ${limit}`,
+          ),
+        );
+      }
+    } else if (!overcommit) {
       errs.push(fieldErrors.required(limPath, "Limit must be set for non overcommitable resources"));
-    }
-    // Extended resources cannot be overcommitted: the request must equal the limit.
-    if (limit && !isNativeResource(name) && q.cmp(limit) !== 0) {
-      errs.push(fieldErrors.invalid(p, q.toString(), `must be equal to ${name} limit of ${limit}`));
     }
   }
   return errs;
@@ -119,4 +125,18 @@ export function validateResourceList(
     if (q) errs.push(...validateResourceQuantityValue(name, q, p));
   }
   return errs;
+}
+
+/**
+ * Rewrites parseable quantities in canonical form (`0.5` → `500m`, `1024Mi` → `1Gi`, numbers →
+ * strings), as Kubernetes serializes them; unparseable values are left for validation to report.
+ */
+export function canonicalizeResourceList<T extends Record<string, unknown> | undefined>(list: T): T {
+  if (!list) return list;
+  for (const [name, value] of Object.entries(list)) {
+    if (typeof value !== "string" && typeof value !== "number") continue;
+    const q = Quantity.tryParse(String(value));
+    if (q) (list as Record<string, unknown>)[name] = q.toString();
+  }
+  return list;
 }

@@ -1,0 +1,89 @@
+// Assembles a running API server: PKI, registry, handler chain with the schema/patch/allocator
+// seams, the HTTPS listener, seed objects and the admin kubeconfig.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Registry } from "../api/registry.ts";
+import type { ResourceDef } from "../api/resource.ts";
+import type { Store } from "../storage/store.ts";
+import { type Ipv4Cidr, nthAddress } from "./alloc/cidr.ts";
+import { createServiceAllocator } from "./alloc/services.ts";
+import { createAuthenticator } from "./auth/authn.ts";
+import type { UserInfo } from "./auth/user.ts";
+import { ApiHandler, type Logger } from "./handler.ts";
+import { adminKubeconfig, ensurePki } from "./pki.ts";
+import { defaultSeed, seed } from "./seed.ts";
+import { type RunningServer, startHttpsServer } from "./server.ts";
+import { WatchCache } from "./watchcache/watchcache.ts";
+import { dispatchPatcher, openApiPathHandler, schemaDecoder, schemaPatchSchemaFor } from "./wiring.ts";
+
+export interface ApiServerOptions {
+  dataDir: string;
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  store: Store;
+  resources: readonly ResourceDef[];
+  serviceCidr: Ipv4Cidr;
+  tlsSans?: readonly string[];
+  tokens?: ReadonlyMap<string, UserInfo>;
+  logger?: Logger;
+}
+
+export interface ApiServer {
+  url: string;
+  port: number;
+  kubeconfigPath: string;
+  handler: ApiHandler;
+  registry: Registry;
+  /** Graceful: stop accepting, end watches, finish in-flight requests. The Store stays open. */
+  close(): Promise<void>;
+}
+
+export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  const kubernetesIp = nthAddress(options.serviceCidr, 1);
+  const pki = await ensurePki(options.dataDir, { tlsSans: options.tlsSans ?? [], serviceIp: kubernetesIp });
+  const registry = new Registry().add(...options.resources);
+  const cache = new WatchCache({
+    store: options.store,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  await cache.start();
+  const source = cache;
+  const clientHost = options.host === "0.0.0.0" || options.host === "::" ? "127.0.0.1" : options.host;
+  const handler = new ApiHandler({
+    registry,
+    store: options.store,
+    source,
+    authenticator: createAuthenticator(options.tokens ? { tokens: options.tokens } : {}),
+    admission: [createServiceAllocator({ source, serviceCidr: options.serviceCidr })],
+    decoder: schemaDecoder,
+    patcher: dispatchPatcher,
+    patchSchemaFor: schemaPatchSchemaFor,
+    pathHandlers: [openApiPathHandler(registry)],
+    serverAddress: `${clientHost}:${options.port}`,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  const running: RunningServer = await startHttpsServer({
+    handler,
+    host: options.host,
+    port: options.port,
+    tls: { cert: pki.server.cert, key: pki.server.key, ca: pki.ca.cert },
+  });
+  const problems = await seed(handler, defaultSeed(kubernetesIp));
+  for (const p of problems) options.logger?.error({ problem: p }, "seeding failed");
+  const hostPart = clientHost.includes(":") ? `[${clientHost}]` : clientHost;
+  const url = `https://${hostPart}:${running.port}`;
+  const kubeconfigPath = join(options.dataDir, "kubeconfig");
+  writeFileSync(kubeconfigPath, adminKubeconfig(url, pki), { mode: 0o600 });
+  return {
+    url,
+    port: running.port,
+    kubeconfigPath,
+    handler,
+    registry,
+    close: async () => {
+      await running.close();
+      cache.stop();
+    },
+  };
+}

@@ -1,0 +1,62 @@
+// Adapters from node:http request/response objects to the transport-neutral ApiRequest/ResponseSink.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { TLSSocket } from "node:tls";
+import type { ApiRequest, PeerCertificate, ResponseSink } from "./sink.ts";
+
+function asList(value: string | string[] | undefined): string[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** The verified client certificate's subject; undefined if absent or not signed by our CA. */
+export function peerCertificate(req: IncomingMessage): PeerCertificate | undefined {
+  const socket = req.socket as Partial<TLSSocket>;
+  if (!socket.authorized || typeof socket.getPeerCertificate !== "function") return undefined;
+  const cert = socket.getPeerCertificate();
+  if (!cert?.subject) return undefined;
+  const cn = asList(cert.subject.CN)[0] ?? "";
+  return { commonName: cn, organizations: asList(cert.subject.O) };
+}
+
+export function fromNodeRequest(req: IncomingMessage): ApiRequest {
+  const cert = peerCertificate(req);
+  return {
+    method: req.method ?? "GET",
+    url: req.url ?? "/",
+    headers: req.headers,
+    body: req,
+    ...(cert ? { peerCertificate: cert } : {}),
+  };
+}
+
+export function toResponseSink(res: ServerResponse): ResponseSink {
+  let closed = false;
+  const listeners: (() => void)[] = [];
+  const fire = (): void => {
+    if (closed) return;
+    closed = true;
+    for (const l of listeners.splice(0)) l();
+  };
+  res.on("close", fire);
+  return {
+    get headersSent() {
+      return res.headersSent;
+    },
+    get closed() {
+      return closed || res.writableEnded;
+    },
+    writeHead(status, headers) {
+      res.writeHead(status, headers);
+    },
+    write(chunk) {
+      if (!res.writableEnded) res.write(chunk);
+    },
+    end(chunk) {
+      if (!res.writableEnded) res.end(chunk);
+    },
+    onClose(listener) {
+      if (closed) listener();
+      else listeners.push(listener);
+    },
+  };
+}

@@ -1,0 +1,166 @@
+// DELETE and DELETECOLLECTION: DeleteOptions from body or query, preconditions, dry run, and
+// finalizer semantics (deletionTimestamp while finalizers remain; `orphan`/`foregroundDeletion`
+// recorded for the garbage collector according to propagationPolicy).
+import { ApiError, BadRequestError, ConflictError, NotFoundError } from "../../api/errors.ts";
+import { isPlainObject, type KubeObject } from "../../api/object.ts";
+import { decodeValue, readBody } from "../http/body.ts";
+import { header } from "../http/sink.ts";
+import { groupResource } from "../storage/objectstore.ts";
+import { isDryRun, type RestContext } from "./context.ts";
+import { objectMatcher, parseListQuery } from "./listoptions.ts";
+import { meta, timestamp } from "./meta.ts";
+import { respondList, respondObject } from "./respond.ts";
+
+export interface DeleteOptions {
+  gracePeriodSeconds?: number;
+  propagationPolicy?: "Orphan" | "Background" | "Foreground";
+  preconditions?: { uid?: string; resourceVersion?: string };
+  dryRun: boolean;
+}
+
+const policies = new Set(["Orphan", "Background", "Foreground"]);
+
+export async function parseDeleteOptions(ctx: RestContext): Promise<DeleteOptions> {
+  const raw = await readBody(ctx.req);
+  let body: Record<string, unknown> = {};
+  if (raw.toString("utf8").trim() !== "") {
+    const ct = header(ctx.req, "content-type");
+    const value = decodeValue(raw, ct.includes("yaml") ? "yaml" : "json");
+    if (!isPlainObject(value)) throw new BadRequestError("DeleteOptions must be a JSON object");
+    body = value;
+  }
+  const q = ctx.query;
+  const opts: DeleteOptions = {
+    dryRun: isDryRun(q) || (Array.isArray(body.dryRun) && body.dryRun.includes("All")),
+  };
+  const grace =
+    body.gracePeriodSeconds ??
+    (q.get("gracePeriodSeconds") !== null ? Number(q.get("gracePeriodSeconds")) : undefined);
+  if (grace !== undefined && grace !== null) {
+    if (typeof grace !== "number" || !Number.isInteger(grace))
+      throw new BadRequestError("gracePeriodSeconds must be an integer");
+    opts.gracePeriodSeconds = grace;
+  }
+  let policy = body.propagationPolicy ?? q.get("propagationPolicy") ?? undefined;
+  const orphan =
+    body.orphanDependents ??
+    (q.get("orphanDependents") !== null ? q.get("orphanDependents") === "true" : undefined);
+  if (policy !== undefined && policy !== null) {
+    if (typeof policy !== "string" || !policies.has(policy)) {
+      throw new BadRequestError(
+        `propagationPolicy must be one of Orphan, Background, Foreground, got ${JSON.stringify(policy)}`,
+      );
+    }
+    if (orphan !== undefined && orphan !== null)
+      throw new BadRequestError("orphanDependents and propagationPolicy cannot both be set");
+    opts.propagationPolicy = policy as DeleteOptions["propagationPolicy"];
+  } else if (orphan === true) policy = opts.propagationPolicy = "Orphan";
+  else if (orphan === false) opts.propagationPolicy = "Background";
+  const pre = body.preconditions;
+  if (isPlainObject(pre)) {
+    opts.preconditions = {};
+    if (typeof pre.uid === "string") opts.preconditions.uid = pre.uid;
+    if (typeof pre.resourceVersion === "string") opts.preconditions.resourceVersion = pre.resourceVersion;
+  }
+  return opts;
+}
+
+/** The finalizers the object should carry for a propagation policy (apiserver's deletion logic). */
+function finalizersFor(current: string[], policy: DeleteOptions["propagationPolicy"]): string[] {
+  const rest = current.filter((f) => f !== "orphan" && f !== "foregroundDeletion");
+  if (policy === "Orphan") return [...rest, "orphan"];
+  if (policy === "Foreground") return [...rest, "foregroundDeletion"];
+  if (policy === "Background") return rest;
+  return current;
+}
+
+/** Deletes one object; returns the deleted (or now-terminating) object. */
+export async function deleteOne(
+  ctx: RestContext,
+  namespace: string,
+  name: string,
+  opts: DeleteOptions,
+): Promise<KubeObject> {
+  const { def, deps } = ctx;
+  const gr = groupResource(def);
+  for (let attempt = 0; ; attempt++) {
+    const current = await deps.objects.get(def, namespace, name);
+    if (!current) throw new NotFoundError(gr, name);
+    const m = meta(current);
+    if (opts.preconditions?.uid && opts.preconditions.uid !== m.uid) {
+      throw new ConflictError(
+        gr,
+        name,
+        `Precondition failed: UID in precondition: ${opts.preconditions.uid}, UID in object meta: ${m.uid ?? ""}`,
+      );
+    }
+    if (opts.preconditions?.resourceVersion && opts.preconditions.resourceVersion !== m.resourceVersion) {
+      throw new ConflictError(
+        gr,
+        name,
+        `Precondition failed: ResourceVersion in precondition: ${opts.preconditions.resourceVersion}, ResourceVersion in object meta: ${m.resourceVersion ?? ""}`,
+      );
+    }
+    await deps.admission.validate({
+      def,
+      operation: "DELETE",
+      subresource: "",
+      namespace,
+      name,
+      object: undefined,
+      oldObject: current,
+      user: ctx.user,
+      dryRun: opts.dryRun,
+    });
+    const before = m.finalizers ?? [];
+    const finalizers = finalizersFor(before, opts.propagationPolicy);
+    const rv = Number(m.resourceVersion);
+    try {
+      if (finalizers.length > 0) {
+        const next = structuredClone(current);
+        const nm = meta(next);
+        const unchanged = Boolean(m.deletionTimestamp) && finalizers.join() === before.join();
+        if (unchanged || opts.dryRun) {
+          if (!nm.deletionTimestamp) nm.deletionTimestamp = timestamp(deps.now());
+          nm.finalizers = finalizers;
+          return next;
+        }
+        if (!nm.deletionTimestamp) {
+          nm.deletionTimestamp = timestamp(deps.now());
+          nm.deletionGracePeriodSeconds = 0;
+          if (nm.generation !== undefined) nm.generation += 1;
+        }
+        nm.finalizers = finalizers;
+        return await deps.objects.update(def, next, rv);
+      }
+      if (opts.dryRun) return current;
+      return await deps.objects.delete(def, namespace, name, rv);
+    } catch (err) {
+      if (!(err instanceof ApiError && err.reason === "Conflict" && attempt < 5)) throw err;
+    }
+  }
+}
+
+export async function deleteObject(ctx: RestContext): Promise<void> {
+  const opts = await parseDeleteOptions(ctx);
+  const namespace = ctx.def.namespaced ? ctx.info.namespace : "";
+  respondObject(ctx, 200, await deleteOne(ctx, namespace, ctx.info.name, opts));
+}
+
+export async function deleteCollection(ctx: RestContext): Promise<void> {
+  const opts = await parseDeleteOptions(ctx);
+  const q = parseListQuery(ctx.def, ctx.query);
+  const match = objectMatcher(ctx.def, q);
+  const namespace = ctx.def.namespaced ? ctx.info.namespace : "";
+  const page = await ctx.deps.source.list(ctx.def, namespace ? { namespace } : {});
+  const deleted: KubeObject[] = [];
+  for (const obj of page.items.filter(match)) {
+    try {
+      deleted.push(await deleteOne(ctx, obj.metadata?.namespace ?? "", obj.metadata?.name ?? "", opts));
+    } catch (err) {
+      // Gone in the meantime: that is what the caller wanted.
+      if (!(err instanceof ApiError && err.code === 404)) throw err;
+    }
+  }
+  respondList(ctx, deleted, { resourceVersion: String(await ctx.deps.source.currentRevision()) });
+}

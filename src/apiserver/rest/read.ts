@@ -1,0 +1,77 @@
+// GET of one object and LIST of a collection, with Kubernetes' resourceVersion semantics:
+// "" = latest, "0" = any (cache), N = not older than N, or exactly N with resourceVersionMatch=Exact.
+import { BadRequestError, NotFoundError } from "../../api/errors.ts";
+import type { KubeObject } from "../../api/object.ts";
+import { tooLargeResourceVersion } from "../storage/errors.ts";
+import { groupResource } from "../storage/objectstore.ts";
+import type { RestContext } from "./context.ts";
+import { encodeContinue, type ListQuery, objectMatcher, parseListQuery } from "./listoptions.ts";
+import { type ListMeta, respondList, respondObject } from "./respond.ts";
+
+export async function getObject(ctx: RestContext): Promise<void> {
+  const obj = await readObject(ctx);
+  respondObject(ctx, 200, obj);
+}
+
+/** Reads the object the URL names (used by get and the status subresource). */
+export async function readObject(ctx: RestContext): Promise<KubeObject> {
+  const { def, info } = ctx;
+  const rv = ctx.query.get("resourceVersion") ?? "";
+  if (rv !== "" && !/^\d+$/.test(rv))
+    throw new BadRequestError(`invalid resource version: ${JSON.stringify(rv)}`);
+  if (rv !== "" && rv !== "0") {
+    const current = await ctx.deps.source.currentRevision();
+    if (Number(rv) > current) throw tooLargeResourceVersion(Number(rv), current);
+  }
+  const obj = await ctx.deps.objects.get(def, info.namespace, info.name);
+  if (!obj) throw new NotFoundError(groupResource(def), info.name);
+  return obj;
+}
+
+/** Which Store revision a list reads at (0 = latest). */
+async function listRevision(ctx: RestContext, q: ListQuery): Promise<number> {
+  if (q.continue || q.resourceVersion === "" || q.resourceVersion === "0") return 0;
+  const rv = Number(q.resourceVersion);
+  if (q.resourceVersionMatch === "Exact") return rv;
+  if (q.resourceVersionMatch !== "" && q.resourceVersionMatch !== "NotOlderThan") {
+    throw new BadRequestError(`invalid resourceVersionMatch: ${q.resourceVersionMatch}`);
+  }
+  const current = await ctx.deps.source.currentRevision();
+  if (rv > current) throw tooLargeResourceVersion(rv, current);
+  return 0;
+}
+
+export async function listObjects(ctx: RestContext): Promise<void> {
+  const { def, info } = ctx;
+  const q = parseListQuery(def, ctx.query);
+  const match = objectMatcher(def, q);
+  const namespace = def.namespaced ? info.namespace : "";
+  const revision = await listRevision(ctx, q);
+  const items: KubeObject[] = [];
+  let token = q.continue;
+  let listRev = 0;
+  let remaining: number | undefined;
+  // With a limit and a selector, keep reading pages until the page is full or the list ends.
+  for (;;) {
+    const want = q.limit > 0 ? q.limit - items.length : 0;
+    const page = await ctx.deps.source.list(def, {
+      ...(namespace ? { namespace } : {}),
+      ...(want > 0 ? { limit: want } : {}),
+      ...(token ? { continue: token } : {}),
+      ...(revision && !token ? { revision } : {}),
+    });
+    listRev = page.revision;
+    for (const item of page.items) if (match(item)) items.push(item);
+    token = page.continue;
+    remaining = page.remaining;
+    if (!token || q.limit === 0 || items.length >= q.limit) break;
+  }
+  const meta: ListMeta = { resourceVersion: String(listRev) };
+  if (token) {
+    meta.continue = encodeContinue(token);
+    if (remaining !== undefined && q.labelSelector.empty && q.fieldSelector.empty) {
+      meta.remainingItemCount = remaining;
+    }
+  }
+  respondList(ctx, items, meta);
+}

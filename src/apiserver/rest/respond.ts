@@ -1,0 +1,75 @@
+// Writing objects and lists (JSON or Table), with kind/apiVersion always set and lists streamed
+// item by item instead of built as one string.
+import { groupVersion, type KubeObject } from "../../api/object.ts";
+import type { ResourceDef } from "../../api/resource.ts";
+import { wantsTable } from "../http/negotiate.ts";
+import { jsonType, writeJson } from "../http/respond.ts";
+import type { RestContext } from "./context.ts";
+import { parseIncludeObject, tableHead, tableRow, toTable } from "./table.ts";
+
+export function withTypeMeta(def: ResourceDef, obj: KubeObject): KubeObject {
+  obj.apiVersion = groupVersion(def.group, def.version);
+  obj.kind = def.kind;
+  return obj;
+}
+
+export function respondObject(ctx: RestContext, status: number, obj: KubeObject): void {
+  withTypeMeta(ctx.def, obj);
+  if (wantsTable(ctx.req)) {
+    const include = parseIncludeObject(ctx.query);
+    const rv = obj.metadata?.resourceVersion;
+    writeJson(
+      ctx.res,
+      status,
+      toTable(ctx.def, [obj], { include, now: ctx.deps.now(), ...(rv ? { resourceVersion: rv } : {}) }),
+    );
+    return;
+  }
+  writeJson(ctx.res, status, obj);
+}
+
+const flushBytes = 64 * 1024;
+
+/** Streams `{...head, [field]: [items...]}` writing in chunks of about 64 KiB. */
+function streamArray(ctx: RestContext, head: Record<string, unknown>, field: string, items: unknown[]): void {
+  ctx.res.writeHead(200, { "Content-Type": jsonType });
+  const open = JSON.stringify(head);
+  let buf = `${open.slice(0, -1)}${open.length > 2 ? "," : ""}${JSON.stringify(field)}:[`;
+  items.forEach((item, i) => {
+    buf += (i > 0 ? "," : "") + JSON.stringify(item);
+    if (buf.length >= flushBytes) {
+      ctx.res.write(buf);
+      buf = "";
+    }
+  });
+  ctx.res.end(`${buf}]}`);
+}
+
+export interface ListMeta {
+  resourceVersion: string;
+  continue?: string;
+  remainingItemCount?: number;
+}
+
+export function respondList(ctx: RestContext, items: KubeObject[], listMeta: ListMeta): void {
+  const def = ctx.def;
+  for (const item of items) withTypeMeta(def, item);
+  const metadata: Record<string, unknown> = { ...listMeta };
+  if (wantsTable(ctx.req)) {
+    const include = parseIncludeObject(ctx.query);
+    const now = ctx.deps.now();
+    streamArray(
+      ctx,
+      tableHead(def, metadata),
+      "rows",
+      items.map((o) => tableRow(def, o, include, now)),
+    );
+    return;
+  }
+  streamArray(
+    ctx,
+    { kind: def.listKind ?? `${def.kind}List`, apiVersion: groupVersion(def.group, def.version), metadata },
+    "items",
+    items,
+  );
+}

@@ -1,0 +1,129 @@
+// WATCH: chunked newline-delimited JSON events written as they happen; initial ADDED events
+// for resourceVersion ""/"0"; selector transitions (entering = ADDED, leaving = DELETED);
+// bookmarks; timeoutSeconds; 410 Expired as an ERROR event; Table events for `get -w`.
+import { toStatus } from "../../api/errors.ts";
+import { groupVersion, type KubeObject } from "../../api/object.ts";
+import { parseFieldSelector } from "../../api/selector/field.ts";
+import { wantsTable } from "../http/negotiate.ts";
+import { jsonType } from "../http/respond.ts";
+import type { RestContext } from "./context.ts";
+import { objectMatcher, parseListQuery } from "./listoptions.ts";
+import { withTypeMeta } from "./respond.ts";
+import type { SourceEvent } from "./source.ts";
+import { parseIncludeObject, toTable } from "./table.ts";
+
+type WatchType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
+
+const defaultTimeoutSeconds = 1800;
+const bookmarkIntervalMs = 60_000;
+
+export async function watchObjects(ctx: RestContext): Promise<void> {
+  const { def, info, res } = ctx;
+  const q = parseListQuery(def, ctx.query);
+  if (info.name !== "") {
+    // GET .../pods/NAME?watch=true watches one object.
+    const byName = parseFieldSelector(`metadata.name=${info.name.replace(/[\\,=!]/g, "\\$&")}`);
+    q.fieldSelector = {
+      requirements: [...q.fieldSelector.requirements, ...byName.requirements],
+      empty: false,
+      matches: (v) => q.fieldSelector.matches(v) && byName.matches(v),
+    };
+  }
+  const match = objectMatcher(def, q);
+  const namespace = def.namespaced ? info.namespace : "";
+  const table = wantsTable(ctx.req);
+  const include = table ? parseIncludeObject(ctx.query) : "Metadata";
+  let sentColumns = false;
+  let lastRevision = 0;
+
+  const encode = (type: WatchType, object: unknown): string => JSON.stringify({ type, object }) + "\n";
+  const render = (obj: KubeObject): unknown => {
+    withTypeMeta(def, obj);
+    if (!table) return obj;
+    const t = toTable(def, [obj], { include, now: ctx.deps.now() });
+    if (sentColumns) delete t.columnDefinitions;
+    sentColumns = true;
+    return t;
+  };
+
+  // Resolve the starting point before committing to a 200 so bad requests still get a Status.
+  let initial: KubeObject[] = [];
+  let fromRevision: number;
+  if (q.resourceVersion === "" || q.resourceVersion === "0") {
+    const page = await ctx.deps.source.list(def, namespace ? { namespace } : {});
+    initial = page.items.filter(match);
+    fromRevision = page.revision;
+  } else {
+    fromRevision = Number(q.resourceVersion);
+  }
+  lastRevision = fromRevision;
+
+  res.writeHead(200, { "Content-Type": jsonType, "Cache-Control": "no-cache, private" });
+  for (const obj of initial) res.write(encode("ADDED", render(obj)));
+
+  await new Promise<void>((resolve) => {
+    let done = false;
+    const timers: NodeJS.Timeout[] = [];
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      watcher.close();
+      for (const t of timers) clearTimeout(t);
+      ctx.deps.shutdown.removeEventListener("abort", finish);
+      if (!res.closed) res.end();
+      resolve();
+    };
+    const bookmark = (): void => {
+      if (done || !q.allowWatchBookmarks) return;
+      res.write(
+        encode("BOOKMARK", {
+          kind: def.kind,
+          apiVersion: groupVersion(def.group, def.version),
+          metadata: { resourceVersion: String(lastRevision) },
+        }),
+      );
+    };
+    const onEvent = (e: SourceEvent): void => {
+      lastRevision = e.revision;
+      const now = match(e.object);
+      const before = e.oldObject ? match(e.oldObject) : false;
+      let type: WatchType | undefined;
+      if (e.type === "ADDED") type = now ? "ADDED" : undefined;
+      else if (e.type === "DELETED") type = now ? "DELETED" : undefined;
+      else if (now) type = before ? "MODIFIED" : "ADDED";
+      else if (before) type = "DELETED";
+      if (type) res.write(encode(type, render(e.object)));
+    };
+    const watcher = ctx.deps.source.watch(
+      def,
+      { ...(namespace ? { namespace } : {}), fromRevision },
+      {
+        onEvents: (events) => {
+          if (done) return;
+          for (const e of events) onEvent(e);
+        },
+        onError: (err) => {
+          if (done) return;
+          res.write(encode("ERROR", toStatus(err)));
+          finish();
+        },
+        onProgress: (revision) => {
+          lastRevision = Math.max(lastRevision, revision);
+        },
+      },
+    );
+    const timeout =
+      q.timeoutSeconds ?? defaultTimeoutSeconds + Math.floor(Math.random() * defaultTimeoutSeconds);
+    timers.push(setTimeout(finish, timeout * 1000));
+    if (q.allowWatchBookmarks) {
+      const tick = (): void => {
+        bookmark();
+        timers.push(setTimeout(tick, bookmarkIntervalMs));
+      };
+      timers.push(setTimeout(tick, Math.min(bookmarkIntervalMs, Math.max(1, timeout - 1) * 1000)));
+    }
+    res.onClose(finish);
+    if (ctx.deps.shutdown.aborted) finish();
+    else ctx.deps.shutdown.addEventListener("abort", finish);
+  });
+}

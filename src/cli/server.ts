@@ -1,0 +1,86 @@
+// `skiff server`: opens the datastore, starts the API server, prints the ready line and shuts
+// down gracefully on SIGTERM/SIGINT (in-flight requests finish, watches close, store closed).
+import { mkdirSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import pino from "pino";
+import { parseCidr } from "../apiserver/alloc/cidr.ts";
+import { startApiServer } from "../apiserver/apiserver.ts";
+import { parseTokenFile } from "../apiserver/auth/tokenfile.ts";
+import { SqliteStore } from "../storage/sqlite/sqlite-store.ts";
+import type { Store } from "../storage/store.ts";
+import { servedResources } from "./resources.ts";
+import { parseDatastore, parseListen, UsageError } from "./usage.ts";
+
+export interface ServerFlags {
+  dataDir: string;
+  listen: string;
+  datastore?: string;
+  disableAgent?: boolean;
+  tlsSan: string[];
+  serviceCidr: string;
+  clusterCidr: string;
+  tokenAuthFile?: string;
+}
+
+function usage<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    throw err instanceof UsageError ? err : new UsageError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+export async function runServer(flags: ServerFlags): Promise<void> {
+  const dataDir = resolve(flags.dataDir);
+  const listen = parseListen(flags.listen);
+  const datastore = parseDatastore(flags.datastore ?? `sqlite://${dataDir}/state.db`);
+  const serviceCidr = usage(() => parseCidr(flags.serviceCidr));
+  usage(() => parseCidr(flags.clusterCidr));
+  const tokens = flags.tokenAuthFile
+    ? usage(() => parseTokenFile(readFileSync(flags.tokenAuthFile as string, "utf8")))
+    : undefined;
+  if (datastore.kind === "etcd")
+    throw new UsageError("--datastore etcd:// is not supported yet; use sqlite://PATH");
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const logger = pino({ level: process.env.SKIFF_LOG_LEVEL ?? "warn" }, pino.destination(2));
+  const store: Store = SqliteStore.open({ path: datastore.path, logger });
+  let server: Awaited<ReturnType<typeof startApiServer>>;
+  try {
+    server = await startApiServer({
+      dataDir,
+      host: listen.host,
+      port: listen.port,
+      store,
+      resources: servedResources(),
+      serviceCidr,
+      tlsSans: flags.tlsSan,
+      ...(tokens ? { tokens } : {}),
+      logger,
+    });
+  } catch (err) {
+    await store.close();
+    if (err instanceof Error && "code" in err && err.code === "EADDRINUSE") {
+      throw new UsageError(`cannot listen on ${flags.listen}: address already in use`);
+    }
+    throw err;
+  }
+  // Until the agent exists every server is API-only; say so rather than imply a node.
+  const agent = `no node agent runs yet${flags.disableAgent ? "; --disable-agent" : ""}`;
+  process.stdout.write(
+    `skiff server ready at ${server.url} (kubeconfig: ${server.kubeconfigPath}; ${agent})\n`,
+  );
+  await new Promise<void>((done) => {
+    let stopping = false;
+    const stop = (): void => {
+      if (stopping) return;
+      stopping = true;
+      void server
+        .close()
+        .then(() => store.close())
+        .catch((err: unknown) => logger.error({ err }, "shutdown failed"))
+        .finally(done);
+    };
+    process.once("SIGTERM", stop);
+    process.once("SIGINT", stop);
+  });
+}
