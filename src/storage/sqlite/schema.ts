@@ -45,7 +45,12 @@ export function openDatabase(path: string, synchronous: SynchronousMode): Opened
   try {
     mkdirSync(dirname(path), { recursive: true });
   } catch (err) {
-    throw unavailable(path, err);
+    const code = (err as { code?: unknown }).code;
+    const reason =
+      code === "EEXIST" || code === "ENOTDIR"
+        ? `cannot create directory ${dirname(path)}: a component of it is not a directory`
+        : `cannot create directory ${dirname(path)}: ${err instanceof Error ? err.message : String(err)}`;
+    throw new StoreUnavailableError(`cannot open state database ${path}: ${reason}`);
   }
   let db: SqliteDatabase | undefined;
   try {
@@ -76,6 +81,10 @@ export function openDatabase(path: string, synchronous: SynchronousMode): Opened
     } else if (!tables.includes("meta") || !tables.includes("log") || !tables.includes("current")) {
       throw new Error("not a Skiff state database (missing tables)");
     }
+    // quick_check reads every page once (milliseconds for a typical state file): corruption is
+    // reported here, at open, rather than as failing requests later.
+    const check = db.pragma("quick_check(1)", { simple: true });
+    if (check !== "ok") throw new Error(`database file is corrupt (${String(check)})`);
     const meta = readMeta(db);
     if (meta.get("schema_version") !== SCHEMA_VERSION) {
       throw new Error(`unsupported schema version ${String(meta.get("schema_version"))}`);

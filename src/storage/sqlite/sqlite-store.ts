@@ -10,6 +10,8 @@ import {
   prefixEnd,
   type Store,
   StoreClosedError,
+  StoreError,
+  StoreUnavailableError,
   type Watcher,
   type WatchListener,
   type WriteOptions,
@@ -86,19 +88,18 @@ export class SqliteStore implements Store {
   }
 
   async get(key: string): Promise<KeyValue | undefined> {
-    this.checkOpen();
-    const row = this.q.getCurrent.get(key);
-    return row ? toKeyValue(row) : undefined;
+    return this.read(() => {
+      const row = this.q.getCurrent.get(key);
+      return row ? toKeyValue(row) : undefined;
+    });
   }
 
   async list(prefix: string, options?: ListOptions): Promise<ListResult> {
-    this.checkOpen();
-    return list(this.q, this.state, prefix, options);
+    return this.read(() => list(this.q, this.state, prefix, options));
   }
 
   async count(prefix: string): Promise<number> {
-    this.checkOpen();
-    return this.q.countCurrent.get(prefix, prefixEnd(prefix)) ?? 0;
+    return this.read(() => this.q.countCurrent.get(prefix, prefixEnd(prefix)) ?? 0);
   }
 
   async create(key: string, value: string, options?: WriteOptions): Promise<KeyValue> {
@@ -136,9 +137,10 @@ export class SqliteStore implements Store {
   }
 
   async compact(revision: number): Promise<void> {
-    this.checkOpen();
-    this.compactor.compact(revision);
-    this.compactor.shrink();
+    this.read(() => {
+      this.compactor.compact(revision);
+      this.compactor.shrink();
+    });
   }
 
   async currentRevision(): Promise<number> {
@@ -161,6 +163,8 @@ export class SqliteStore implements Store {
 
   private write(op: WriteOp) {
     if (this.closed) return Promise.reject(new StoreClosedError());
+    // etcd rejects the empty key too; it would also be a prefix of nothing and everything.
+    if (op.key === "") return Promise.reject(new InvalidRequestError("key must not be empty"));
     return this.writer.submit(op);
   }
 
@@ -176,6 +180,18 @@ export class SqliteStore implements Store {
 
   private checkOpen(): void {
     if (this.closed) throw new StoreClosedError();
+  }
+
+  /** Runs a synchronous database call; SQLite failures (I/O, corruption) become StoreUnavailableError. */
+  private read<T>(fn: () => T): T {
+    this.checkOpen();
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof StoreError) throw err;
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new StoreUnavailableError(`state database ${this.options.path}: ${reason}`);
+    }
   }
 }
 
