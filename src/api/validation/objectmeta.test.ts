@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { FieldPath } from "../field.ts";
-import { formatLabelSelector, labelSelectorMatches, validateLabelSelector } from "./labelselector.ts";
 import { nameIsDnsLabel, nameIsDnsSubdomain } from "./names.ts";
 import { deepEqual, validateObjectMeta, validateObjectMetaUpdate } from "./objectmeta.ts";
 
@@ -87,41 +86,5 @@ describe("validateObjectMeta", () => {
   it("compares JSON structurally", () => {
     assert.ok(deepEqual({ a: [1, { b: 2 }], c: undefined }, { a: [1, { b: 2 }] }));
     assert.ok(!deepEqual({ a: [1] }, { a: [2] }));
-  });
-});
-
-describe("label selectors", () => {
-  const at = FieldPath.root("spec").child("selector");
-  it("validates requirements", () => {
-    assert.deepEqual(validateLabelSelector({ matchLabels: { app: "web" } }, at), []);
-    const errs = validateLabelSelector(
-      {
-        matchExpressions: [
-          { key: "tier", operator: "In" },
-          { key: "x", operator: "Exists", values: ["a"] },
-          { key: "y", operator: "Has" },
-        ],
-      },
-      at,
-    );
-    assert.deepEqual(
-      errs.map((e) => [e.type, e.field]),
-      [
-        ["FieldValueRequired", "spec.selector.matchExpressions[0].values"],
-        ["FieldValueForbidden", "spec.selector.matchExpressions[1].values"],
-        ["FieldValueInvalid", "spec.selector.matchExpressions[2].operator"],
-      ],
-    );
-  });
-
-  it("matches and formats", () => {
-    const sel = {
-      matchLabels: { app: "web" },
-      matchExpressions: [{ key: "tier", operator: "In", values: ["fe", "be"] }],
-    };
-    assert.ok(labelSelectorMatches(sel, { app: "web", tier: "fe" }));
-    assert.ok(!labelSelectorMatches(sel, { app: "web" }));
-    assert.ok(labelSelectorMatches({}, {}));
-    assert.equal(formatLabelSelector(sel), "app=web,tier in (be,fe)");
   });
 });
