@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { FieldPath } from "../field.ts";
 import { nameIsDnsLabel, nameIsDnsSubdomain } from "./names.ts";
 import { deepEqual, validateObjectMeta, validateObjectMetaUpdate } from "./objectmeta.ts";
 
