@@ -82,6 +82,22 @@ describe("validateObjectMeta", () => {
     );
   });
 
+  it("forbids new finalizers on objects being deleted", () => {
+    const old = { name: "a", namespace: "d", deletionTimestamp: "2024-01-01T00:00:00Z", finalizers: ["x/a"] };
+    assert.deepEqual(validateObjectMetaUpdate({ ...old, finalizers: [] }, old, ns), []);
+    const errs = validateObjectMetaUpdate({ ...old, finalizers: ["x/a", "x/b"] }, old, ns);
+    assert.deepEqual(
+      errs.map((e) => [e.type, e.field, e.detail]),
+      [
+        [
+          "FieldValueForbidden",
+          "metadata.finalizers",
+          'no new finalizers can be added if the object is being deleted, found new finalizers []string{"x/b"}',
+        ],
+      ],
+    );
+  });
+
   it("compares JSON structurally", () => {
     assert.ok(deepEqual({ a: [1, { b: 2 }], c: undefined }, { a: [1, { b: 2 }] }));
     assert.ok(!deepEqual({ a: [1] }, { a: [2] }));
