@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { FieldPath } from "../field.ts";
-import { validateAffinity } from "./affinity-validation.ts";
+import { validateAffinity, validateTopologySpreadConstraints } from "./affinity-validation.ts";
 
 const at = FieldPath.root("spec").child("affinity");
 
@@ -65,6 +65,28 @@ describe("affinity validation", () => {
           "FieldValueRequired",
           "spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey",
         ],
+      ],
+    );
+  });
+});
+
+describe("topology spread constraints", () => {
+  it("checks skew, keys, actions and duplicates", () => {
+    const p = FieldPath.root("spec").child("topologySpreadConstraints");
+    const ok = { maxSkew: 1, topologyKey: "zone", whenUnsatisfiable: "DoNotSchedule" };
+    assert.deepEqual(validateTopologySpreadConstraints([ok], p), []);
+    const errs = validateTopologySpreadConstraints(
+      [ok, ok, { maxSkew: 0, topologyKey: "", whenUnsatisfiable: "Maybe", minDomains: 2 }],
+      p,
+    );
+    assert.deepEqual(
+      errs.map((e) => [e.type, e.field]),
+      [
+        ["FieldValueDuplicate", "spec.topologySpreadConstraints[1]"],
+        ["FieldValueInvalid", "spec.topologySpreadConstraints[2].maxSkew"],
+        ["FieldValueRequired", "spec.topologySpreadConstraints[2].topologyKey"],
+        ["FieldValueNotSupported", "spec.topologySpreadConstraints[2].whenUnsatisfiable"],
+        ["FieldValueInvalid", "spec.topologySpreadConstraints[2].minDomains"],
       ],
     );
   });

@@ -1,10 +1,11 @@
-// Pod affinity validation (validateAffinity): node selector terms and their operators,
-// preferred-term weights, and pod (anti-)affinity terms with their topology keys.
+// Pod scheduling-constraint validation (validateAffinity, validateTopologySpreadConstraints): node
+// selector terms and operators, weights, pod (anti-)affinity terms and topology spread constraints.
 import type {
   Affinity,
   NodeSelectorRequirement,
   NodeSelectorTerm,
   PodAffinityTerm,
+  TopologySpreadConstraint,
   WeightedPodAffinityTerm,
 } from "kubernetes-types/core/v1.js";
 import { type FieldError, type FieldPath, fieldErrors } from "../field.ts";
@@ -154,5 +155,45 @@ export function validateAffinity(affinity: Affinity | undefined, at: FieldPath):
       ),
     );
   }
+  return errs;
+}
+
+const unsatisfiableActions = ["DoNotSchedule", "ScheduleAnyway"];
+
+export function validateTopologySpreadConstraints(
+  constraints: TopologySpreadConstraint[] | undefined,
+  at: FieldPath,
+): FieldError[] {
+  const errs: FieldError[] = [];
+  const seen = new Set<string>();
+  (constraints ?? []).forEach((c, i) => {
+    const p = at.index(i);
+    if (c.maxSkew <= 0)
+      errs.push(fieldErrors.invalid(p.child("maxSkew"), c.maxSkew, "must be greater than zero"));
+    if (!c.topologyKey) errs.push(fieldErrors.required(p.child("topologyKey"), "can not be empty"));
+    else errs.push(...validateLabelName(c.topologyKey, p.child("topologyKey")));
+    if (!unsatisfiableActions.includes(c.whenUnsatisfiable)) {
+      errs.push(
+        fieldErrors.notSupported(p.child("whenUnsatisfiable"), c.whenUnsatisfiable, unsatisfiableActions),
+      );
+    }
+    if (c.minDomains !== undefined) {
+      if (c.minDomains <= 0)
+        errs.push(fieldErrors.invalid(p.child("minDomains"), c.minDomains, "must be greater than 0"));
+      else if (c.whenUnsatisfiable !== "DoNotSchedule") {
+        errs.push(
+          fieldErrors.invalid(
+            p.child("minDomains"),
+            c.minDomains,
+            `can only use minDomains if whenUnsatisfiable=DoNotSchedule, not ${c.whenUnsatisfiable}`,
+          ),
+        );
+      }
+    }
+    const key = `{${c.topologyKey}, ${c.whenUnsatisfiable}}`;
+    if (seen.has(key)) errs.push(fieldErrors.duplicate(p, key));
+    seen.add(key);
+    errs.push(...validateLabelSelector(c.labelSelector, p.child("labelSelector")));
+  });
   return errs;
 }

@@ -9,7 +9,7 @@ import {
   validateNonnegative,
   validateTemplateObjectMeta,
 } from "../validation/objectmeta.ts";
-import { validateAffinity } from "./affinity-validation.ts";
+import { validateAffinity, validateTopologySpreadConstraints } from "./affinity-validation.ts";
 import { type ContainerValidationContext, validateContainer } from "./container-validation.ts";
 import { validateVolumes } from "./volume-validation.ts";
 
@@ -190,6 +190,9 @@ export function validatePodSpec(
   );
   errs.push(...validateTolerations(s.tolerations, at.child("tolerations")));
   errs.push(...validateAffinity(s.affinity, at.child("affinity")));
+  errs.push(
+    ...validateTopologySpreadConstraints(s.topologySpreadConstraints, at.child("topologySpreadConstraints")),
+  );
   (s.imagePullSecrets ?? []).forEach((ref, i) => {
     if (!ref.name) errs.push(fieldErrors.required(at.child("imagePullSecrets").index(i).child("name"), ""));
   });
