@@ -6,6 +6,7 @@ import { type FieldError, FieldPath, fieldErrors } from "../field.ts";
 import type { TableConvertor } from "../resource.ts";
 import { isValidLabelValue, nameIsDnsSubdomain } from "../validation/names.ts";
 import { validateLabelName } from "../validation/objectmeta.ts";
+import { canonicalizeResourceList } from "../validation/resources.ts";
 import {
   ageColumn,
   boolField,
@@ -168,6 +169,8 @@ export const nodes = defineResource<Obj<Node>>({
   ],
   strategy: {
     defaults(node) {
+      canonicalizeResourceList(node.status?.capacity);
+      canonicalizeResourceList(node.status?.allocatable);
       const status = node.status;
       if (status?.capacity && !status.allocatable)
         Object.assign(node, { status: { ...status, allocatable: { ...status.capacity } } });

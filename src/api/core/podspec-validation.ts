@@ -9,6 +9,7 @@ import {
   validateNonnegative,
   validateTemplateObjectMeta,
 } from "../validation/objectmeta.ts";
+import { validateAffinity, validateTopologySpreadConstraints } from "./affinity-validation.ts";
 import { type ContainerValidationContext, validateContainer } from "./container-validation.ts";
 import { validateVolumes } from "./volume-validation.ts";
 
@@ -188,6 +189,10 @@ export function validatePodSpec(
     ...validateNonnegative(s.terminationGracePeriodSeconds, at.child("terminationGracePeriodSeconds")),
   );
   errs.push(...validateTolerations(s.tolerations, at.child("tolerations")));
+  errs.push(...validateAffinity(s.affinity, at.child("affinity")));
+  errs.push(
+    ...validateTopologySpreadConstraints(s.topologySpreadConstraints, at.child("topologySpreadConstraints")),
+  );
   (s.imagePullSecrets ?? []).forEach((ref, i) => {
     if (!ref.name) errs.push(fieldErrors.required(at.child("imagePullSecrets").index(i).child("name"), ""));
   });

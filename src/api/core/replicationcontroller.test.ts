@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { KubeObject } from "../object.ts";
-import { podTemplates } from "./podtemplate.ts";
 import { replicationControllers as rcs } from "./replicationcontroller.ts";
 
 const now = new Date("2024-05-01T12:00:00Z");
@@ -77,25 +76,5 @@ describe("replicationcontrollers", () => {
       "app=web",
     ]);
     assert.equal(rcs.strategy.fieldSelectors?.["status.replicas"]?.(obj), "1");
-  });
-});
-
-describe("podtemplates", () => {
-  it("defaults and validates the template", () => {
-    const pt: KubeObject = {
-      metadata: { name: "t", namespace: "default" },
-      template: { metadata: { labels: { a: "b" } }, spec: { containers: [{ name: "c", image: "busybox" }] } },
-    };
-    podTemplates.strategy.defaults?.(pt);
-    assert.deepEqual(podTemplates.strategy.validate?.(pt), []);
-    assert.deepEqual(podTemplates.strategy.table?.cells(pt, now), ["t", "c", "busybox", "a=b"]);
-    const bad: KubeObject = {
-      metadata: { name: "t", namespace: "default" },
-      template: { spec: { containers: [] } },
-    };
-    podTemplates.strategy.defaults?.(bad);
-    assert.deepEqual(fields(podTemplates.strategy.validate?.(bad)), [
-      ["FieldValueRequired", "template.spec.containers"],
-    ]);
   });
 });

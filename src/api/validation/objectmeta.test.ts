@@ -1,7 +1,5 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { FieldPath } from "../field.ts";
-import { formatLabelSelector, labelSelectorMatches, validateLabelSelector } from "./labelselector.ts";
 import { nameIsDnsLabel, nameIsDnsSubdomain } from "./names.ts";
 import { deepEqual, validateObjectMeta, validateObjectMetaUpdate } from "./objectmeta.ts";
 
@@ -84,44 +82,24 @@ describe("validateObjectMeta", () => {
     );
   });
 
-  it("compares JSON structurally", () => {
-    assert.ok(deepEqual({ a: [1, { b: 2 }], c: undefined }, { a: [1, { b: 2 }] }));
-    assert.ok(!deepEqual({ a: [1] }, { a: [2] }));
-  });
-});
-
-describe("label selectors", () => {
-  const at = FieldPath.root("spec").child("selector");
-  it("validates requirements", () => {
-    assert.deepEqual(validateLabelSelector({ matchLabels: { app: "web" } }, at), []);
-    const errs = validateLabelSelector(
-      {
-        matchExpressions: [
-          { key: "tier", operator: "In" },
-          { key: "x", operator: "Exists", values: ["a"] },
-          { key: "y", operator: "Has" },
-        ],
-      },
-      at,
-    );
+  it("forbids new finalizers on objects being deleted", () => {
+    const old = { name: "a", namespace: "d", deletionTimestamp: "2024-01-01T00:00:00Z", finalizers: ["x/a"] };
+    assert.deepEqual(validateObjectMetaUpdate({ ...old, finalizers: [] }, old, ns), []);
+    const errs = validateObjectMetaUpdate({ ...old, finalizers: ["x/a", "x/b"] }, old, ns);
     assert.deepEqual(
-      errs.map((e) => [e.type, e.field]),
+      errs.map((e) => [e.type, e.field, e.detail]),
       [
-        ["FieldValueRequired", "spec.selector.matchExpressions[0].values"],
-        ["FieldValueForbidden", "spec.selector.matchExpressions[1].values"],
-        ["FieldValueInvalid", "spec.selector.matchExpressions[2].operator"],
+        [
+          "FieldValueForbidden",
+          "metadata.finalizers",
+          'no new finalizers can be added if the object is being deleted, found new finalizers []string{"x/b"}',
+        ],
       ],
     );
   });
 
-  it("matches and formats", () => {
-    const sel = {
-      matchLabels: { app: "web" },
-      matchExpressions: [{ key: "tier", operator: "In", values: ["fe", "be"] }],
-    };
-    assert.ok(labelSelectorMatches(sel, { app: "web", tier: "fe" }));
-    assert.ok(!labelSelectorMatches(sel, { app: "web" }));
-    assert.ok(labelSelectorMatches({}, {}));
-    assert.equal(formatLabelSelector(sel), "app=web,tier in (be,fe)");
+  it("compares JSON structurally", () => {
+    assert.ok(deepEqual({ a: [1, { b: 2 }], c: undefined }, { a: [1, { b: 2 }] }));
+    assert.ok(!deepEqual({ a: [1] }, { a: [2] }));
   });
 });

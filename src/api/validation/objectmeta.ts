@@ -149,6 +149,18 @@ export function validateObjectMetaUpdate(
   const m = meta ?? {};
   const o = old ?? {};
   const errs: FieldError[] = [];
+  if (o.deletionTimestamp) {
+    const added = (m.finalizers ?? []).filter((f) => !(o.finalizers ?? []).includes(f));
+    if (added.length > 0) {
+      const list = added.map((f) => JSON.stringify(f)).join(", ");
+      errs.push(
+        fieldErrors.forbidden(
+          at.child("finalizers"),
+          `no new finalizers can be added if the object is being deleted, found new finalizers []string{${list}}`,
+        ),
+      );
+    }
+  }
   errs.push(...validateImmutable(m.name, o.name, at.child("name")));
   errs.push(...validateImmutable(m.namespace, o.namespace, at.child("namespace")));
   errs.push(...validateImmutable(m.uid, o.uid, at.child("uid")));
