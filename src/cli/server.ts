@@ -6,7 +6,7 @@ import pino from "pino";
 import { parseCidr } from "../apiserver/alloc/cidr.ts";
 import { startApiServer } from "../apiserver/apiserver.ts";
 import { parseTokenFile } from "../apiserver/auth/tokenfile.ts";
-import { SqliteStore } from "../storage/sqlite/sqlite-store.ts";
+import { openStore } from "../storage/open.ts";
 import type { Store } from "../storage/store.ts";
 import { servedResources } from "./resources.ts";
 import { parseDatastore, parseListen, UsageError } from "./usage.ts";
@@ -39,11 +39,9 @@ export async function runServer(flags: ServerFlags): Promise<void> {
   const tokens = flags.tokenAuthFile
     ? usage(() => parseTokenFile(readFileSync(flags.tokenAuthFile as string, "utf8")))
     : undefined;
-  if (datastore.kind === "etcd")
-    throw new UsageError("--datastore etcd:// is not supported yet; use sqlite://PATH");
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const logger = pino({ level: process.env.SKIFF_LOG_LEVEL ?? "warn" }, pino.destination(2));
-  const store: Store = SqliteStore.open({ path: datastore.path, logger });
+  const store: Store = await openStore(datastore, logger);
   let server: Awaited<ReturnType<typeof startApiServer>>;
   try {
     server = await startApiServer({

@@ -1,3 +1,5 @@
+import type { Datastore } from "../storage/open.ts";
+
 // User mistakes on the command line: one clear line on stderr and exit status 2, no stack trace.
 export class UsageError extends Error {
   override name = "UsageError";
@@ -10,8 +12,6 @@ export function parseListen(text: string): { host: string; port: number } {
     throw new UsageError(`--listen must be HOST:PORT (e.g. 127.0.0.1:6443), got ${JSON.stringify(text)}`);
   return { host: m[1] ?? (m[2] || "0.0.0.0"), port };
 }
-
-export type Datastore = { kind: "sqlite"; path: string } | { kind: "etcd"; endpoints: string[] };
 
 export function parseDatastore(url: string): Datastore {
   if (url.startsWith("sqlite://")) {
