@@ -18,6 +18,7 @@ import { header } from "../http/sink.ts";
 import { groupResource } from "../storage/objectstore.ts";
 import { isDryRun, type RestContext } from "./context.ts";
 import { decodeBody } from "./decode.ts";
+import { trackWrite } from "./managedfields.ts";
 import {
   canonicalJson,
   carryOverMeta,
@@ -128,21 +129,37 @@ export async function ensureNamespaceWritable(
 }
 
 export async function createObject(ctx: RestContext): Promise<void> {
-  const { def, deps } = ctx;
+  const { def } = ctx;
   const body = decodeBody(ctx, await readBody(ctx.req), header(ctx.req, "content-type"));
   checkTypeMeta(def, body);
   withTypeMeta(def, body);
   settleNamespace(def, body, ctx.info.namespace);
+  await persistCreate(ctx, body);
+}
+
+export interface CreateOptions {
+  /** The object already carries its managedFields (server-side apply): no Update entry is added. */
+  applied?: boolean;
+}
+
+/** Creates `body` (type meta and namespace settled): the common create path of POST and apply. */
+export async function persistCreate(
+  ctx: RestContext,
+  body: KubeObject,
+  options: CreateOptions = {},
+): Promise<void> {
+  const { def, deps } = ctx;
   const requested = meta(body).name;
   const generated = !requested && Boolean(meta(body).generateName);
   if (def.namespaced) await ensureNamespaceWritable(ctx, meta(body).namespace ?? "", requested ?? "");
   for (let attempt = 0; ; attempt++) {
-    const obj = structuredClone(body);
+    let obj = structuredClone(body);
     prepareCreateMeta(def, obj, deps.now());
     runHook(def, () => {
       def.strategy.prepareForCreate?.(obj);
       def.strategy.defaults?.(obj);
     });
+    if (!options.applied) obj = trackWrite(ctx, { live: undefined, updated: obj });
     const attrs = admissionAttrs(ctx, "CREATE", obj);
     await runAdmission(def, () => deps.admission.admit(attrs));
     validateOrThrow(def, obj);
@@ -171,6 +188,8 @@ export interface UpdateRequest {
   statusOnly?: boolean;
   /** Turns the written object into the response (scale returns a Scale). */
   render?(obj: KubeObject): KubeObject;
+  /** `build` wrote managedFields itself (server-side apply): no Update entry is added. */
+  applied?: boolean;
 }
 
 /** Read-modify-write with retries on Store conflicts; explicit resourceVersions make it a precondition. */
@@ -215,6 +234,7 @@ export async function persistUpdate(ctx: RestContext, request: UpdateRequest): P
     }
     meta(next).resourceVersion = currentRv;
     runHook(def, () => def.strategy.defaults?.(next));
+    if (!request.applied) next = trackWrite(ctx, { live: current, updated: next });
     const attrs = admissionAttrs(ctx, "UPDATE", next, current);
     await runAdmission(def, () => deps.admission.admit(attrs));
     validateOrThrow(def, next, current);

@@ -160,6 +160,26 @@ describe("serverSideApply", () => {
     }
   });
 
+  it("names a subresource writer before its version, as apimachinery's printManager", () => {
+    const first = apply(undefined, config(2, [{ name: "web", image: "nginx:1" }])).object;
+    const scaled = updateManagedFields({
+      live: first,
+      updated: { ...config(5, [{ name: "web", image: "nginx:1" }]), metadata: first.metadata as JsonObject },
+      manager: "kubectl",
+      apiVersion: "apps/v1",
+      schema: deploymentSchema,
+      now: t1,
+      subresource: "scale",
+    });
+    assert.throws(
+      () => apply(scaled, config(2, [{ name: "web", image: "nginx:1" }])),
+      (err: unknown) =>
+        err instanceof ApplyConflictError &&
+        err.message ===
+          'Apply failed with 1 conflict: conflict with "kubectl" with subresource "scale" using apps/v1: .spec.replicas',
+    );
+  });
+
   it("lists several conflicts grouped by manager", () => {
     const first = apply(undefined, config(2, [{ name: "web", image: "nginx:1" }]), "a").object;
     assert.throws(

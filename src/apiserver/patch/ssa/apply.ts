@@ -30,11 +30,14 @@ export interface ApplyConflict {
   path: FieldPathElements;
 }
 
-/** How a conflicting manager is named: `"kubectl"` for appliers, `"x" using apps/v1` for updaters. */
+/**
+ * How a conflicting manager is named (apimachinery's printManager): `"kubectl"` for appliers,
+ * `"x" using apps/v1` for updaters, with ` with subresource "scale"` right after the name.
+ */
 function printManager(m: Manager): string {
   const name = JSON.stringify(m.manager);
-  const base = m.operation === "Apply" ? name : `${name} using ${m.apiVersion}`;
-  return m.subresource ? `${base} with subresource ${JSON.stringify(m.subresource)}` : base;
+  const base = m.subresource ? `${name} with subresource ${JSON.stringify(m.subresource)}` : name;
+  return m.operation === "Apply" ? base : `${base} using ${m.apiVersion}`;
 }
 
 /** 409 Conflict with one FieldManagerConflict cause per field, as Kubernetes' NewApplyConflict. */

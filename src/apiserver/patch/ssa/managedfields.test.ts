@@ -103,6 +103,22 @@ describe("updateManagedFields", () => {
     assert.deepEqual(entries(update(created, reset, "b", t1)), []);
   });
 
+  it("records a subresource writer as its own entry", () => {
+    const created = update(undefined, deployment(1, "nginx:1"), "kubectl", t0);
+    const scaled = updateManagedFields({
+      live: created,
+      updated: { ...deployment(4, "nginx:1"), metadata: created.metadata as JsonObject },
+      manager: "kubectl",
+      apiVersion: "apps/v1",
+      schema: deploymentSchema,
+      now: t1,
+      subresource: "scale",
+    });
+    const scaleEntry = entries(scaled).find((e) => e.subresource === "scale");
+    assert.deepEqual(scaleEntry?.fieldsV1, { "f:spec": { "f:replicas": {} } });
+    assert.equal(entries(scaled).length, 2);
+  });
+
   it("derives the manager from the User-Agent", () => {
     assert.equal(managerFromUserAgent("kubectl/v1.32.0 (linux/amd64) kubernetes/70d3cc9"), "kubectl");
     assert.equal(managerFromUserAgent(undefined), "");

@@ -147,6 +147,8 @@ export interface UpdateManagedFieldsOptions {
   now: Date;
   /** Fields nobody owns through this endpoint (e.g. `[["f:status"]]` on the main resource). */
   ignoredFields?: readonly FieldPathElements[];
+  /** `status` or `scale` when the write came through that subresource (the entry records it). */
+  subresource?: string;
 }
 
 /**
@@ -167,15 +169,23 @@ export function updateManagedFields(options: UpdateManagedFieldsOptions): JsonOb
   const taken = added.union(modified);
   for (const m of managers.values()) m.set = m.set.difference(taken).difference(removed);
   if (!taken.isEmpty()) {
-    const id = managerId({ manager, operation: "Update", apiVersion });
+    const { subresource } = options;
+    const id = managerId({
+      manager,
+      operation: "Update",
+      apiVersion,
+      ...(subresource ? { subresource } : {}),
+    });
     const previous = managers.get(id)?.set ?? new FieldSet();
-    managers.set(id, {
+    const writer: Manager = {
       manager,
       operation: "Update",
       apiVersion,
       time: metaTime(options.now),
       set: previous.union(taken),
-    });
+    };
+    if (subresource) writer.subresource = subresource;
+    managers.set(id, writer);
   }
   return withManagedFields(after, managers);
 }
