@@ -86,12 +86,15 @@ const packages: PackageTable[] = [
 
 /**
  * Fields that kubectl 1.20's types still have but current Kubernetes removed. gogo-protobuf emits
- * non-pointer fields even when empty, so 1.20 sends `clusterName: ""` in every ObjectMeta.
+ * non-pointer fields even when empty, so 1.20 sends `clusterName: ""` in every ObjectMeta. Current
+ * servers ignore these fields; so do we (the payload is skipped, never interpreted).
  */
 const retired: Record<string, string> = {
   "meta.v1.ObjectMeta": "clusterName=15:string",
   "core.v1.EphemeralVolumeSource": "readOnly=2:bool",
   "core.v1.ServiceSpec": "topologyKeys=16:[]string",
+  // ClaimSource (1.26–1.30) was replaced by resourceClaimName/resourceClaimTemplateName in 1.31.
+  "core.v1.PodResourceClaim": "source=2:bytes",
 };
 
 const scalars = new Set<string>([
