@@ -2,6 +2,8 @@
 // and kubernetes/apimachinery (message field numbers and types from each package's generated.proto,
 // JSON names, omitempty, pointer-ness and inlining from the Go struct tags). Only facts are kept.
 // Usage: node --import tsx src/api/proto/gen-tables.ts <kubernetes/api dir> <apimachinery dir>
+// then `npx biome format --write src/api/proto/tables`. The committed tables come from tag v0.34.9 of
+// both repositories; PROTO_TABLE_OUT=<dir> writes elsewhere (to diff against an older release).
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
