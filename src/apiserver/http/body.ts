@@ -3,6 +3,12 @@
 import { parseAllDocuments } from "yaml";
 import { BadRequestError, RequestEntityTooLargeError, UnsupportedMediaTypeError } from "../../api/errors.ts";
 import { isPlainObject } from "../../api/object.ts";
+import {
+  decodeProtobufObject,
+  ProtoDecodeError,
+  protobufMediaType,
+  type TypeMeta,
+} from "../../api/proto/index.ts";
 import { type ApiRequest, header } from "./sink.ts";
 
 export const maxBodyBytes = 3 * 1024 * 1024;
@@ -69,4 +75,18 @@ export function decodeObject(body: Buffer, contentType: string): Record<string, 
     throw new BadRequestError("Object 'Kind' is missing in the request body: expected a JSON object");
   }
   return value;
+}
+
+export function isProtobuf(contentType: string): boolean {
+  return mediaType(contentType) === protobufMediaType;
+}
+
+/** Re-encodes a Kubernetes protobuf body as JSON (`fallback` names the kind when the body does not). */
+export function protobufAsJson(body: Buffer, fallback?: TypeMeta): Buffer {
+  try {
+    return Buffer.from(JSON.stringify(decodeProtobufObject(body, fallback ? { fallback } : {})));
+  } catch (err) {
+    if (err instanceof ProtoDecodeError) throw new BadRequestError(err.message);
+    throw err;
+  }
 }

@@ -2,7 +2,7 @@
 // (fieldValidation=Strict|Warn|Ignore); its warnings become `Warning` response headers.
 import { BadRequestError } from "../../api/errors.ts";
 import type { KubeObject } from "../../api/object.ts";
-import { decodeObject } from "../http/body.ts";
+import { decodeObject, isProtobuf, protobufAsJson } from "../http/body.ts";
 import type { RestContext } from "./context.ts";
 
 export type FieldValidation = "Strict" | "Warn" | "Ignore";
@@ -16,7 +16,12 @@ export function fieldValidationMode(query: URLSearchParams): FieldValidation {
   );
 }
 
-export function decodeBody(ctx: RestContext, body: Buffer, contentType: string): KubeObject {
+export function decodeBody(ctx: RestContext, raw: Buffer, type: string): KubeObject {
+  const { def } = ctx;
+  const protobuf = isProtobuf(type);
+  const apiVersion = def.group === "" ? def.version : `${def.group}/${def.version}`;
+  const body = protobuf ? protobufAsJson(raw, { apiVersion, kind: def.kind }) : raw;
+  const contentType = protobuf ? "application/json" : type;
   const mode = fieldValidationMode(ctx.query);
   const decoder = ctx.deps.decoder;
   if (!decoder) return decodeObject(body, contentType) as KubeObject;

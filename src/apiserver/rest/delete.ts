@@ -3,7 +3,7 @@
 // recorded for the garbage collector according to propagationPolicy).
 import { ApiError, BadRequestError, ConflictError, NotFoundError } from "../../api/errors.ts";
 import { isPlainObject, type KubeObject } from "../../api/object.ts";
-import { decodeValue, readBody } from "../http/body.ts";
+import { decodeValue, isProtobuf, protobufAsJson, readBody } from "../http/body.ts";
 import { header } from "../http/sink.ts";
 import { groupResource } from "../storage/objectstore.ts";
 import { isDryRun, type RestContext } from "./context.ts";
@@ -25,7 +25,9 @@ export async function parseDeleteOptions(ctx: RestContext): Promise<DeleteOption
   let body: Record<string, unknown> = {};
   if (raw.toString("utf8").trim() !== "") {
     const ct = header(ctx.req, "content-type");
-    const value = decodeValue(raw, ct.includes("yaml") ? "yaml" : "json");
+    const value = isProtobuf(ct)
+      ? decodeValue(protobufAsJson(raw, { apiVersion: "meta.k8s.io/v1", kind: "DeleteOptions" }), "json")
+      : decodeValue(raw, ct.includes("yaml") ? "yaml" : "json");
     if (!isPlainObject(value)) throw new BadRequestError("DeleteOptions must be a JSON object");
     body = value;
   }
