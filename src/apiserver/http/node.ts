@@ -47,6 +47,9 @@ export function toResponseSink(res: ServerResponse): ResponseSink {
     },
     writeHead(status, headers) {
       res.writeHead(status, headers);
+      // A streamed response (watch, log follow) has no Content-Length: send the headers now, so
+      // clients waiting for them (client-go's Do) do not block until the first event.
+      if (!Object.keys(headers).some((h) => h.toLowerCase() === "content-length")) res.flushHeaders();
     },
     write(chunk) {
       if (!res.writableEnded) res.write(chunk);

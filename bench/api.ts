@@ -1,0 +1,356 @@
+// API server benchmark: `skiff server` (the bundled dist/skiff.cjs) driven over HTTPS by 1, 10 and
+// 100 concurrent clients, for SQLite and etcd, next to the raw Store rate measured in the same run.
+// Usage: npm run bench:api [-- sqlite|etcd ...]   Prints one JSON document.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import https from "node:https";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { performance } from "node:perf_hooks";
+import { parse as parseYaml } from "yaml";
+import { EtcdStore } from "../src/storage/etcd/etcd-store.ts";
+import { SqliteStore } from "../src/storage/sqlite/sqlite-store.ts";
+import type { Store } from "../src/storage/store.ts";
+import { type EtcdServer, startEtcd } from "../test/support/etcd.ts";
+
+type Figures = Record<string, unknown>;
+
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+function summary(latencies: number[], seconds: number): Figures {
+  const s = [...latencies].sort((a, b) => a - b);
+  return {
+    per_s: round(latencies.length / seconds, 0),
+    p50_ms: round(percentile(s, 50), 2),
+    p99_ms: round(percentile(s, 99), 2),
+  };
+}
+
+interface Credentials {
+  server: string;
+  ca: Buffer;
+  cert: Buffer;
+  key: Buffer;
+}
+
+function readKubeconfig(path: string): Credentials {
+  interface Kubeconfig {
+    clusters: { cluster: { server: string; "certificate-authority-data": string } }[];
+    users: { user: { "client-certificate-data": string; "client-key-data": string } }[];
+  }
+  const kc = parseYaml(readFileSync(path, "utf8")) as Kubeconfig;
+  const cluster = kc.clusters[0]?.cluster;
+  const user = kc.users[0]?.user;
+  if (!cluster || !user) throw new Error(`no cluster or user in ${path}`);
+  const b64 = (s: string) => Buffer.from(s, "base64");
+  return {
+    server: cluster.server,
+    ca: b64(cluster["certificate-authority-data"]),
+    cert: b64(user["client-certificate-data"]),
+    key: b64(user["client-key-data"]),
+  };
+}
+
+/** One HTTPS client: its own keep-alive connection, like one kubectl or controller. */
+class Client {
+  private readonly agent: https.Agent;
+  constructor(private readonly creds: Credentials) {
+    this.agent = new https.Agent({
+      keepAlive: true,
+      maxSockets: 1,
+      ca: creds.ca,
+      cert: creds.cert,
+      key: creds.key,
+    });
+  }
+
+  request(method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> {
+    return new Promise((done, fail) => {
+      const data = body === undefined ? undefined : JSON.stringify(body);
+      const req = https.request(
+        `${this.creds.server}${path}`,
+        {
+          method,
+          agent: this.agent,
+          headers: { accept: "application/json", ...(data ? { "content-type": "application/json" } : {}) },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => done({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+        },
+      );
+      req.on("error", fail);
+      req.end(data);
+    });
+  }
+
+  async ok(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+    const res = await this.request(method, path, body);
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${res.body.slice(0, 300)}`);
+    return JSON.parse(res.body) as Record<string, unknown>;
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+const configMap = (name: string, n = 0) => ({
+  apiVersion: "v1",
+  kind: "ConfigMap",
+  metadata: { name, labels: { app: "bench" } },
+  data: { payload: "x".repeat(200), n: String(n) },
+});
+
+const pod = (name: string) => ({
+  apiVersion: "v1",
+  kind: "Pod",
+  metadata: { name, labels: { app: "bench" } },
+  spec: { containers: [{ name: "c", image: "busybox:1.36", command: ["sleep", "3600"] }] },
+});
+
+/** Closed loop: `clients` clients, each issuing its next request when the previous one ends. */
+async function closedLoop(clients: Client[], total: number, op: (c: Client, i: number) => Promise<unknown>) {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    clients.map(async (c) => {
+      while (next < total) {
+        const i = next++;
+        const t = performance.now();
+        await op(c, i);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  return summary(latencies, (performance.now() - started) / 1000);
+}
+
+/** Open loop: writes issued at a fixed rate regardless of completions (the "p99 at 500 writes/s" figure). */
+async function openLoop(
+  clients: Client[],
+  ratePerS: number,
+  seconds: number,
+  op: (c: Client, i: number) => Promise<unknown>,
+) {
+  const latencies: number[] = [];
+  const pending: Promise<void>[] = [];
+  const started = performance.now();
+  const total = ratePerS * seconds;
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / ratePerS;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const client = clients[i % clients.length] as Client;
+    const t = performance.now();
+    pending.push(
+      (async () => {
+        await op(client, i);
+        latencies.push(performance.now() - t);
+      })(),
+    );
+  }
+  await Promise.all(pending);
+  return { target_per_s: ratePerS, ...summary(latencies, (performance.now() - started) / 1000) };
+}
+
+async function watchLatency(
+  creds: Credentials,
+  writer: Client,
+  ns: string,
+  writes: number,
+): Promise<Figures> {
+  const sent = new Map<string, number>();
+  const latencies: number[] = [];
+  const list = await writer.ok("GET", `/api/v1/namespaces/${ns}/configmaps?limit=1`);
+  const rv = (list.metadata as { resourceVersion: string }).resourceVersion;
+  const agent = new https.Agent({ ca: creds.ca, cert: creds.cert, key: creds.key });
+  const req = https.get(
+    `${creds.server}/api/v1/namespaces/${ns}/configmaps?watch=true&resourceVersion=${rv}`,
+    {
+      agent,
+      headers: { accept: "application/json" },
+    },
+  );
+  let received = 0;
+  const opened = new Promise<void>((ready) =>
+    req.on("response", (res) => {
+      let buf = "";
+      res.on("data", (chunk: Buffer) => {
+        const now = performance.now();
+        buf += chunk.toString();
+        let nl = buf.indexOf("\n");
+        while (nl >= 0) {
+          const line = buf.slice(0, nl);
+          buf = buf.slice(nl + 1);
+          const name = (JSON.parse(line) as { object: { metadata: { name: string } } }).object.metadata.name;
+          const t0 = sent.get(name);
+          if (t0 !== undefined) latencies.push(now - t0);
+          received++;
+          nl = buf.indexOf("\n");
+        }
+      });
+      ready();
+    }),
+  );
+  await opened;
+  const started = performance.now();
+  for (let i = 0; i < writes; i++) {
+    const name = `w-${i}`;
+    sent.set(name, performance.now());
+    await writer.ok("POST", `/api/v1/namespaces/${ns}/configmaps`, configMap(name));
+  }
+  const deadline = Date.now() + 20_000;
+  while (received < writes && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  req.destroy();
+  agent.destroy();
+  const s = [...latencies].sort((a, b) => a - b);
+  return {
+    events: received,
+    per_s: round(received / ((performance.now() - started) / 1000), 0),
+    p50_ms: round(percentile(s, 50), 2),
+    p99_ms: round(percentile(s, 99), 2),
+  };
+}
+
+async function rawStoreCreateRate(store: Store, n: number): Promise<number> {
+  const value = JSON.stringify(configMap("raw"));
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: 100 }, async () => {
+      while (next < n) await store.create(`rawbench/${next++}`, value);
+    }),
+  );
+  return round(n / ((performance.now() - started) / 1000), 0);
+}
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m ? round(Number(m[1]) / 1024) : Number.NaN;
+}
+
+async function startServer(dir: string, datastore?: string): Promise<{ child: ChildProcess; url: string }> {
+  const cli = resolve(import.meta.dirname, "../dist/skiff.cjs");
+  const args = [cli, "server", "--disable-agent", "--data-dir", dir, "--listen", "127.0.0.1:0"];
+  if (datastore) args.push("--datastore", datastore);
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+  const url = await new Promise<string>((ready, fail) => {
+    let out = "";
+    child.stdout?.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = /ready at (https:\/\/\S+)/.exec(out);
+      if (m?.[1]) ready(m[1]);
+    });
+    child.once("exit", (code) => fail(new Error(`skiff server exited with ${code}`)));
+  });
+  return { child, url };
+}
+
+async function benchBackend(backend: "sqlite" | "etcd"): Promise<Figures> {
+  const dir = mkdtempSync(join(tmpdir(), `skiff-bench-api-${backend}-`));
+  let etcd: EtcdServer | undefined;
+  let child: ChildProcess | undefined;
+  try {
+    if (backend === "etcd") etcd = await startEtcd();
+    const server = await startServer(
+      dir,
+      etcd ? `etcd://${etcd.endpoint.replace(/^https?:\/\//, "")}` : undefined,
+    );
+    child = server.child;
+    await new Promise((r) => setTimeout(r, 3000));
+    const figures: Figures = { backend, idle_rss_mb: rssMb(child.pid ?? 0) };
+    const creds = readKubeconfig(join(dir, "kubeconfig"));
+    const admin = new Client(creds);
+    for (const ns of ["bench", "list1k", "list10k", "watch"]) {
+      await admin.ok("POST", "/api/v1/namespaces", {
+        apiVersion: "v1",
+        kind: "Namespace",
+        metadata: { name: ns },
+      });
+    }
+    for (const concurrency of [1, 10, 100]) {
+      const clients = Array.from({ length: concurrency }, () => new Client(creds));
+      const n = concurrency === 1 ? 500 : 3000;
+      const prefix = `c${concurrency}`;
+      const rvs: string[] = [];
+      const create = await closedLoop(clients, n, async (c, i) => {
+        const o = await c.ok("POST", "/api/v1/namespaces/bench/configmaps", configMap(`${prefix}-${i}`));
+        rvs[i] = (o.metadata as { resourceVersion: string }).resourceVersion;
+      });
+      const get = await closedLoop(clients, n, (c, i) =>
+        c.ok("GET", `/api/v1/namespaces/bench/configmaps/${prefix}-${i}`),
+      );
+      const update = await closedLoop(clients, n, async (c, i) => {
+        const body = configMap(`${prefix}-${i}`, 1) as ReturnType<typeof configMap> & {
+          metadata: { resourceVersion?: string };
+        };
+        body.metadata.resourceVersion = rvs[i];
+        await c.ok("PUT", `/api/v1/namespaces/bench/configmaps/${prefix}-${i}`, body);
+      });
+      figures[`clients_${concurrency}`] = { create, get, update };
+      for (const c of clients) c.close();
+    }
+    const writers = Array.from({ length: 20 }, () => new Client(creds));
+    figures.mutating_at_500_per_s = await openLoop(writers, 500, 10, (c, i) =>
+      c.ok("POST", "/api/v1/namespaces/bench/configmaps", configMap(`open-${i}`)),
+    );
+    // Lists: 1,000 pods in one namespace, 10,000 in another; LIST of each, 10 times.
+    const loaders = Array.from({ length: 50 }, () => new Client(creds));
+    await closedLoop(loaders, 1000, (c, i) => c.ok("POST", "/api/v1/namespaces/list1k/pods", pod(`p-${i}`)));
+    await closedLoop(loaders, 10_000, (c, i) =>
+      c.ok("POST", "/api/v1/namespaces/list10k/pods", pod(`p-${i}`)),
+    );
+    for (const c of loaders) c.close();
+    for (const [name, ns] of [
+      ["list_1000_pods", "list1k"],
+      ["list_10000_pods", "list10k"],
+    ] as const) {
+      const times: number[] = [];
+      for (let i = 0; i < 10; i++) {
+        const t = performance.now();
+        const res = await admin.request("GET", `/api/v1/namespaces/${ns}/pods`);
+        if (res.status !== 200) throw new Error(`list ${ns}: ${res.status}`);
+        times.push(performance.now() - t);
+      }
+      times.sort((a, b) => a - b);
+      figures[name] = { p50_ms: round(percentile(times, 50)), p99_ms: round(percentile(times, 99)) };
+    }
+    figures.watch = await watchLatency(creds, admin, "watch", 1000);
+    figures.loaded_rss_mb = rssMb(child.pid ?? 0);
+    admin.close();
+    for (const c of writers) c.close();
+    // The raw Store in this same run, for the API-overhead ratio.
+    const raw: Store = etcd
+      ? await EtcdStore.connect({ endpoints: [etcd.endpoint], prefix: "/rawbench/", compaction: false })
+      : SqliteStore.open({ path: join(dir, "raw.db") });
+    const rawRate = await rawStoreCreateRate(raw, backend === "sqlite" ? 20_000 : 5_000);
+    await raw.close();
+    const api100 = (figures.clients_100 as { create: { per_s: number } }).create.per_s;
+    figures.raw_store_create_100_in_flight_per_s = rawRate;
+    figures.api_to_raw_write_ratio = round(api100 / rawRate, 3);
+    return figures;
+  } finally {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child?.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+    }
+    await etcd?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const wanted = process.argv.slice(2);
+const results: Figures[] = [];
+for (const backend of ["sqlite", "etcd"] as const) {
+  if (wanted.length > 0 && !wanted.includes(backend)) continue;
+  results.push(await benchBackend(backend));
+}
+console.log(JSON.stringify({ bench: "api", date: new Date().toISOString(), results }, null, 2));

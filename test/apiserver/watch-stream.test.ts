@@ -1,0 +1,55 @@
+// A watch answers with its headers at once, before any event: client-go's Do (kubectl get -w,
+// rollout status, informers) waits for them, and an idle resource may have no event for minutes.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import https from "node:https";
+import { after, before, test } from "node:test";
+import { parse } from "yaml";
+import { SkiffServer } from "../support/skiff-server.ts";
+
+const server = new SkiffServer();
+before(() => server.start());
+after(() => server.stop());
+
+test("watch response headers arrive before the first event", async () => {
+  interface Kubeconfig {
+    clusters: { cluster: { "certificate-authority-data": string } }[];
+    users: { user: { "client-certificate-data": string; "client-key-data": string } }[];
+  }
+  const kc = parse(readFileSync(server.kubeconfig, "utf8")) as Kubeconfig;
+  const b64 = (s: string | undefined) => Buffer.from(s ?? "", "base64");
+  const agent = new https.Agent({
+    ca: b64(kc.clusters[0]?.cluster["certificate-authority-data"]),
+    cert: b64(kc.users[0]?.user["client-certificate-data"]),
+    key: b64(kc.users[0]?.user["client-key-data"]),
+  });
+  const list = await new Promise<string>((done, fail) => {
+    https
+      .get(`${server.url}/api/v1/namespaces/default/configmaps`, { agent }, (res) => {
+        let body = "";
+        res.on("data", (c: Buffer) => {
+          body += c.toString();
+        });
+        res.on("end", () => done(body));
+      })
+      .on("error", fail);
+  });
+  const rv = (JSON.parse(list) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
+  // Nothing changes in this namespace, so no event will come: only the headers can.
+  const status = await new Promise<number>((done, fail) => {
+    const req = https.get(
+      `${server.url}/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${rv}`,
+      { agent },
+      (res) => {
+        done(res.statusCode ?? 0);
+        req.destroy();
+      },
+    );
+    req.on("error", (e) => {
+      if (!req.destroyed) fail(e);
+    });
+    req.setTimeout(10_000, () => fail(new Error("no response headers within 10 s")));
+  });
+  agent.destroy();
+  assert.equal(status, 200);
+});
