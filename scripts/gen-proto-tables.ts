@@ -1,7 +1,7 @@
-// Development tool: derives the compact field tables in ./tables/ from a checkout of kubernetes/api
+// Development tool: derives the compact field tables in src/api/proto/tables/ from a checkout of kubernetes/api
 // and kubernetes/apimachinery (message field numbers and types from each package's generated.proto,
 // JSON names, omitempty, pointer-ness and inlining from the Go struct tags). Only facts are kept.
-// Usage: node --import tsx src/api/proto/gen-tables.ts <kubernetes/api dir> <apimachinery dir>
+// Usage: node --import tsx scripts/gen-proto-tables.ts <kubernetes/api dir> <apimachinery dir>
 // then `npx biome format --write src/api/proto/tables`. The committed tables come from tag v0.34.9 of
 // both repositories; PROTO_TABLE_OUT=<dir> writes elsewhere (to diff against an older release).
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -240,7 +240,7 @@ function main(): void {
       "",
     ].join("\n");
     writeFileSync(
-      join(process.env.PROTO_TABLE_OUT ?? join(import.meta.dirname, "tables"), `${file}.ts`),
+      join(process.env.PROTO_TABLE_OUT ?? join(import.meta.dirname, "../src/api/proto/tables"), `${file}.ts`),
       text,
     );
     console.log(`${pkg.id}: ${names.length} messages`);
