@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { lifecycleFor, namespaceLifecycle, podLifecycle } from "./lifecycle.ts";
+import { coreV1Resources } from "./core/index.ts";
+import { namespaceLifecycle, podLifecycle } from "./lifecycle.ts";
 
 const grace = (pod: Record<string, unknown>, options = {}) =>
   podLifecycle.gracefulDeleteSeconds?.(pod, options);
@@ -24,8 +25,11 @@ test("namespaces: termination sets phase Terminating; spec.finalizers keep it", 
   assert.equal(namespaceLifecycle.pendingFinalization?.({ spec: { finalizers: [] } }), false);
 });
 
-test("lookup by group/resource", () => {
-  assert.equal(lifecycleFor({ group: "", resource: "pods" }), podLifecycle);
-  assert.equal(lifecycleFor({ group: "", resource: "namespaces" }), namespaceLifecycle);
-  assert.deepEqual(lifecycleFor({ group: "apps", resource: "pods" }), {});
+test("pods and namespaces carry the hooks in their strategies; other kinds do not", () => {
+  const pods = coreV1Resources.find((d) => d.resource === "pods");
+  const namespaces = coreV1Resources.find((d) => d.resource === "namespaces");
+  const services = coreV1Resources.find((d) => d.resource === "services");
+  assert.equal(pods?.strategy.gracefulDeleteSeconds, podLifecycle.gracefulDeleteSeconds);
+  assert.equal(namespaces?.strategy.beginTermination, namespaceLifecycle.beginTermination);
+  assert.equal(services?.strategy.gracefulDeleteSeconds, undefined);
 });

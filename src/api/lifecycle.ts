@@ -1,7 +1,5 @@
 // Kind-specific deletion behaviour: Kubernetes' RESTGracefulDeleteStrategy (pods) and the
-// namespace registry's termination rules, as hooks the generic delete/update paths consult.
-// Proposed as fields of Strategy (src/api/resource.ts); until the lead adds them there,
-// `lifecycleFor` looks them up by group/resource.
+// namespace registry's termination rules, as Strategy hooks the generic delete/update paths consult.
 import type { Namespace, Pod } from "kubernetes-types/core/v1.js";
 import type { KubeObject } from "./object.ts";
 
@@ -44,15 +42,3 @@ export const namespaceLifecycle: LifecycleStrategy<Namespace & KubeObject> = {
   },
   pendingFinalization: (ns) => (ns.spec?.finalizers ?? []).length > 0,
 };
-
-// Temporary: keyed `${group}/${resource}` until Strategy carries these hooks.
-const byResource = new Map<string, LifecycleStrategy>([
-  ["/pods", podLifecycle as LifecycleStrategy],
-  ["/namespaces", namespaceLifecycle as LifecycleStrategy],
-]);
-
-const none: LifecycleStrategy = {};
-
-export function lifecycleFor(def: { group: string; resource: string }): LifecycleStrategy {
-  return byResource.get(`${def.group}/${def.resource}`) ?? none;
-}

@@ -2,6 +2,7 @@
 // categories), its subresources, and the strategy that owns its kind-specific behaviour.
 // The generic apiserver handlers know nothing about particular kinds beyond this.
 import type { FieldError } from "./field.ts";
+import type { LifecycleStrategy } from "./lifecycle.ts";
 import type { KubeObject } from "./object.ts";
 
 export type Verb = "create" | "delete" | "deletecollection" | "get" | "list" | "patch" | "update" | "watch";
@@ -54,7 +55,7 @@ export interface SubresourceDef {
  * rules common to all kinds (metadata bookkeeping, generation on spec change, status/spec split
  * for kinds with a status subresource) around them.
  */
-export interface Strategy<T extends KubeObject = KubeObject> {
+export interface Strategy<T extends KubeObject = KubeObject> extends LifecycleStrategy<T> {
   /** Fill defaults. Runs on every write (create, update, patch, status update) before validation. */
   defaults?(obj: T): void;
   /** On create, before validation: e.g. reset status, allocate. */

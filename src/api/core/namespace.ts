@@ -3,6 +3,7 @@
 import type { Namespace } from "kubernetes-types/core/v1.js";
 import { age } from "../duration.ts";
 import { type FieldError, FieldPath, fieldErrors } from "../field.ts";
+import { namespaceLifecycle } from "../lifecycle.ts";
 import { isQualifiedName, nameIsDnsLabel } from "../validation/names.ts";
 import { ageColumn, column, defineResource, metaValidation, nameColumn, type Obj } from "./define.ts";
 
@@ -39,6 +40,7 @@ export const namespaces = defineResource<Obj<Namespace>>({
   hasStatus: true,
   subresources: [{ name: "finalize", verbs: ["update"] }],
   strategy: {
+    ...namespaceLifecycle,
     defaults(ns) {
       const name = ns.metadata?.name;
       if (name) {

@@ -2,6 +2,7 @@
 // spec fields a pod update may change), table, field selectors and subresources.
 import type { Container, Pod, PodSpec } from "kubernetes-types/core/v1.js";
 import { type FieldError, FieldPath, fieldErrors } from "../field.ts";
+import { podLifecycle } from "../lifecycle.ts";
 import { Quantity } from "../quantity.ts";
 import { nameIsDnsSubdomain } from "../validation/names.ts";
 import { deepEqual } from "../validation/objectmeta.ts";
@@ -150,6 +151,7 @@ export const pods = defineResource<Obj<Pod>>({
     },
   ],
   strategy: {
+    ...podLifecycle,
     defaults(pod) {
       pod.spec ??= { containers: [] };
       defaultPodSpec(pod.spec);

@@ -1,7 +1,6 @@
 // DELETE and DELETECOLLECTION: DeleteOptions from body or query, preconditions, admission, dry
 // run, and the deletion plan (graceful deletion, finalizers, namespace termination: deletion.ts).
 import { ApiError, BadRequestError, ConflictError, NotFoundError } from "../../api/errors.ts";
-import { lifecycleFor } from "../../api/lifecycle.ts";
 import { isPlainObject, type KubeObject } from "../../api/object.ts";
 import { decodeValue, isProtobuf, protobufAsJson, readBody } from "../http/body.ts";
 import { header } from "../http/sink.ts";
@@ -85,7 +84,7 @@ export async function deleteOne(
 ): Promise<KubeObject> {
   const { def, deps } = ctx;
   const gr = groupResource(def);
-  const lifecycle = lifecycleFor(def);
+  const lifecycle = def.strategy;
   for (let attempt = 0; ; attempt++) {
     const current = await deps.objects.get(def, namespace, name);
     if (!current) throw new NotFoundError(gr, name);

@@ -9,7 +9,6 @@ import {
   NotFoundError,
 } from "../../api/errors.ts";
 import type { FieldError } from "../../api/field.ts";
-import { lifecycleFor } from "../../api/lifecycle.ts";
 import type { KubeObject } from "../../api/object.ts";
 import type { ResourceDef } from "../../api/resource.ts";
 import type { AdmissionAttributes } from "../admission.ts";
@@ -251,7 +250,7 @@ export async function persistUpdate(ctx: RestContext, request: UpdateRequest): P
       return;
     }
     try {
-      if (shouldDeleteDuringUpdate(next, current, lifecycleFor(def))) {
+      if (shouldDeleteDuringUpdate(next, current, def.strategy)) {
         // The last finalizer is gone: the deletion completes now.
         const deleted = await deps.objects.delete(def, request.namespace, request.name, Number(currentRv));
         respond(deleted);

@@ -9,7 +9,6 @@ import {
   MethodNotAllowedError,
   NotFoundError,
 } from "../../api/errors.ts";
-import { lifecycleFor } from "../../api/lifecycle.ts";
 import { isPlainObject, type KubeObject } from "../../api/object.ts";
 import { isDryRun, type RestContext } from "../rest/context.ts";
 import { shouldDeleteDuringUpdate } from "../rest/deletion.ts";
@@ -58,7 +57,7 @@ export async function finalizeNamespace(ctx: RestContext): Promise<void> {
       return;
     }
     try {
-      const written = shouldDeleteDuringUpdate(next, current, lifecycleFor(def))
+      const written = shouldDeleteDuringUpdate(next, current, def.strategy)
         ? await deps.objects.delete(def, "", info.name, Number(rv))
         : await deps.objects.update(def, next, Number(rv));
       respondObject(ctx, 200, written);
