@@ -28,7 +28,10 @@ describe("EventRecorder", () => {
       events: f.client.resource<Event>(events),
       component: "default-scheduler",
       instance: "default-scheduler-host1",
-      now: () => new Date((t += 5000)),
+      now: () => {
+        t += 5000;
+        return new Date(t);
+      },
     });
     for (let i = 0; i < 3; i++) recorder.event(pod, "Warning", "FailedScheduling", "0/3 nodes are available");
     recorder.event(pod, "Normal", "Scheduled", "Successfully assigned default/web-1 to n1");
