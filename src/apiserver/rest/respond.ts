@@ -8,9 +8,27 @@ import type { RestContext } from "./context.ts";
 import { parseIncludeObject, tableHead, tableRow, toTable } from "./table.ts";
 
 export function withTypeMeta(def: ResourceDef, obj: KubeObject): KubeObject {
-  obj.apiVersion = groupVersion(def.group, def.version);
-  obj.kind = def.kind;
+  const apiVersion = groupVersion(def.group, def.version);
+  // Objects shared by the watch cache already carry them; writing only on change keeps them read-only.
+  if (obj.apiVersion !== apiVersion) obj.apiVersion = apiVersion;
+  if (obj.kind !== def.kind) obj.kind = def.kind;
   return obj;
+}
+
+/**
+ * JSON of list items, remembered per object: the watch cache hands out the same read-only object
+ * until it changes, so repeated LISTs serialize only what changed.
+ */
+const itemJson = new WeakMap<object, string>();
+
+function jsonOf(item: unknown): string {
+  if (typeof item !== "object" || item === null) return JSON.stringify(item);
+  let json = itemJson.get(item);
+  if (json === undefined) {
+    json = JSON.stringify(item);
+    itemJson.set(item, json);
+  }
+  return json;
 }
 
 export function respondObject(ctx: RestContext, status: number, obj: KubeObject): void {
@@ -31,12 +49,18 @@ export function respondObject(ctx: RestContext, status: number, obj: KubeObject)
 const flushBytes = 64 * 1024;
 
 /** Streams `{...head, [field]: [items...]}` writing in chunks of about 64 KiB. */
-function streamArray(ctx: RestContext, head: Record<string, unknown>, field: string, items: unknown[]): void {
+function streamArray(
+  ctx: RestContext,
+  head: Record<string, unknown>,
+  field: string,
+  items: unknown[],
+  serialize: (item: unknown) => string = JSON.stringify,
+): void {
   ctx.res.writeHead(200, { "Content-Type": jsonType });
   const open = JSON.stringify(head);
   let buf = `${open.slice(0, -1)}${open.length > 2 ? "," : ""}${JSON.stringify(field)}:[`;
   items.forEach((item, i) => {
-    buf += (i > 0 ? "," : "") + JSON.stringify(item);
+    buf += (i > 0 ? "," : "") + serialize(item);
     if (buf.length >= flushBytes) {
       ctx.res.write(buf);
       buf = "";
@@ -71,5 +95,6 @@ export function respondList(ctx: RestContext, items: KubeObject[], listMeta: Lis
     { kind: def.listKind ?? `${def.kind}List`, apiVersion: groupVersion(def.group, def.version), metadata },
     "items",
     items,
+    jsonOf,
   );
 }

@@ -2,6 +2,7 @@
 // object plus a window of recent events, so LIST and WATCH are served from memory. Because every
 // write produces an event on that one watch, the cache's revision tracks the Store's exactly and
 // consistent lists simply wait until the cache has caught up with the Store's current revision.
+import type { KubeObject } from "../../api/object.ts";
 import type { ResourceDef } from "../../api/resource.ts";
 import {
   type KeyValue,
@@ -12,6 +13,7 @@ import {
   type Watcher,
 } from "../../storage/store.ts";
 import type { Logger } from "../handler.ts";
+import { withTypeMeta } from "../rest/respond.ts";
 import type { ObjectSource, SourceListOptions, SourcePage, SourceWatchListener } from "../rest/source.ts";
 import { storeErrorToApi } from "../storage/errors.ts";
 import { decodeKv, groupResource, keyPrefix } from "../storage/objectstore.ts";
@@ -52,6 +54,12 @@ export class WatchCache implements ObjectSource {
   private stopped = false;
   private storeWatch: Watcher | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
+
+  /**
+   * Decoded objects per version, keyed by the KeyValue (replaced on every change), so a LIST decodes
+   * only what changed since the last one. Listers must treat the objects as read-only.
+   */
+  private readonly decoded = new Map<ResourceDef, WeakMap<KeyValue, KubeObject>>();
 
   constructor(private readonly options: WatchCacheOptions) {
     this.direct = new StoreSource(options.store);
@@ -102,7 +110,7 @@ export class WatchCache implements ObjectSource {
     for (const [key, kv] of this.objects) if (key.startsWith(prefix)) kvs.push(kv);
     if (options.limit && kvs.length > options.limit) return this.direct.list(def, options);
     kvs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    return { items: kvs.map((kv) => decodeKv(def, kv)), revision: this.revision };
+    return { items: kvs.map((kv) => this.decode(def, kv)), revision: this.revision };
   }
 
   watch(
@@ -125,6 +133,20 @@ export class WatchCache implements ObjectSource {
     this.watchers.add(w);
     if (replay.length > 0) this.deliver(w, replay);
     return { close: () => this.watchers.delete(w) };
+  }
+
+  private decode(def: ResourceDef, kv: KeyValue): KubeObject {
+    let byKv = this.decoded.get(def);
+    if (!byKv) {
+      byKv = new WeakMap();
+      this.decoded.set(def, byKv);
+    }
+    let obj = byKv.get(kv);
+    if (!obj) {
+      obj = withTypeMeta(def, decodeKv(def, kv));
+      byKv.set(kv, obj);
+    }
+    return obj;
   }
 
   /** Waits until the cache has seen the Store's current revision; false when it cannot. */
