@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { kubectlBinary } from "../support/kubectl.ts";
 import { SkiffServer } from "../support/skiff-server.ts";
 
 const server = new SkiffServer();
@@ -292,10 +293,8 @@ test("node-agent subresources answer clear errors instead of 404", async () => {
   await ok("delete", "pod", "pending", "placed", "--grace-period=0", "--force");
 });
 
-const kubectl120 = "/work/main/.cache/kubectl-1.20/usr/bin/kubectl";
-test("kubectl 1.20: graceful delete and policy/v1beta1-era drain", {
-  skip: !existsSync(kubectl120) && "kubectl 1.20 not extracted",
-}, async () => {
+test("kubectl 1.20: graceful delete and policy/v1beta1-era drain", async () => {
+  const kubectl120 = kubectlBinary("1.20");
   const { execFile } = await import("node:child_process");
   const run = (args: string[]) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((done) => {

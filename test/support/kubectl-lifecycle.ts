@@ -235,9 +235,7 @@ export function registerLifecycleTests(ctx: SuiteContext): void {
     assert.match(r.stderr, /configmaps "held" not found/);
   });
 
-  test("apply --server-side creates, updates and reports conflicts", {
-    todo: "main answers application/apply-patch+yaml with 415/404: SSA is not wired into REST yet (ssa branch)",
-  }, async () => {
+  test("apply --server-side creates, updates and reports conflicts", async () => {
     const path = file("ssa.yaml", cm("ssa", "data: {k: one}\n"));
     assert.match(await ok("apply", "--server-side", "-f", path), /^configmap\/ssa serverside-applied$/m);
     file("ssa.yaml", cm("ssa", "data: {k: two}\n"));

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
+import { kubectlBinary } from "../../../test/support/kubectl.ts";
 import { decodeBody, fieldValidationDirective } from "../../api/schema/field-validation.ts";
 import { buildV2Document } from "./documents.ts";
 import { serveOpenApi } from "./handler.ts";
@@ -18,20 +19,9 @@ import { testRegistry } from "./testing.ts";
 
 const run = promisify(execFile);
 
-function findKubectl(): string | undefined {
-  const candidates = ["/usr/lib/google-cloud-sdk/bin/kubectl.1.32"];
-  for (const dir of (process.env.PATH ?? "").split(":")) {
-    const p = join(dir, "kubectl");
-    if (existsSync(p)) candidates.push(join(dirname(realpathSync(p)), "kubectl.1.32"));
-  }
-  return candidates.find((c) => existsSync(c));
-}
+const kubectl = kubectlBinary("1.32");
 
-const kubectl = findKubectl();
-
-describe("kubectl 1.32 against our OpenAPI documents", {
-  skip: kubectl ? false : "kubectl.1.32 not installed",
-}, () => {
+describe("kubectl 1.32 against our OpenAPI documents", () => {
   const registry = testRegistry();
   const writes: { url: string; status: number; body: string }[] = [];
   let server: Server;
