@@ -40,7 +40,14 @@ export async function runServer(flags: ServerFlags): Promise<void> {
   const tokens = flags.tokenAuthFile
     ? usage(() => parseTokenFile(readFileSync(flags.tokenAuthFile as string, "utf8")))
     : undefined;
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    const why = err instanceof Error && "code" in err ? String(err.code) : String(err);
+    throw new UsageError(
+      `cannot use data dir ${dataDir}: ${why === "ENOTDIR" ? "a parent is not a directory" : why}`,
+    );
+  }
   const logger = pino({ level: process.env.SKIFF_LOG_LEVEL ?? "warn" }, pino.destination(2));
   const store: Store = await openStore(datastore, logger);
   let server: Awaited<ReturnType<typeof startApiServer>>;

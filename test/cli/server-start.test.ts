@@ -1,0 +1,60 @@
+// `skiff server` refuses a bad data dir or datastore at start with one clear line, never a stack
+// trace or a crash later.
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { after, test } from "node:test";
+import { tempDir } from "../support/tempdir.ts";
+
+const dir = tempDir("skiff-cli-start-");
+after(() => dir.remove());
+
+function server(args: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
+  const main = resolve(import.meta.dirname, "../../src/cli/main.ts");
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      ["--import", "tsx", main, "server", "--disable-agent", "--listen", "127.0.0.1:0", ...args],
+      { timeout: 60_000 },
+      (err, stdout, stderr) => done({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+function oneLine(stderr: string): string {
+  const lines = stderr.trim().split("\n");
+  assert.equal(lines.length, 1, `one line on stderr, got:\n${stderr}`);
+  assert.doesNotMatch(stderr, /\n\s+at /, "no stack trace");
+  return lines[0] ?? "";
+}
+
+test("a corrupt state database is named in one line", async () => {
+  const data = join(dir.path, "corrupt");
+  mkdirSync(data);
+  writeFileSync(join(data, "state.db"), "this is not a database ".repeat(100));
+  const r = await server(["--data-dir", data]);
+  assert.equal(r.code, 1);
+  assert.match(oneLine(r.stderr), /cannot open state database .*corrupt\/state\.db/);
+  assert.doesNotMatch(r.stdout, /ready/);
+});
+
+test("a data dir under a regular file is refused in one line", async () => {
+  const file = join(dir.path, "a-file");
+  writeFileSync(file, "x");
+  const r = await server(["--data-dir", join(file, "data")]);
+  assert.equal(r.code, 2);
+  assert.match(oneLine(r.stderr), /cannot use data dir .*a-file\/data: a parent is not a directory/);
+});
+
+test("an unreachable etcd is named in one line", async () => {
+  const r = await server(["--data-dir", join(dir.path, "etcd"), "--datastore", "etcd://127.0.0.1:1"]);
+  assert.equal(r.code, 1);
+  assert.match(oneLine(r.stderr), /etcd is unreachable at 127\.0\.0\.1:1/);
+});
+
+test("a malformed datastore URL is a usage error", async () => {
+  const r = await server(["--data-dir", join(dir.path, "url"), "--datastore", "mysql://x"]);
+  assert.equal(r.code, 2);
+  assert.match(oneLine(r.stderr), /--datastore must be sqlite:\/\/PATH or etcd:\/\//);
+});
