@@ -32,38 +32,52 @@ await new Promise<void>((ready, fail) => {
   });
   sim.once("exit", (code) => fail(new Error(`sim exited with ${code}`)));
 });
-const registerSeconds = (performance.now() - began) / 1000;
-const rssAtReady = rssMb(sim.pid);
-let peak = rssAtReady;
-for (let i = 0; i < settleSeconds; i++) {
-  await new Promise((r) => setTimeout(r, 1000));
-  peak = Math.max(peak, rssMb(sim.pid));
+try {
+  const registerSeconds = (performance.now() - began) / 1000;
+  const rssAtReady = rssMb(sim.pid);
+  let peak = rssAtReady;
+  for (let i = 0; i < settleSeconds; i++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    peak = Math.max(peak, rssMb(sim.pid));
+  }
+  const ready = await server.kubectl(["get", "nodes", "--no-headers"]);
+  const readyNodes = ready.stdout.split("\n").filter((l) => /\sReady\s/.test(l)).length;
+  // jsonpath keeps the output small (kubectl output is read through a 1 MB buffer).
+  const leases = await server.kubectl([
+    "get",
+    "leases",
+    "-n",
+    "kube-node-lease",
+    "-o",
+    'jsonpath={range .items[*]}{.spec.renewTime}{"\\n"}{end}',
+  ]);
+  const leaseItems = leases.stdout
+    .trim()
+    .split("\n")
+    .map((renewTime) => ({ spec: { renewTime } }));
+  const now = Date.now();
+  // Renewed within the 40 s lease duration: what the node-lifecycle controller will check.
+  const freshLeases = leaseItems.filter((l) => now - Date.parse(l.spec?.renewTime ?? "") < 40_000).length;
+  const oldestLeaseAgeSeconds = Math.max(
+    ...leaseItems.map((l) => (now - Date.parse(l.spec?.renewTime ?? "")) / 1000),
+  );
+  const result = {
+    nodes,
+    registerSeconds: Number(registerSeconds.toFixed(1)),
+    readyNodes,
+    leases: leaseItems.length,
+    freshLeases,
+    oldestLeaseAgeSeconds: Number(oldestLeaseAgeSeconds.toFixed(1)),
+    simRssMbAtReady: rssAtReady,
+    simRssMbPeak: peak,
+    simRssMbAfterSettle: rssMb(sim.pid),
+    serverRssMb: rssMb((server as unknown as { child?: ChildProcess }).child?.pid),
+    settleSeconds,
+  };
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+} finally {
+  const exited = new Promise((r) => sim.once("exit", r));
+  sim.kill("SIGTERM");
+  await exited;
+  await server.stop();
 }
-const ready = await server.kubectl(["get", "nodes", "--no-headers"]);
-const readyNodes = ready.stdout.split("\n").filter((l) => /\sReady\s/.test(l)).length;
-const leases = await server.kubectl(["get", "leases", "-n", "kube-node-lease", "-o", "json"]);
-const leaseItems: { spec?: { renewTime?: string } }[] = JSON.parse(leases.stdout).items;
-const now = Date.now();
-// Renewed within the 40 s lease duration: what the node-lifecycle controller will check.
-const freshLeases = leaseItems.filter((l) => now - Date.parse(l.spec?.renewTime ?? "") < 40_000).length;
-const oldestLeaseAgeSeconds = Math.max(
-  ...leaseItems.map((l) => (now - Date.parse(l.spec?.renewTime ?? "")) / 1000),
-);
-const result = {
-  nodes,
-  registerSeconds: Number(registerSeconds.toFixed(1)),
-  readyNodes,
-  leases: leaseItems.length,
-  freshLeases,
-  oldestLeaseAgeSeconds: Number(oldestLeaseAgeSeconds.toFixed(1)),
-  simRssMbAtReady: rssAtReady,
-  simRssMbPeak: peak,
-  simRssMbAfterSettle: rssMb(sim.pid),
-  serverRssMb: rssMb((server as unknown as { child?: ChildProcess }).child?.pid),
-  settleSeconds,
-};
-const exited = new Promise((r) => sim.once("exit", r));
-sim.kill("SIGTERM");
-await exited;
-await server.stop();
-process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -22,6 +22,7 @@ export function registerSim(program: Command): void {
     .option("--taints <k[=v]:Effect,…>", "node taints")
     .option("--cluster-cidr <cidr>", "pod CIDRs, one /24 per node by index", "10.64.0.0/10")
     .option("--ready-delay <duration>", "time a running container takes to become ready", "0s")
+    .option("--lease-renew <duration>", "node lease renewal interval (kubelet: 10s)", "10s")
     .option("--concurrency <n>", "API requests in flight at most", "64")
     .option("--cleanup", "delete the Nodes and their Leases on exit")
     .action(async (opts) => {

@@ -28,6 +28,7 @@ export interface SimFlags {
   taints?: string;
   clusterCidr: string;
   readyDelay: string;
+  leaseRenew: string;
   concurrency: string;
   cleanup?: boolean;
 }
@@ -96,6 +97,7 @@ export async function runSim(flags: SimFlags): Promise<void> {
     taints,
     clusterCidr: flags.clusterCidr,
     readyDelayMs: parseDurationMs(flags.readyDelay, "--ready-delay"),
+    leaseRenewMs: Math.max(1000, parseDurationMs(flags.leaseRenew, "--lease-renew")),
     concurrency,
     onError: (err, what) => logger.warn({ err }, `hollow nodes: ${what} failed`),
   });
