@@ -1,6 +1,7 @@
 // The `skiff` command: entry point of the bundled CLI.
 import { Command, CommanderError, Option } from "commander";
 import { runServer } from "./server.ts";
+import { registerSim } from "./sim-command.ts";
 import { UsageError } from "./usage.ts";
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -34,6 +35,8 @@ program
   .action(async (opts) => {
     await runServer(opts);
   });
+
+registerSim(program);
 
 function fail(message: string, code: number): never {
   process.stderr.write(`error: ${message.replace(/^error: /, "")}\n`);
