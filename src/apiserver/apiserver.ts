@@ -12,7 +12,7 @@ import type { UserInfo } from "./auth/user.ts";
 import { ApiHandler, type Logger } from "./handler.ts";
 import { namespaceLifecycle } from "./namespacelifecycle.ts";
 import { adminKubeconfig, ensurePki } from "./pki.ts";
-import { defaultSeed, seed } from "./seed.ts";
+import { apiServiceSeed, defaultSeed, seed } from "./seed.ts";
 import { type RunningServer, startHttpsServer } from "./server.ts";
 import { lifecycleSubresources } from "./subresources/index.ts";
 import { WatchCache } from "./watchcache/watchcache.ts";
@@ -72,7 +72,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     port: options.port,
     tls: { cert: pki.server.cert, key: pki.server.key, ca: pki.ca.cert },
   });
-  const problems = await seed(handler, defaultSeed(kubernetesIp));
+  const problems = await seed(handler, [
+    ...defaultSeed(kubernetesIp),
+    ...apiServiceSeed(registry, new Date()),
+  ]);
   for (const p of problems) options.logger?.error({ problem: p }, "seeding failed");
   const hostPart = clientHost.includes(":") ? `[${clientHost}]` : clientHost;
   const url = `https://${hostPart}:${running.port}`;

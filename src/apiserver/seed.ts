@@ -1,5 +1,6 @@
 // Objects every cluster starts with, created through the normal request path (so defaulting,
 // validation and allocation apply) and left alone when they already exist.
+import type { Registry } from "../api/registry.ts";
 import type { ApiHandler } from "./handler.ts";
 import { inProcessRequest } from "./inprocess.ts";
 
@@ -10,6 +11,8 @@ export const seedNamespaces = ["default", "kube-system", "kube-public", "kube-no
 export interface SeedObject {
   path: string;
   body: Record<string, unknown>;
+  /** Written through the status subresource after creation (create ignores status). */
+  status?: Record<string, unknown>;
 }
 
 export function defaultSeed(serviceIp: string | undefined): SeedObject[] {
@@ -34,6 +37,66 @@ export function defaultSeed(serviceIp: string | undefined): SeedObject[] {
   return objects;
 }
 
+// kube-aggregator's priorities for the built-in groups (apiVersionPriorities): higher groups come
+// first in discovery; autoscaling/v2 outranks v1.
+const groupPriority: Record<string, number> = {
+  "": 18000,
+  "apiregistration.k8s.io": 18000,
+  apps: 17800,
+  "events.k8s.io": 17750,
+  autoscaling: 17500,
+  batch: 17400,
+  "networking.k8s.io": 17200,
+  policy: 17100,
+  "rbac.authorization.k8s.io": 17000,
+  "storage.k8s.io": 16800,
+  "scheduling.k8s.io": 16600,
+  "coordination.k8s.io": 16500,
+  "discovery.k8s.io": 16200,
+};
+
+/**
+ * One APIService per served group version, served locally (`kubectl get apiservices` shows
+ * SERVICE Local, AVAILABLE True), as Kubernetes' autoregister controller keeps them.
+ */
+export function apiServiceSeed(registry: Registry, now: Date): SeedObject[] {
+  if (!registry.resource("apiregistration.k8s.io", "v1", "apiservices")) return [];
+  const objects: SeedObject[] = [];
+  for (const { group, versions } of registry.groups()) {
+    versions.forEach((version, i) => {
+      objects.push({
+        path: "/apis/apiregistration.k8s.io/v1/apiservices",
+        body: {
+          apiVersion: "apiregistration.k8s.io/v1",
+          kind: "APIService",
+          metadata: {
+            name: `${version}.${group}`,
+            labels: { "kube-aggregator.kubernetes.io/automanaged": "onstart" },
+          },
+          spec: {
+            ...(group ? { group } : {}),
+            version,
+            groupPriorityMinimum: groupPriority[group] ?? 1000,
+            versionPriority: 15 + 15 * (versions.length - 1 - i),
+          },
+        },
+        status: {
+          conditions: [
+            {
+              type: "Available",
+              status: "True",
+              lastTransitionTime: now.toISOString().replace(/\.\d+Z$/, "Z"),
+              reason: "Local",
+              message: "Local APIServices are always available",
+            },
+          ],
+        },
+      });
+    });
+  }
+  return objects;
+}
+
 /** Creates the seed objects whose resource is served; returns what failed (other than exists). */
 export async function seed(handler: ApiHandler, objects: SeedObject[]): Promise<string[]> {
   const problems: string[] = [];
@@ -47,6 +110,17 @@ export async function seed(handler: ApiHandler, objects: SeedObject[]): Promise<
     });
     if (res.status !== 201 && res.status !== 409 && res.status !== 404)
       problems.push(`${o.path}: ${res.body}`);
+    const name = (o.body.metadata as { name?: string } | undefined)?.name;
+    if (o.status && name && res.status === 201) {
+      const patched = await inProcessRequest(handler, {
+        method: "PATCH",
+        path: `${o.path}/${name}/status`,
+        headers: { "content-type": "application/merge-patch+json" },
+        body: JSON.stringify({ status: o.status }),
+        user: systemUser,
+      });
+      if (patched.status !== 200) problems.push(`${o.path}/${name}/status: ${patched.body}`);
+    }
   }
   return problems;
 }
