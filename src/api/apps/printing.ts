@@ -4,32 +4,9 @@ import type { PodTemplateSpec } from "kubernetes-types/core/v1.js";
 import type { OwnerReference } from "kubernetes-types/meta/v1.js";
 import type { KubeObject } from "../object.ts";
 import type { TableColumn } from "../resource.ts";
+import { column, containerCells as podContainerCells } from "../table.ts";
 
-export const nameColumn: TableColumn = {
-  name: "Name",
-  type: "string",
-  format: "name",
-  description:
-    "Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names",
-  priority: 0,
-};
-
-export const ageColumn: TableColumn = {
-  name: "Age",
-  type: "string",
-  description:
-    "CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata",
-  priority: 0,
-};
-
-/** A column of type string unless told; `wide` makes it priority 1 (shown with `-o wide`). */
-export function column(
-  name: string,
-  description: string,
-  options: { type?: TableColumn["type"]; wide?: boolean } = {},
-): TableColumn {
-  return { name, type: options.type ?? "string", description, priority: options.wide ? 1 : 0 };
-}
+export { ageColumn, column, nameColumn } from "../table.ts";
 
 /** The wide Containers/Images columns every workload printer has. */
 export const containerColumns: readonly TableColumn[] = [
@@ -39,8 +16,7 @@ export const containerColumns: readonly TableColumn[] = [
 
 /** Container names and images of a template, each comma-joined (layoutContainerCells). */
 export function containerCells(template: PodTemplateSpec | undefined): [string, string] {
-  const containers = template?.spec?.containers ?? [];
-  return [containers.map((c) => c.name).join(","), containers.map((c) => c.image ?? "").join(",")];
+  return podContainerCells(template?.spec?.containers);
 }
 
 /** intstr.IntOrString.String(). */
