@@ -3,7 +3,7 @@
 // termination with its content removed by the namespace controller, and the errors of the
 // subresources that need a node agent.
 import assert from "node:assert/strict";
-import { existsSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { kubectlBinary } from "../support/kubectl.ts";
