@@ -7,6 +7,7 @@ import { SharedInformerFactory } from "../client/informer/factory.ts";
 import { loadKubeconfig } from "../client/kubeconfig.ts";
 import { RestClient } from "../client/rest.ts";
 import type { Transport } from "../client/transport.ts";
+import { lifecycleControllers } from "../controllers/lifecycle-controllers.ts";
 import {
   type ControllerDescriptor,
   type ControllerLogger,
@@ -17,7 +18,7 @@ import { InProcessTransport } from "./inprocess-transport.ts";
 
 /** Every controller the manager runs; other controller families register here. */
 export function defaultControllers(): ControllerDescriptor[] {
-  return [];
+  return [...lifecycleControllers()];
 }
 
 export interface StartControllerManagerOptions {

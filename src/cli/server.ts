@@ -9,7 +9,6 @@ import { parseTokenFile } from "../apiserver/auth/tokenfile.ts";
 import { openStore } from "../storage/open.ts";
 import type { Store } from "../storage/store.ts";
 import { startInProcessControllerManager } from "./controller-manager.ts";
-import { startNamespaceController } from "./namespace-controller.ts";
 import { servedResources } from "./resources.ts";
 import { parseDatastore, parseListen, UsageError } from "./usage.ts";
 
@@ -65,16 +64,6 @@ export async function runServer(flags: ServerFlags): Promise<void> {
     }
     throw err;
   }
-  // TEMPORARY wiring (in-process adapter) until controllers run on the shared client.
-  const namespaceController = await startNamespaceController({
-    handler: server.handler,
-    registry: server.registry,
-    onError: (err, namespace) => logger.warn({ err, namespace }, "namespace controller pass failed"),
-  }).catch(async (err: unknown) => {
-    await server.close();
-    await store.close();
-    throw err;
-  });
   const controllerManager = flags.disableControllerManager
     ? undefined
     : startInProcessControllerManager(server.handler, logger);
@@ -89,7 +78,6 @@ export async function runServer(flags: ServerFlags): Promise<void> {
       if (stopping) return;
       stopping = true;
       void Promise.resolve(controllerManager?.stop())
-        .then(() => namespaceController.stop())
         .then(() => server.close())
         .then(() => store.close())
         .catch((err: unknown) => logger.error({ err }, "shutdown failed"))

@@ -15,7 +15,7 @@ import {
   OwnerGraph,
   orphanFinalizer,
 } from "./graph.ts";
-import { type GraphChange, Monitors } from "./monitors.ts";
+import { type GraphChange, Monitors, type MonitorsOptions } from "./monitors.ts";
 
 export interface GarbageCollectorOptions {
   client: RestClient;
@@ -27,6 +27,8 @@ export interface GarbageCollectorOptions {
   ignoredResources?: readonly string[];
   /** Failed syncs (retried with backoff) and informer failures. */
   onError?: (err: unknown, key?: string) => void;
+  /** Shared informers to use (default: the collector's own). */
+  informerFor?: MonitorsOptions["informerFor"];
 }
 
 type OwnerState = "solid" | "dangling" | "waiting";
@@ -54,6 +56,7 @@ export class GarbageCollector {
       onChange: (c) => this.onChange(c),
       ...(options.onError ? { onError: (err: unknown) => options.onError?.(err) } : {}),
       ...(options.ignoredResources ? { ignoredResources: options.ignoredResources } : {}),
+      ...(options.informerFor ? { informerFor: options.informerFor } : {}),
     });
   }
 

@@ -31,6 +31,15 @@ export interface MonitorsOptions {
   onError?: (err: unknown) => void;
   /** `resource` or `resource.group` names left out. */
   ignoredResources?: readonly string[];
+  /** Shared informers (the controller-manager's factory); default: informers of its own. */
+  informerFor?: (resource: DiscoveredResource) => Informer;
+}
+
+interface Monitor {
+  resource: DiscoveredResource;
+  informer: Informer;
+  /** Stops our use of the informer: its handler, and the informer itself when it is ours. */
+  release(): Promise<void>;
 }
 
 const resourceId = (r: { group: string; resource: string }): string =>
@@ -51,8 +60,9 @@ export function toNode(resource: DiscoveredResource, obj: ObjectLike): GraphNode
 }
 
 export class Monitors {
-  private readonly informers = new Map<string, { resource: DiscoveredResource; informer: Informer }>();
+  private readonly informers = new Map<string, Monitor>();
   private mapper = new KindMapper([]);
+  private stopped = false;
 
   constructor(private readonly options: MonitorsOptions) {}
 
@@ -67,6 +77,7 @@ export class Monitors {
   /** Discovers resources and starts/stops informers to match. Partial discovery keeps the rest. */
   async sync(): Promise<void> {
     const discovered = await discoverResources(this.options.client);
+    if (this.stopped) return;
     for (const f of discovered.failed) this.options.onError?.(f.error);
     this.mapper = new KindMapper(discovered.resources);
     const ignored = new Set(this.options.ignoredResources ?? defaultIgnoredResources);
@@ -80,7 +91,7 @@ export class Monitors {
       if (stillServed?.version === m.resource.version) continue;
       if (!stillServed && failedGroups.has(m.resource.group)) continue;
       this.informers.delete(id);
-      await m.informer.stop();
+      await m.release();
       const gone = this.options.graph.nodesOf((r) => resourceId(r) === id);
       for (const node of gone) {
         this.options.graph.remove(node.uid);
@@ -92,11 +103,14 @@ export class Monitors {
 
   private add(id: string, resource: DiscoveredResource): void {
     const { graph, onChange } = this.options;
-    const informer = new Informer({
-      client: this.options.client.resource(resource),
-      indexers: {},
-      ...(this.options.onError ? { onError: this.options.onError } : {}),
-    });
+    const shared = this.options.informerFor?.(resource);
+    const informer =
+      shared ??
+      new Informer({
+        client: this.options.client.resource(resource),
+        indexers: {},
+        ...(this.options.onError ? { onError: this.options.onError } : {}),
+      });
     const upsert = (obj: ObjectLike): void => {
       const node = toNode(resource, obj);
       if (!node) return;
@@ -108,7 +122,7 @@ export class Monitors {
       const previous = uid ? graph.remove(uid) : undefined;
       if (previous) onChange({ previous, ownersChanged: true });
     };
-    informer.addEventHandler({
+    const registration = informer.addEventHandler({
       onAdd: upsert,
       onUpdate: (old, obj) => {
         // The same name with a new uid: the old object is gone.
@@ -117,8 +131,13 @@ export class Monitors {
       },
       onDelete: remove,
     });
-    this.informers.set(id, { resource, informer });
-    informer.start();
+    const release = async (): Promise<void> => {
+      registration.remove();
+      if (!shared) await informer.stop();
+    };
+    this.informers.set(id, { resource, informer, release });
+    // A shared informer is started by its factory (at once if the factory runs already).
+    if (!shared) informer.start();
   }
 
   /** True once every informer has its first list. */
@@ -132,8 +151,9 @@ export class Monitors {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     const all = [...this.informers.values()];
     this.informers.clear();
-    await Promise.all(all.map((m) => m.informer.stop()));
+    await Promise.all(all.map((m) => m.release()));
   }
 }

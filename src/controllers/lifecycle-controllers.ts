@@ -1,0 +1,9 @@
+// The lifecycle controllers (garbage collector, namespace, service accounts, endpoints and
+// endpoint slices), registered with the controller-manager in one list.
+import { garbageCollectorController } from "./garbagecollector/controller.ts";
+import type { ControllerDescriptor } from "./manager.ts";
+import { namespaceController } from "./namespace/controller.ts";
+
+export function lifecycleControllers(): ControllerDescriptor[] {
+  return [garbageCollectorController, namespaceController];
+}
