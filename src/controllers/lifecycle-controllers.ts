@@ -3,7 +3,8 @@
 import { garbageCollectorController } from "./garbagecollector/controller.ts";
 import type { ControllerDescriptor } from "./manager.ts";
 import { namespaceController } from "./namespace/controller.ts";
+import { serviceAccountsController } from "./serviceaccount/controller.ts";
 
 export function lifecycleControllers(): ControllerDescriptor[] {
-  return [garbageCollectorController, namespaceController];
+  return [garbageCollectorController, namespaceController, serviceAccountsController];
 }
