@@ -81,7 +81,9 @@ export class GcActions {
     return this.updateMetadata(o, (live) => {
       const refs = live.metadata?.ownerReferences ?? [];
       const kept = refs.filter((r) => !ownerUids.has(r.uid));
-      return kept.length === refs.length ? undefined : { ownerReferences: kept };
+      if (kept.length === refs.length) return undefined;
+      // An emptied list is removed, as Kubernetes (omitempty) would store it.
+      return { ownerReferences: kept.length > 0 ? kept : null };
     });
   }
 
@@ -101,7 +103,8 @@ export class GcActions {
     return this.updateMetadata(o, (live) => {
       const finalizers = live.metadata?.finalizers ?? [];
       if (!finalizers.includes(finalizer)) return undefined;
-      return { finalizers: finalizers.filter((f) => f !== finalizer) };
+      const kept = finalizers.filter((f) => f !== finalizer);
+      return { finalizers: kept.length > 0 ? kept : null };
     });
   }
 }

@@ -2,7 +2,11 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { ServiceAccount } from "kubernetes-types/core/v1.js";
-import { eventually, type ManagedFixture, startManaged } from "../../../test/controllers/lifecycle-support.ts";
+import {
+  eventually,
+  type ManagedFixture,
+  startManaged,
+} from "../../../test/controllers/lifecycle-support.ts";
 import { serviceAccountsController, serviceAccountsResource } from "./controller.ts";
 
 let fx: ManagedFixture;

@@ -45,10 +45,14 @@ export function serviceAccountsControllerDescriptor(
             if (ns.metadata?.name) queue.add(ns.metadata.name);
           };
           return [
-            namespaces.addEventHandler({ onAdd: enqueueNamespace, onUpdate: (_, ns) => enqueueNamespace(ns) }),
+            namespaces.addEventHandler({
+              onAdd: enqueueNamespace,
+              onUpdate: (_, ns) => enqueueNamespace(ns),
+            }),
             serviceAccounts.addEventHandler({
               onDelete: (sa) => {
-                if (sa.metadata?.namespace && accounts.includes(sa.metadata.name ?? "")) queue.add(sa.metadata.namespace);
+                if (sa.metadata?.namespace && accounts.includes(sa.metadata.name ?? ""))
+                  queue.add(sa.metadata.namespace);
               },
             }),
           ];
