@@ -1,5 +1,6 @@
 // The `skiff` command: entry point of the bundled CLI.
 import { Command, CommanderError, Option } from "commander";
+import { runControllerManager } from "./controller-manager.ts";
 import { runServer } from "./server.ts";
 import { registerSim } from "./sim-command.ts";
 import { UsageError } from "./usage.ts";
@@ -23,6 +24,7 @@ program
   .option("--listen <host:port>", "address of the Kubernetes API", "127.0.0.1:6443")
   .option("--datastore <url>", "sqlite://PATH (default <data-dir>/state.db) or etcd://HOST:PORT[,…]")
   .option("--disable-agent", "do not run a node agent in this process")
+  .option("--disable-controller-manager", "do not run the controllers in this process")
   .option("--tls-san <name>", "extra name or IP in the serving certificate (repeatable)", collect, [])
   .option("--service-cidr <cidr>", "range for Service cluster IPs", "10.43.0.0/16")
   .option("--cluster-cidr <cidr>", "range for Pod IPs", "10.42.0.0/16")
@@ -37,6 +39,17 @@ program
   });
 
 registerSim(program);
+
+program
+  .command("controller-manager")
+  .description("run the controllers (ReplicaSet, Deployment, …) against an API server")
+  .requiredOption("--kubeconfig <file>", "kubeconfig of the API server to manage")
+  .option("--context <name>", "kubeconfig context (default: the current one)")
+  .option("--no-leader-elect", "run without the kube-system/skiff-controller-manager Lease")
+  .option("--lease-name <name>", "name of the leader-election Lease", "skiff-controller-manager")
+  .action(async (opts) => {
+    await runControllerManager(opts);
+  });
 
 function fail(message: string, code: number): never {
   process.stderr.write(`error: ${message.replace(/^error: /, "")}\n`);

@@ -1,47 +1,58 @@
+// The namespace controller under the manager on a real in-process API server.
 import assert from "node:assert/strict";
-import { test } from "node:test";
-import { NamespaceController } from "./controller.ts";
-import { MemoryCluster } from "./testing.ts";
+import { after, before, test } from "node:test";
+import type { Namespace } from "kubernetes-types/core/v1.js";
+import {
+  eventually,
+  type ManagedFixture,
+  startManaged,
+} from "../../../test/controllers/lifecycle-support.ts";
+import { namespaceController } from "./controller.ts";
+import { namespacesResource } from "./restclient.ts";
 
-const terminating = (name: string) => ({
-  metadata: { name, deletionTimestamp: "2025-01-01T00:00:00Z" },
-  spec: { finalizers: ["kubernetes"] },
+const configmaps = { group: "", version: "v1", resource: "configmaps", namespaced: true, kind: "ConfigMap" };
+let fx: ManagedFixture;
+before(async () => {
+  fx = await startManaged([namespaceController]);
+});
+after(async () => {
+  await fx.close();
 });
 
-test("finishes namespaces already terminating at start, then those the watch reports", async () => {
-  const c = new MemoryCluster();
-  c.namespaces.set("old", terminating("old"));
-  c.namespaces.set("live", { metadata: { name: "live" }, spec: { finalizers: ["kubernetes"] } });
-  const controller = new NamespaceController({ client: c });
-  await controller.start();
-  await controller.idle();
-  assert.deepEqual([...c.namespaces.keys()], ["live"]);
-  c.namespaces.set("live", terminating("live"));
-  for (const w of c.watchers) w(terminating("live"));
-  await controller.idle();
-  assert.equal(c.namespaces.size, 0);
-  await controller.stop();
-  assert.equal(c.watchers.length, 0);
-});
-
-test("a failing pass is reported and retried", async () => {
-  const c = new MemoryCluster();
-  c.namespaces.set("t", terminating("t"));
-  let failures = 1;
-  const list = c.list.bind(c);
-  c.list = async (r, ns) => {
-    if (failures-- > 0) throw new Error("boom");
-    return list(r, ns);
-  };
-  const errors: string[] = [];
-  const controller = new NamespaceController({
-    client: c,
-    onError: (err, ns) => errors.push(`${ns}: ${(err as Error).message}`),
-    backoff: { initialMs: 10, maxMs: 10 },
+test("a deleted namespace is emptied, finalized and removed", async () => {
+  const namespaces = fx.client.resource<Namespace>(namespacesResource);
+  await namespaces.create({ metadata: { name: "doomed" } });
+  await fx.client.resource(configmaps).create({ metadata: { name: "a", namespace: "doomed" } });
+  await namespaces.delete("doomed");
+  await eventually(async () => {
+    await assert.rejects(namespaces.get("doomed"), /not found/);
   });
-  await controller.start();
-  for (let i = 0; i < 100 && c.namespaces.size > 0; i++) await new Promise((r) => setTimeout(r, 10));
-  assert.deepEqual(errors, ["t: boom"]);
-  assert.equal(c.namespaces.size, 0);
-  await controller.stop();
+  const left = await fx.client.resource(configmaps).list({ namespace: "doomed" });
+  assert.equal(left.items.length, 0);
+});
+
+test("content held by a finalizer keeps the namespace Terminating with conditions saying why", async () => {
+  const namespaces = fx.client.resource<Namespace>(namespacesResource);
+  await namespaces.create({ metadata: { name: "held" } });
+  const cm = fx.client.resource(configmaps);
+  await cm.create({ metadata: { name: "h", namespace: "held", finalizers: ["example.com/hold"] } });
+  await namespaces.delete("held");
+  await eventually(async () => {
+    const ns = await namespaces.get("held");
+    const byType = new Map((ns.status?.conditions ?? []).map((c) => [c.type, c]));
+    assert.equal(ns.status?.phase, "Terminating");
+    assert.equal(
+      byType.get("NamespaceContentRemaining")?.message,
+      "Some resources are remaining: configmaps. has 1 resource instances",
+    );
+    assert.equal(
+      byType.get("NamespaceFinalizersRemaining")?.message,
+      "Some content in the namespace has finalizers remaining: example.com/hold in 1 resource instances",
+    );
+    assert.equal(byType.get("NamespaceDeletionDiscoveryFailure")?.status, "False");
+  });
+  await cm.patch("h", { metadata: { finalizers: null } }, { namespace: "held", type: "merge" });
+  await eventually(async () => {
+    await assert.rejects(namespaces.get("held"), /not found/);
+  }, 400);
 });

@@ -1,0 +1,100 @@
+// `skiff controller-manager --kubeconfig F`: the controllers as their own process (over HTTPS),
+// and the same manager started inside `skiff server` over the in-process transport.
+import pino from "pino";
+import type { ApiHandler } from "../apiserver/handler.ts";
+import { HttpsTransport } from "../client/https-transport.ts";
+import { SharedInformerFactory } from "../client/informer/factory.ts";
+import { loadKubeconfig } from "../client/kubeconfig.ts";
+import { RestClient } from "../client/rest.ts";
+import type { Transport } from "../client/transport.ts";
+import { lifecycleControllers } from "../controllers/lifecycle-controllers.ts";
+import {
+  type ControllerDescriptor,
+  type ControllerLogger,
+  ControllerManager,
+  type LeaderElectionOptions,
+} from "../controllers/manager.ts";
+import { InProcessTransport } from "./inprocess-transport.ts";
+
+/** Every controller the manager runs; other controller families register here. */
+export function defaultControllers(): ControllerDescriptor[] {
+  return [...lifecycleControllers()];
+}
+
+export interface StartControllerManagerOptions {
+  transport: Transport;
+  logger: ControllerLogger;
+  leaderElection?: LeaderElectionOptions | false;
+  controllers?: ControllerDescriptor[];
+  onLostLeadership?: () => void;
+}
+
+export function startControllerManager(o: StartControllerManagerOptions): ControllerManager {
+  const client = new RestClient({ transport: o.transport, userAgent: "skiff-controller-manager" });
+  const informers = new SharedInformerFactory({
+    client,
+    informerDefaults: { onError: (err) => o.logger.debug({ err }, "informer retrying") },
+  });
+  const manager = new ControllerManager({
+    client,
+    informers,
+    controllers: o.controllers ?? defaultControllers(),
+    logger: o.logger,
+    ...(o.leaderElection !== undefined ? { leaderElection: o.leaderElection } : {}),
+    ...(o.onLostLeadership ? { onLostLeadership: o.onLostLeadership } : {}),
+  });
+  manager.start();
+  const stop = manager.stop.bind(manager);
+  // The transport belongs to this manager: closing it ends every watch left.
+  manager.stop = async () => {
+    await stop();
+    client.close();
+  };
+  return manager;
+}
+
+/** The manager inside `skiff server`, authenticated as kube-controller-manager in-process. */
+export function startInProcessControllerManager(
+  handler: ApiHandler,
+  logger: ControllerLogger,
+): ControllerManager {
+  const transport = new InProcessTransport({
+    handler,
+    user: { name: "system:kube-controller-manager", groups: ["system:masters", "system:authenticated"] },
+  });
+  return startControllerManager({ transport, logger });
+}
+
+export interface ControllerManagerFlags {
+  kubeconfig: string;
+  context?: string;
+  leaderElect: boolean;
+  leaseName?: string;
+}
+
+export async function runControllerManager(flags: ControllerManagerFlags): Promise<void> {
+  const logger = pino({ level: process.env.SKIFF_LOG_LEVEL ?? "info" }, pino.destination(2));
+  const connection = loadKubeconfig(flags.kubeconfig, flags.context);
+  const transport = new HttpsTransport({ connection, maxSockets: 64, userAgent: "skiff-controller-manager" });
+  await new Promise<void>((done) => {
+    let stopping = false;
+    const stop = (): void => {
+      if (stopping) return;
+      stopping = true;
+      void manager
+        .stop()
+        .catch((err: unknown) => logger.error({ err }, "shutdown failed"))
+        .finally(done);
+    };
+    const manager = startControllerManager({
+      transport,
+      logger,
+      leaderElection: flags.leaderElect ? (flags.leaseName ? { name: flags.leaseName } : {}) : false,
+      // Like kube-controller-manager: a manager that lost its Lease exits (its supervisor restarts it).
+      onLostLeadership: stop,
+    });
+    process.stdout.write("skiff controller-manager started\n");
+    process.once("SIGTERM", stop);
+    process.once("SIGINT", stop);
+  });
+}
