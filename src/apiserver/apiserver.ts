@@ -52,6 +52,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   await cache.start();
   const source = cache;
   const clientHost = options.host === "0.0.0.0" || options.host === "::" ? "127.0.0.1" : options.host;
+  let boundPort = options.port;
   const handler = new ApiHandler({
     registry,
     store: options.store,
@@ -63,7 +64,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     patcher: dispatchPatcher,
     patchSchemaFor: schemaPatchSchemaFor,
     pathHandlers: [openApiPathHandler(registry)],
-    serverAddress: `${clientHost}:${options.port}`,
+    // The bound port: --listen may ask for port 0.
+    serverAddress: () => `${clientHost.includes(":") ? `[${clientHost}]` : clientHost}:${boundPort}`,
     ...(options.logger ? { logger: options.logger } : {}),
   });
   const running: RunningServer = await startHttpsServer({
@@ -72,6 +74,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     port: options.port,
     tls: { cert: pki.server.cert, key: pki.server.key, ca: pki.ca.cert },
   });
+  boundPort = running.port;
   const problems = await seed(handler, [
     ...defaultSeed(kubernetesIp),
     ...apiServiceSeed(registry, new Date()),

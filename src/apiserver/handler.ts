@@ -55,8 +55,8 @@ export interface ApiHandlerOptions {
   subresources?: ReadonlyMap<string, SubresourceHandler>;
   /** Tried for non-resource paths before the built-in ones (OpenAPI). */
   pathHandlers?: readonly PathHandler[];
-  /** host:port advertised in /api. */
-  serverAddress?: string;
+  /** host:port advertised in /api; a function when the port is known only once the listener is bound. */
+  serverAddress?: string | (() => string);
   logger?: Logger;
   now?: () => Date;
 }
@@ -66,6 +66,11 @@ export interface ApiHandlerOptions {
 const emptyOpenApiV2 = Buffer.from([0x0a, 0x03, 0x32, 0x2e, 0x30]);
 
 export class ApiHandler {
+  private serverAddress(): string {
+    const a = this.options.serverAddress;
+    return (typeof a === "function" ? a() : a) ?? "127.0.0.1:6443";
+  }
+
   private readonly deps: RestDeps;
   private readonly authenticator: Authenticator;
   private readonly authorizer: Authorizer;
@@ -182,7 +187,7 @@ export class ApiHandler {
         if (wantsAggregatedDiscovery(req)) {
           return writeJson(res, 200, aggregatedDiscovery(registry, true), aggregatedDiscoveryType);
         }
-        return writeJson(res, 200, legacyApiVersions(this.options.serverAddress ?? "127.0.0.1:6443"));
+        return writeJson(res, 200, legacyApiVersions(this.serverAddress()));
       case "/apis":
         if (wantsAggregatedDiscovery(req)) {
           return writeJson(res, 200, aggregatedDiscovery(registry, false), aggregatedDiscoveryType);

@@ -1,5 +1,6 @@
-// A watch answers with its headers at once, before any event: client-go's Do (kubectl get -w,
-// rollout status, informers) waits for them, and an idle resource may have no event for minutes.
+// HTTP-level behaviour of a real `skiff server`: watch headers are sent at once (client-go's Do
+// waits for them, and an idle resource may have no event for minutes), and /api advertises the
+// address the server really listens on.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import https from "node:https";
@@ -52,4 +53,10 @@ test("watch response headers arrive before the first event", async () => {
   });
   agent.destroy();
   assert.equal(status, 200);
+});
+
+test("/api advertises the bound address, not the requested port 0", async () => {
+  const { stdout } = await server.kubectl(["get", "--raw", "/api"]);
+  const api = JSON.parse(stdout) as { serverAddressByClientCIDRs: { serverAddress: string }[] };
+  assert.equal(api.serverAddressByClientCIDRs[0]?.serverAddress, new URL(server.url).host);
 });
