@@ -12,7 +12,7 @@ import type { UserInfo } from "./auth/user.ts";
 import { ApiHandler, type Logger } from "./handler.ts";
 import { namespaceLifecycle } from "./namespacelifecycle.ts";
 import { adminKubeconfig, ensurePki } from "./pki.ts";
-import { apiServiceSeed, defaultSeed, seed } from "./seed.ts";
+import { apiServerEndpointsSeed, apiServiceSeed, defaultSeed, seed } from "./seed.ts";
 import { type RunningServer, startHttpsServer } from "./server.ts";
 import { lifecycleSubresources } from "./subresources/index.ts";
 import { WatchCache } from "./watchcache/watchcache.ts";
@@ -77,6 +77,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   boundPort = running.port;
   const problems = await seed(handler, [
     ...defaultSeed(kubernetesIp),
+    ...apiServerEndpointsSeed(clientHost, running.port),
     ...apiServiceSeed(registry, new Date()),
   ]);
   for (const p of problems) options.logger?.error({ problem: p }, "seeding failed");

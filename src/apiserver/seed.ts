@@ -13,6 +13,43 @@ export interface SeedObject {
   body: Record<string, unknown>;
   /** Written through the status subresource after creation (create ignores status). */
   status?: Record<string, unknown>;
+  /** When the object exists already, merge the body into it (the server's own address may change). */
+  reconcile?: boolean;
+}
+
+/**
+ * The `kubernetes` service's Endpoints and EndpointSlice: the API server's own address, kept by
+ * the server itself as Kubernetes' endpoint reconciler does (the service has no selector).
+ */
+export function apiServerEndpointsSeed(host: string, port: number): SeedObject[] {
+  const labels = {
+    "kubernetes.io/service-name": "kubernetes",
+    "endpointslice.kubernetes.io/managed-by": "skiff-apiserver",
+  };
+  return [
+    {
+      path: "/api/v1/namespaces/default/endpoints",
+      reconcile: true,
+      body: {
+        apiVersion: "v1",
+        kind: "Endpoints",
+        metadata: { name: "kubernetes", labels: { "endpointslice.kubernetes.io/skip-mirror": "true" } },
+        subsets: [{ addresses: [{ ip: host }], ports: [{ name: "https", port, protocol: "TCP" }] }],
+      },
+    },
+    {
+      path: "/apis/discovery.k8s.io/v1/namespaces/default/endpointslices",
+      reconcile: true,
+      body: {
+        apiVersion: "discovery.k8s.io/v1",
+        kind: "EndpointSlice",
+        metadata: { name: "kubernetes", labels },
+        addressType: host.includes(":") ? "IPv6" : "IPv4",
+        endpoints: [{ addresses: [host], conditions: { ready: true } }],
+        ports: [{ name: "https", port, protocol: "TCP" }],
+      },
+    },
+  ];
 }
 
 export function defaultSeed(serviceIp: string | undefined): SeedObject[] {
@@ -111,6 +148,16 @@ export async function seed(handler: ApiHandler, objects: SeedObject[]): Promise<
     if (res.status !== 201 && res.status !== 409 && res.status !== 404)
       problems.push(`${o.path}: ${res.body}`);
     const name = (o.body.metadata as { name?: string } | undefined)?.name;
+    if (o.reconcile && name && res.status === 409) {
+      const merged = await inProcessRequest(handler, {
+        method: "PATCH",
+        path: `${o.path}/${name}`,
+        headers: { "content-type": "application/merge-patch+json" },
+        body: JSON.stringify(o.body),
+        user: systemUser,
+      });
+      if (merged.status !== 200) problems.push(`${o.path}/${name}: ${merged.body}`);
+    }
     if (o.status && name && res.status === 201) {
       const patched = await inProcessRequest(handler, {
         method: "PATCH",

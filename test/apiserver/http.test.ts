@@ -60,3 +60,23 @@ test("/api advertises the bound address, not the requested port 0", async () => 
   const api = JSON.parse(stdout) as { serverAddressByClientCIDRs: { serverAddress: string }[] };
   assert.equal(api.serverAddressByClientCIDRs[0]?.serverAddress, new URL(server.url).host);
 });
+
+test("the kubernetes service's Endpoints and EndpointSlice point at the server", async () => {
+  const { hostname, port } = new URL(server.url);
+  const ep = await server.kubectl([
+    "get",
+    "endpoints",
+    "kubernetes",
+    "-o",
+    "jsonpath={.subsets[0].addresses[0].ip}:{.subsets[0].ports[0].port}",
+  ]);
+  assert.equal(ep.stdout, `${hostname.replace(/^\[|\]$/g, "")}:${port}`);
+  const slice = await server.kubectl([
+    "get",
+    "endpointslices",
+    "kubernetes",
+    "-o",
+    "jsonpath={.endpoints[0].addresses[0]}:{.ports[0].port}",
+  ]);
+  assert.equal(slice.stdout, `${hostname.replace(/^\[|\]$/g, "")}:${port}`);
+});
