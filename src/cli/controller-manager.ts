@@ -13,11 +13,15 @@ import {
   ControllerManager,
   type LeaderElectionOptions,
 } from "../controllers/manager.ts";
+import {
+  replicaSetController,
+  replicationControllerController,
+} from "../controllers/replicaset/controller.ts";
 import { InProcessTransport } from "./inprocess-transport.ts";
 
 /** Every controller the manager runs; other controller families register here. */
 export function defaultControllers(): ControllerDescriptor[] {
-  return [];
+  return [replicaSetController, replicationControllerController];
 }
 
 export interface StartControllerManagerOptions {
