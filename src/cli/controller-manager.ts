@@ -7,6 +7,7 @@ import { SharedInformerFactory } from "../client/informer/factory.ts";
 import { loadKubeconfig } from "../client/kubeconfig.ts";
 import { RestClient } from "../client/rest.ts";
 import type { Transport } from "../client/transport.ts";
+import { deploymentController } from "../controllers/deployment/controller.ts";
 import {
   type ControllerDescriptor,
   type ControllerLogger,
@@ -21,7 +22,7 @@ import { InProcessTransport } from "./inprocess-transport.ts";
 
 /** Every controller the manager runs; other controller families register here. */
 export function defaultControllers(): ControllerDescriptor[] {
-  return [replicaSetController, replicationControllerController];
+  return [replicaSetController, replicationControllerController, deploymentController];
 }
 
 export interface StartControllerManagerOptions {

@@ -48,3 +48,31 @@ export async function setPodReady(
     { namespace: ns },
   );
 }
+
+/** Marks every new pod Running and Ready, like a kubelet, until stopped (tests without hollow nodes). */
+export function startFakeKubelet(client: RestClient, intervalMs = 30): { stop(): Promise<void> } {
+  const pods = client.resource<Pod>(podsResource);
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        const list = await pods.list();
+        for (const p of list.items) {
+          if (stopped) break;
+          if (p.metadata?.deletionTimestamp || p.status?.conditions?.some((c) => c.type === "Ready"))
+            continue;
+          await setPodReady(client, p, true).catch(() => undefined);
+        }
+      } catch {
+        // the next round retries
+      }
+      await new Promise((r) => setTimeout(r, intervalMs));
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      await loop;
+    },
+  };
+}

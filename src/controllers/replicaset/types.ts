@@ -2,8 +2,9 @@
 // (they differ only in apiVersion/kind and how the selector is written) and how to read it.
 import type { PodTemplateSpec } from "kubernetes-types/core/v1.js";
 import type { ObjectMeta } from "kubernetes-types/meta/v1.js";
-import { type LabelSelector, labelSelectorToString, parseLabelSelector } from "../../api/selector/label.ts";
+import type { LabelSelector } from "../../api/selector/label.ts";
 import type { ResourceCoords } from "../../client/paths.ts";
+import { selectorOf } from "../util/selector.ts";
 
 export interface ReplicaCondition {
   type: string;
@@ -45,26 +46,12 @@ export interface ReplicaKind {
   selector(owner: ReplicaOwner): LabelSelector;
 }
 
-/** A selector that matches nothing, for owners with an empty or unparsable selector. */
-const nothing: LabelSelector = { requirements: [], empty: false, matches: () => false };
-
-function fromLabelSelector(sel: unknown): LabelSelector {
-  if (typeof sel !== "object" || sel === null) return nothing;
-  const text = labelSelectorToString(sel as Parameters<typeof labelSelectorToString>[0]);
-  if (text === "") return nothing;
-  try {
-    return parseLabelSelector(text);
-  } catch {
-    return nothing;
-  }
-}
-
 export const replicaSetKind: ReplicaKind = {
   name: "replicaset-controller",
   resource: { group: "apps", version: "v1", resource: "replicasets", namespaced: true, kind: "ReplicaSet" },
   apiVersion: "apps/v1",
   kind: "ReplicaSet",
-  selector: (o) => fromLabelSelector(o.spec?.selector),
+  selector: (o) => selectorOf(o.spec?.selector),
 };
 
 export const replicationControllerKind: ReplicaKind = {
@@ -79,5 +66,5 @@ export const replicationControllerKind: ReplicaKind = {
   apiVersion: "v1",
   kind: "ReplicationController",
   // An RC's selector is a plain map (defaulted from the template's labels by the API).
-  selector: (o) => fromLabelSelector({ matchLabels: o.spec?.selector as Record<string, string> | undefined }),
+  selector: (o) => selectorOf({ matchLabels: o.spec?.selector as Record<string, string> | undefined }),
 };
