@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { runControllerManager } from "./controller-manager.ts";
 import { runServer } from "./server.ts";
+import { registerSim } from "./sim-command.ts";
 import { UsageError } from "./usage.ts";
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -47,6 +48,8 @@ program
   .action(async (opts) => {
     await runControllerManager(opts);
   });
+
+registerSim(program);
 
 function fail(message: string, code: number): never {
   process.stderr.write(`error: ${message.replace(/^error: /, "")}\n`);
