@@ -1,0 +1,145 @@
+// Transport over HTTPS (node:https) with one keep-alive agent: CA, client certificate/key or a
+// bearer token, usually loaded from a kubeconfig. `close()` destroys every socket it opened.
+import type { ClientRequest, IncomingMessage } from "node:http";
+import { Agent, request as httpsRequest } from "node:https";
+import type { ClusterConnection } from "./kubeconfig.ts";
+import type { Transport, TransportRequest, TransportResponse, TransportStream } from "./transport.ts";
+
+export interface HttpsTransportOptions {
+  connection: ClusterConnection;
+  /** Sockets kept per host (default 16): watches hold one each for their lifetime. */
+  maxSockets?: number;
+  /** Sent as User-Agent (default "skiff-client"). */
+  userAgent?: string;
+}
+
+function lowerHeaders(res: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(res.headers)) {
+    if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
+  }
+  return out;
+}
+
+export class HttpsTransport implements Transport {
+  private readonly agent: Agent;
+  private readonly url: URL;
+  private readonly open = new Set<ClientRequest>();
+  private closed = false;
+
+  constructor(private readonly options: HttpsTransportOptions) {
+    const c = options.connection;
+    this.url = new URL(c.server);
+    this.agent = new Agent({
+      keepAlive: true,
+      maxSockets: options.maxSockets ?? 16,
+      ...(c.ca ? { ca: c.ca } : {}),
+      ...(c.cert ? { cert: c.cert } : {}),
+      ...(c.key ? { key: c.key } : {}),
+      rejectUnauthorized: c.insecureSkipTlsVerify !== true,
+    });
+  }
+
+  private start(
+    r: TransportRequest,
+    onResponse: (res: IncomingMessage) => void,
+    onError: (e: Error) => void,
+  ): ClientRequest | undefined {
+    if (this.closed) {
+      onError(new Error("transport closed"));
+      return undefined;
+    }
+    const headers: Record<string, string> = {
+      "user-agent": this.options.userAgent ?? "skiff-client",
+      accept: "application/json",
+      ...r.headers,
+    };
+    const token = this.options.connection.token;
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (r.body !== undefined) headers["content-length"] = String(Buffer.byteLength(r.body));
+    const req = httpsRequest({
+      protocol: "https:",
+      hostname: this.url.hostname.replace(/^\[|\]$/g, ""),
+      port: this.url.port || 443,
+      path: r.path,
+      method: r.method,
+      headers,
+      agent: this.agent,
+      ...(r.signal ? { signal: r.signal } : {}),
+    });
+    this.open.add(req);
+    req.once("close", () => this.open.delete(req));
+    req.once("response", onResponse);
+    req.once("error", onError);
+    req.end(r.body);
+    return req;
+  }
+
+  request(r: TransportRequest): Promise<TransportResponse> {
+    return new Promise((resolve, reject) => {
+      this.start(
+        r,
+        (res) => {
+          res.setEncoding("utf8");
+          let body = "";
+          res.on("data", (c: string) => {
+            body += c;
+          });
+          res.once("end", () => resolve({ status: res.statusCode ?? 0, headers: lowerHeaders(res), body }));
+          res.once("error", reject);
+        },
+        reject,
+      );
+    });
+  }
+
+  stream(r: TransportRequest): Promise<TransportStream> {
+    return new Promise((resolve, reject) => {
+      const req: ClientRequest | undefined = this.start(
+        r,
+        (res) => {
+          res.setEncoding("utf8");
+          let cancelled = false;
+          let listener: ((c: string) => void) | undefined;
+          const pending: string[] = [];
+          res.on("data", (c: string) => {
+            if (listener) listener(c);
+            else pending.push(c);
+          });
+          const done = new Promise<void>((ok, fail) => {
+            res.once("end", ok);
+            res.once("close", () =>
+              cancelled || res.complete ? ok() : fail(new Error("connection closed")),
+            );
+            res.once("error", (e) => (cancelled ? ok() : fail(e)));
+          });
+          // A watch that is never awaited must not become an unhandled rejection.
+          done.catch(() => {});
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: lowerHeaders(res),
+            onChunk(l) {
+              listener = l;
+              for (const c of pending.splice(0)) l(c);
+            },
+            done,
+            cancel() {
+              if (cancelled) return;
+              cancelled = true;
+              res.destroy();
+              req?.destroy();
+            },
+          });
+        },
+        reject,
+      );
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const req of this.open) req.destroy();
+    this.open.clear();
+    this.agent.destroy();
+  }
+}
