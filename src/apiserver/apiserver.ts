@@ -10,9 +10,11 @@ import { createServiceAllocator } from "./alloc/services.ts";
 import { createAuthenticator } from "./auth/authn.ts";
 import type { UserInfo } from "./auth/user.ts";
 import { ApiHandler, type Logger } from "./handler.ts";
+import { namespaceLifecycle } from "./namespacelifecycle.ts";
 import { adminKubeconfig, ensurePki } from "./pki.ts";
 import { defaultSeed, seed } from "./seed.ts";
 import { type RunningServer, startHttpsServer } from "./server.ts";
+import { lifecycleSubresources } from "./subresources/index.ts";
 import { WatchCache } from "./watchcache/watchcache.ts";
 import { dispatchPatcher, openApiPathHandler, schemaDecoder, schemaPatchSchemaFor } from "./wiring.ts";
 
@@ -55,7 +57,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     store: options.store,
     source,
     authenticator: createAuthenticator(options.tokens ? { tokens: options.tokens } : {}),
-    admission: [createServiceAllocator({ source, serviceCidr: options.serviceCidr })],
+    admission: [createServiceAllocator({ source, serviceCidr: options.serviceCidr }), namespaceLifecycle],
+    subresources: lifecycleSubresources(),
     decoder: schemaDecoder,
     patcher: dispatchPatcher,
     patchSchemaFor: schemaPatchSchemaFor,

@@ -8,6 +8,7 @@ import { startApiServer } from "../apiserver/apiserver.ts";
 import { parseTokenFile } from "../apiserver/auth/tokenfile.ts";
 import { openStore } from "../storage/open.ts";
 import type { Store } from "../storage/store.ts";
+import { startNamespaceController } from "./namespace-controller.ts";
 import { servedResources } from "./resources.ts";
 import { parseDatastore, parseListen, UsageError } from "./usage.ts";
 
@@ -62,6 +63,16 @@ export async function runServer(flags: ServerFlags): Promise<void> {
     }
     throw err;
   }
+  // TEMPORARY wiring (in-process adapter) until controllers run on the shared client.
+  const namespaceController = await startNamespaceController({
+    handler: server.handler,
+    registry: server.registry,
+    onError: (err, namespace) => logger.warn({ err, namespace }, "namespace controller pass failed"),
+  }).catch(async (err: unknown) => {
+    await server.close();
+    await store.close();
+    throw err;
+  });
   // Until the agent exists every server is API-only; say so rather than imply a node.
   const agent = `no node agent runs yet${flags.disableAgent ? "; --disable-agent" : ""}`;
   process.stdout.write(
@@ -72,8 +83,9 @@ export async function runServer(flags: ServerFlags): Promise<void> {
     const stop = (): void => {
       if (stopping) return;
       stopping = true;
-      void server
-        .close()
+      void namespaceController
+        .stop()
+        .then(() => server.close())
         .then(() => store.close())
         .catch((err: unknown) => logger.error({ err }, "shutdown failed"))
         .finally(done);

@@ -1,19 +1,23 @@
-// DELETE and DELETECOLLECTION: DeleteOptions from body or query, preconditions, dry run, and
-// finalizer semantics (deletionTimestamp while finalizers remain; `orphan`/`foregroundDeletion`
-// recorded for the garbage collector according to propagationPolicy).
+// DELETE and DELETECOLLECTION: DeleteOptions from body or query, preconditions, admission, dry
+// run, and the deletion plan (graceful deletion, finalizers, namespace termination: deletion.ts).
 import { ApiError, BadRequestError, ConflictError, NotFoundError } from "../../api/errors.ts";
+import { lifecycleFor } from "../../api/lifecycle.ts";
 import { isPlainObject, type KubeObject } from "../../api/object.ts";
 import { decodeValue, isProtobuf, protobufAsJson, readBody } from "../http/body.ts";
 import { header } from "../http/sink.ts";
 import { groupResource } from "../storage/objectstore.ts";
 import { isDryRun, type RestContext } from "./context.ts";
+import { type PropagationPolicy, planDeletion } from "./deletion.ts";
 import { objectMatcher, parseListQuery } from "./listoptions.ts";
-import { meta, timestamp } from "./meta.ts";
+import { meta } from "./meta.ts";
 import { respondList, respondObject } from "./respond.ts";
+import { runHook } from "./write.ts";
 
 export interface DeleteOptions {
   gracePeriodSeconds?: number;
-  propagationPolicy?: "Orphan" | "Background" | "Foreground";
+  propagationPolicy?: PropagationPolicy;
+  /** The deprecated field as sent (it only changes the response code). */
+  orphanDependents?: boolean;
   preconditions?: { uid?: string; resourceVersion?: string };
   dryRun: boolean;
 }
@@ -31,7 +35,11 @@ export async function parseDeleteOptions(ctx: RestContext): Promise<DeleteOption
     if (!isPlainObject(value)) throw new BadRequestError("DeleteOptions must be a JSON object");
     body = value;
   }
-  const q = ctx.query;
+  return deleteOptionsFrom(body, ctx.query);
+}
+
+/** DeleteOptions from a decoded body (or an Eviction's deleteOptions) and the query. */
+export function deleteOptionsFrom(body: Record<string, unknown>, q: URLSearchParams): DeleteOptions {
   const opts: DeleteOptions = {
     dryRun: isDryRun(q) || (Array.isArray(body.dryRun) && body.dryRun.includes("All")),
   };
@@ -58,6 +66,7 @@ export async function parseDeleteOptions(ctx: RestContext): Promise<DeleteOption
     opts.propagationPolicy = policy as DeleteOptions["propagationPolicy"];
   } else if (orphan === true) policy = opts.propagationPolicy = "Orphan";
   else if (orphan === false) opts.propagationPolicy = "Background";
+  if (typeof orphan === "boolean") opts.orphanDependents = orphan;
   const pre = body.preconditions;
   if (isPlainObject(pre)) {
     opts.preconditions = {};
@@ -67,16 +76,7 @@ export async function parseDeleteOptions(ctx: RestContext): Promise<DeleteOption
   return opts;
 }
 
-/** The finalizers the object should carry for a propagation policy (apiserver's deletion logic). */
-function finalizersFor(current: string[], policy: DeleteOptions["propagationPolicy"]): string[] {
-  const rest = current.filter((f) => f !== "orphan" && f !== "foregroundDeletion");
-  if (policy === "Orphan") return [...rest, "orphan"];
-  if (policy === "Foreground") return [...rest, "foregroundDeletion"];
-  if (policy === "Background") return rest;
-  return current;
-}
-
-/** Deletes one object; returns the deleted (or now-terminating) object. */
+/** Deletes one object; returns the deleted (or now-terminating, or unchanged terminating) object. */
 export async function deleteOne(
   ctx: RestContext,
   namespace: string,
@@ -85,6 +85,7 @@ export async function deleteOne(
 ): Promise<KubeObject> {
   const { def, deps } = ctx;
   const gr = groupResource(def);
+  const lifecycle = lifecycleFor(def);
   for (let attempt = 0; ; attempt++) {
     const current = await deps.objects.get(def, namespace, name);
     if (!current) throw new NotFoundError(gr, name);
@@ -114,31 +115,21 @@ export async function deleteOne(
       user: ctx.user,
       dryRun: opts.dryRun,
     });
-    const before = m.finalizers ?? [];
-    const finalizers = finalizersFor(before, opts.propagationPolicy);
+    const plan = runHook(def, () => planDeletion(current, opts, lifecycle, deps.now()));
     const rv = Number(m.resourceVersion);
     try {
-      if (finalizers.length > 0) {
-        const next = structuredClone(current);
-        const nm = meta(next);
-        const unchanged = Boolean(m.deletionTimestamp) && finalizers.join() === before.join();
-        if (unchanged || opts.dryRun) {
-          if (!nm.deletionTimestamp) nm.deletionTimestamp = timestamp(deps.now());
-          nm.finalizers = finalizers;
-          return next;
-        }
-        if (!nm.deletionTimestamp) {
-          nm.deletionTimestamp = timestamp(deps.now());
-          nm.deletionGracePeriodSeconds = 0;
-          if (nm.generation !== undefined) nm.generation += 1;
-        }
-        nm.finalizers = finalizers;
-        return await deps.objects.update(def, next, rv);
+      switch (plan.action) {
+        case "keep":
+          return current;
+        case "update":
+          return opts.dryRun ? plan.object : await deps.objects.update(def, plan.object, rv);
+        case "delete":
+          return opts.dryRun ? current : await deps.objects.delete(def, namespace, name, rv);
       }
-      if (opts.dryRun) return current;
-      return await deps.objects.delete(def, namespace, name, rv);
     } catch (err) {
-      if (!(err instanceof ApiError && err.reason === "Conflict" && attempt < 5)) throw err;
+      // A precondition on the resourceVersion is the caller's; only our own read may be retried.
+      const retry = !opts.preconditions?.resourceVersion && attempt < 5;
+      if (!(err instanceof ApiError && err.reason === "Conflict" && retry)) throw err;
     }
   }
 }
@@ -146,7 +137,10 @@ export async function deleteOne(
 export async function deleteObject(ctx: RestContext): Promise<void> {
   const opts = await parseDeleteOptions(ctx);
   const namespace = ctx.def.namespaced ? ctx.info.namespace : "";
-  respondObject(ctx, 200, await deleteOne(ctx, namespace, ctx.info.name, opts));
+  const result = await deleteOne(ctx, namespace, ctx.info.name, opts);
+  // Kubernetes answers 202 only when orphanDependents=false was asked for and the object stays.
+  const stays = Boolean(result.metadata?.deletionTimestamp) && !opts.dryRun;
+  respondObject(ctx, opts.orphanDependents === false && stays ? 202 : 200, result);
 }
 
 export async function deleteCollection(ctx: RestContext): Promise<void> {

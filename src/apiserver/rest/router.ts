@@ -37,7 +37,9 @@ export async function serveResource(ctx: RestContext): Promise<void> {
     return;
   }
   if (info.name === "") throw new RouteNotFoundError();
-  const custom = ctx.deps.subresources.get(`${def.group}/${def.resource}/${info.subresource}`);
+  // proxy subresources carry a path after their name: pods/NAME/proxy/some/path.
+  const subresource = info.subresource.split("/")[0] ?? "";
+  const custom = ctx.deps.subresources.get(`${def.group}/${def.resource}/${subresource}`);
   if (custom) {
     await custom(ctx);
     return;

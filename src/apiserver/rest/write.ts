@@ -9,6 +9,7 @@ import {
   NotFoundError,
 } from "../../api/errors.ts";
 import type { FieldError } from "../../api/field.ts";
+import { lifecycleFor } from "../../api/lifecycle.ts";
 import type { KubeObject } from "../../api/object.ts";
 import type { ResourceDef } from "../../api/resource.ts";
 import type { AdmissionAttributes } from "../admission.ts";
@@ -18,6 +19,7 @@ import { header } from "../http/sink.ts";
 import { groupResource } from "../storage/objectstore.ts";
 import { isDryRun, type RestContext } from "./context.ts";
 import { decodeBody } from "./decode.ts";
+import { shouldDeleteDuringUpdate } from "./deletion.ts";
 import { trackWrite } from "./managedfields.ts";
 import {
   canonicalJson,
@@ -249,8 +251,7 @@ export async function persistUpdate(ctx: RestContext, request: UpdateRequest): P
       return;
     }
     try {
-      const m = meta(next);
-      if (m.deletionTimestamp && (m.finalizers ?? []).length === 0) {
+      if (shouldDeleteDuringUpdate(next, current, lifecycleFor(def))) {
         // The last finalizer is gone: the deletion completes now.
         const deleted = await deps.objects.delete(def, request.namespace, request.name, Number(currentRv));
         respond(deleted);
