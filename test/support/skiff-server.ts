@@ -1,36 +1,53 @@
 // Starts `skiff server --disable-agent` as a child process in a temp dir (port picked by the
-// server, read from its ready line) and runs the real kubectl 1.32 against it.
-import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { realpathSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+// server, read from its ready line) on SQLite or on a throwaway etcd, and hands out real kubectl
+// clients (1.32 and 1.20) bound to it, each with a fresh discovery cache.
+import { type ChildProcess, spawn } from "node:child_process";
+import { join, resolve } from "node:path";
+import { type EtcdServer, startEtcd } from "./etcd.ts";
+import { Kubectl, type KubectlResult, type KubectlRunOptions, type KubectlVersion } from "./kubectl.ts";
 import { tempDir } from "./tempdir.ts";
 
-function kubectlPath(): string {
-  const fixed = "/usr/lib/google-cloud-sdk/bin/kubectl.1.32";
-  try {
-    return join(dirname(realpathSync(fixed)), "kubectl.1.32");
-  } catch {
-    return fixed;
+export type { KubectlResult } from "./kubectl.ts";
+
+export type TestDatastore = "sqlite" | "etcd";
+
+/** SKIFF_TEST_DATASTORE=etcd runs servers on a real etcd; anything else (or unset) on SQLite. */
+export function datastoreFromEnv(): TestDatastore {
+  const value = process.env.SKIFF_TEST_DATASTORE ?? "sqlite";
+  if (value !== "sqlite" && value !== "etcd") {
+    throw new Error(`SKIFF_TEST_DATASTORE must be sqlite or etcd, got ${JSON.stringify(value)}`);
   }
+  return value;
 }
 
-export interface KubectlResult {
-  code: number;
-  stdout: string;
-  stderr: string;
+export interface SkiffServerOptions {
+  /** Default: datastoreFromEnv(). */
+  datastore?: TestDatastore;
 }
 
 export class SkiffServer {
   readonly dir = tempDir("skiff-server-");
+  readonly datastore: TestDatastore;
   url = "";
   private child: ChildProcess | undefined;
+  private etcd: EtcdServer | undefined;
   private output = "";
+  private readonly clients = new Map<KubectlVersion, Kubectl>();
+
+  constructor(options: SkiffServerOptions = {}) {
+    this.datastore = options.datastore ?? datastoreFromEnv();
+  }
 
   get kubeconfig(): string {
     return join(this.dir.path, "kubeconfig");
   }
 
   async start(extraArgs: string[] = []): Promise<void> {
+    const datastoreArgs: string[] = [];
+    if (this.datastore === "etcd") {
+      this.etcd = await startEtcd();
+      datastoreArgs.push("--datastore", `etcd://${this.etcd.endpoint}`);
+    }
     const main = resolve(import.meta.dirname, "../../src/cli/main.ts");
     const child = spawn(
       process.execPath,
@@ -44,6 +61,7 @@ export class SkiffServer {
         this.dir.path,
         "--listen",
         "127.0.0.1:0",
+        ...datastoreArgs,
         ...extraArgs,
       ],
       { stdio: ["ignore", "pipe", "pipe"] },
@@ -71,43 +89,37 @@ export class SkiffServer {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  kubectl(
-    args: string[],
-    options: { input?: string; env?: Record<string, string> } = {},
-  ): Promise<KubectlResult> {
-    const all = [
-      "--kubeconfig",
-      this.kubeconfig,
-      "--cache-dir",
-      join(this.dir.path, "kubectl-cache"),
-      ...args,
-    ];
-    return new Promise((done) => {
-      const p = execFile(
-        kubectlPath(),
-        all,
-        { env: { ...process.env, ...options.env }, timeout: 60_000 },
-        (err, stdout, stderr) => {
-          const code = err && typeof err.code === "number" ? err.code : err ? 1 : 0;
-          done({ code, stdout, stderr });
-        },
-      );
-      if (options.input !== undefined) p.stdin?.end(options.input);
-    });
+  /** The kubectl client of that version for this server (one cache dir per version and server). */
+  client(version: KubectlVersion = "1.32"): Kubectl {
+    let client = this.clients.get(version);
+    if (client === undefined) {
+      client = new Kubectl({
+        version,
+        kubeconfig: this.kubeconfig,
+        cacheDir: join(this.dir.path, `kubectl-cache-${version}`),
+      });
+      this.clients.set(version, client);
+    }
+    return client;
   }
 
-  /** SIGTERM and wait for a clean exit; returns the exit code. */
+  /** kubectl 1.32 against this server. */
+  kubectl(args: string[], options: KubectlRunOptions = {}): Promise<KubectlResult> {
+    return this.client("1.32").run(args, options);
+  }
+
+  /** SIGTERM and wait for a clean exit; returns the exit code. Stops etcd and removes the dir. */
   async stop(): Promise<number | null> {
     const child = this.child;
+    let code = child?.exitCode ?? null;
     if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+      const exited = new Promise<number | null>((r) => child.once("exit", (c) => r(c)));
       child.kill("SIGTERM");
-      const code = await exited;
-      this.dir.remove();
-      return code;
+      code = await exited;
     }
+    await this.etcd?.stop();
     this.dir.remove();
-    return child?.exitCode ?? null;
+    return code;
   }
 
   get log(): string {
