@@ -1,0 +1,88 @@
+// The event recorder against a real API server: identical events aggregate into one Event with
+// count and lastTimestamp; different ones stay separate; a deleted aggregate is re-created.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { Event, Pod } from "kubernetes-types/core/v1.js";
+import { events } from "../../src/api/core/index.ts";
+import { EventRecorder } from "../../src/client/events.ts";
+import { type ClientFixture, startApi } from "./support.ts";
+
+describe("EventRecorder", () => {
+  let f: ClientFixture;
+  before(async () => {
+    f = await startApi();
+  });
+  after(async () => {
+    await f.close();
+  });
+
+  const pod: Pod = {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "web-1", namespace: "default", uid: "1111-2222" },
+  };
+
+  it("aggregates three identical events into one with count 3", async () => {
+    let t = Date.parse("2025-01-01T00:00:00Z");
+    const recorder = new EventRecorder({
+      events: f.client.resource<Event>(events),
+      component: "default-scheduler",
+      instance: "default-scheduler-host1",
+      now: () => {
+        t += 5000;
+        return new Date(t);
+      },
+    });
+    for (let i = 0; i < 3; i++) recorder.event(pod, "Warning", "FailedScheduling", "0/3 nodes are available");
+    recorder.event(pod, "Normal", "Scheduled", "Successfully assigned default/web-1 to n1");
+    await recorder.stop();
+    recorder.event(pod, "Normal", "Ignored", "after stop");
+    const list = await f.client.resource<Event>(events).list({
+      namespace: "default",
+      fieldSelector: "involvedObject.name=web-1",
+    });
+    assert.equal(list.items.length, 2);
+    const failed = list.items.find((e) => e.reason === "FailedScheduling");
+    assert.ok(failed, "the aggregated event exists");
+    assert.equal(failed.count, 3);
+    assert.equal(failed.firstTimestamp, "2025-01-01T00:00:05Z");
+    assert.equal(failed.lastTimestamp, "2025-01-01T00:00:15Z");
+    assert.equal(failed.type, "Warning");
+    assert.deepEqual(failed.source, { component: "default-scheduler" });
+    assert.equal(failed.reportingComponent, "default-scheduler");
+    assert.equal(failed.reportingInstance, "default-scheduler-host1");
+    assert.deepEqual(failed.involvedObject, {
+      apiVersion: "v1",
+      kind: "Pod",
+      namespace: "default",
+      name: "web-1",
+      uid: "1111-2222",
+    });
+    const scheduled = list.items.find((e) => e.reason === "Scheduled");
+    assert.equal(scheduled?.count, 1);
+  });
+
+  it("starts a new Event when the aggregated one was deleted", async () => {
+    const client = f.client.resource<Event>(events);
+    const errors: unknown[] = [];
+    const recorder = new EventRecorder({
+      events: client,
+      component: "kubelet",
+      host: "n1",
+      onError: (e) => errors.push(e),
+    });
+    const other: Pod = { ...pod, metadata: { name: "web-2", namespace: "default", uid: "3333" } };
+    recorder.event(other, "Normal", "Pulled", "image present");
+    await recorder.flush();
+    const first = await client.list({ namespace: "default", fieldSelector: "involvedObject.name=web-2" });
+    assert.equal(first.items.length, 1);
+    await client.delete(first.items[0]?.metadata?.name ?? "", { namespace: "default" });
+    recorder.event(other, "Normal", "Pulled", "image present");
+    await recorder.stop();
+    const second = await client.list({ namespace: "default", fieldSelector: "involvedObject.name=web-2" });
+    assert.equal(second.items.length, 1);
+    assert.equal(second.items[0]?.count, 1);
+    assert.deepEqual(second.items[0]?.source, { component: "kubelet", host: "n1" });
+    assert.deepEqual(errors, []);
+  });
+});
