@@ -1,5 +1,6 @@
 // The `skiff` command: entry point of the bundled CLI.
 import { Command, CommanderError, Option } from "commander";
+import { runSchedulerCommand } from "./scheduler.ts";
 import { runServer } from "./server.ts";
 import { UsageError } from "./usage.ts";
 
@@ -33,6 +34,16 @@ program
   )
   .action(async (opts) => {
     await runServer(opts);
+  });
+
+program
+  .command("scheduler")
+  .description("run the scheduler alone against a cluster")
+  .requiredOption("--kubeconfig <file>", "kubeconfig of the cluster")
+  .option("--scheduler-name <name>", "schedule pods whose spec.schedulerName is this", "default-scheduler")
+  .option("--no-leader-elect", "schedule without holding the kube-system Lease")
+  .action(async (opts) => {
+    await runSchedulerCommand(opts);
   });
 
 function fail(message: string, code: number): never {

@@ -10,6 +10,7 @@ import { openStore } from "../storage/open.ts";
 import type { Store } from "../storage/store.ts";
 import { startNamespaceController } from "./namespace-controller.ts";
 import { servedResources } from "./resources.ts";
+import { startEmbeddedScheduler } from "./scheduler.ts";
 import { parseDatastore, parseListen, UsageError } from "./usage.ts";
 
 export interface ServerFlags {
@@ -73,6 +74,7 @@ export async function runServer(flags: ServerFlags): Promise<void> {
     await store.close();
     throw err;
   });
+  const scheduler = startEmbeddedScheduler({ handler: server.handler, logger });
   // Until the agent exists every server is API-only; say so rather than imply a node.
   const agent = `no node agent runs yet${flags.disableAgent ? "; --disable-agent" : ""}`;
   process.stdout.write(
@@ -83,8 +85,9 @@ export async function runServer(flags: ServerFlags): Promise<void> {
     const stop = (): void => {
       if (stopping) return;
       stopping = true;
-      void namespaceController
+      void scheduler
         .stop()
+        .then(() => namespaceController.stop())
         .then(() => server.close())
         .then(() => store.close())
         .catch((err: unknown) => logger.error({ err }, "shutdown failed"))
