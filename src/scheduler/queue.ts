@@ -43,6 +43,8 @@ interface HeapItem {
 
 export class SchedulingQueue {
   private readonly entries = new Map<string, Entry>();
+  /** The parked subset of `entries`, so cluster events cost O(parked), not O(queue). */
+  private readonly parked = new Set<string>();
   private readonly active = new Heap<HeapItem>(
     (a, b) =>
       b.qpi.info.priority < a.qpi.info.priority ||
@@ -80,6 +82,10 @@ export class SchedulingQueue {
     return n;
   }
 
+  get parkedCount(): number {
+    return this.parked.size;
+  }
+
   where(key: string): Where | undefined {
     return this.entries.get(key)?.where;
   }
@@ -101,9 +107,11 @@ export class SchedulingQueue {
 
   delete(key: string): void {
     this.entries.delete(key);
+    this.parked.delete(key);
   }
 
   private toActive(key: string, qpi: QueuedPodInfo): void {
+    this.parked.delete(key);
     const seq = ++this.seq;
     this.entries.set(key, { qpi, where: "active", seq });
     const waiter = this.waiters.shift();
@@ -117,6 +125,7 @@ export class SchedulingQueue {
   }
 
   private toBackoff(key: string, qpi: QueuedPodInfo): void {
+    this.parked.delete(key);
     const seq = ++this.seq;
     const at = qpi.timestamp + this.backoffFor(qpi.attempts);
     this.entries.set(key, { qpi, where: "backoff", seq });
@@ -150,7 +159,10 @@ export class SchedulingQueue {
     qpi.attempts++;
     qpi.timestamp = this.now();
     if (this.moveRequestCycle >= podCycle) this.toBackoff(key, qpi);
-    else this.entries.set(key, { qpi, where: "unschedulable", seq: ++this.seq });
+    else {
+      this.entries.set(key, { qpi, where: "unschedulable", seq: ++this.seq });
+      this.parked.add(key);
+    }
   }
 
   /** After an error (API failure): retry after backoff. */
@@ -171,8 +183,9 @@ export class SchedulingQueue {
   moveAllToActiveOrBackoff(): void {
     this.moveRequestCycle = this.schedulingCycle;
     const now = this.now();
-    for (const [key, e] of this.entries) {
-      if (e.where !== "unschedulable") continue;
+    for (const key of [...this.parked]) {
+      const e = this.entries.get(key);
+      if (!e || e.where !== "unschedulable") continue;
       if (now < e.qpi.timestamp + this.backoffFor(e.qpi.attempts)) this.toBackoff(key, e.qpi);
       else this.toActive(key, e.qpi);
     }
@@ -215,8 +228,9 @@ export class SchedulingQueue {
   /** Pods parked longer than maxUnschedulableMs are retried anyway. */
   flushUnschedulable(): void {
     const now = this.now();
-    for (const [key, e] of this.entries) {
-      if (e.where === "unschedulable" && now - e.qpi.timestamp >= this.maxUnschedulable)
+    for (const key of [...this.parked]) {
+      const e = this.entries.get(key);
+      if (e && e.where === "unschedulable" && now - e.qpi.timestamp >= this.maxUnschedulable)
         this.toActive(key, e.qpi);
     }
   }
