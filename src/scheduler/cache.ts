@@ -3,9 +3,9 @@
 // pods (bound by us, not yet confirmed by the watch) count like bound ones, so the next cycle
 // already sees them; a binding that fails forgets them.
 import type { Namespace, Node, Pod } from "kubernetes-types/core/v1.js";
-import { NodeInfo, newPodInfo, type PodInfo, podKey } from "./nodeinfo.ts";
+import { type AffinityTerm, NodeInfo, newPodInfo, type PodInfo, podKey, termMatches } from "./nodeinfo.ts";
 import type { Labels } from "./selectors.ts";
-import type { Snapshot } from "./snapshot.ts";
+import type { Snapshot, TermGroup } from "./snapshot.ts";
 
 interface PodState {
   info: PodInfo;
@@ -23,6 +23,10 @@ export class SchedulerCache implements Snapshot {
   private nodeList: NodeInfo[] | undefined;
   private topology = new Map<string, Map<string, NodeInfo[]>>();
   private imageCounts: Map<string, number> | undefined;
+  /** Per-term domain counts, created on first use and updated on every placement after. */
+  private termCounts = new Map<string, { term: AffinityTerm; counts: Map<string, number> }>();
+  private antiGroups = new Map<string, { term: AffinityTerm; counts: Map<string, number> }>();
+  private readonly nsLabels = (ns: string) => this.namespaces.get(ns);
 
   // ---- Snapshot ----
   get nodes(): readonly NodeInfo[] {
@@ -85,6 +89,55 @@ export class SchedulerCache implements Snapshot {
     return this.namespaces.get(namespace);
   }
 
+  termDomainCounts(term: AffinityTerm): ReadonlyMap<string, number> {
+    let e = this.termCounts.get(term.signature);
+    if (!e) {
+      const counts = new Map<string, number>();
+      for (const s of this.podStates.values()) {
+        const v = this.nodeInfos.get(s.nodeName)?.labels[term.topologyKey];
+        if (v !== undefined && this.counted(term, s.info)) counts.set(v, (counts.get(v) ?? 0) + 1);
+      }
+      e = { term, counts };
+      // Bounded: each entry costs a match per placement; distinct workloads are few.
+      if (this.termCounts.size >= 256) this.termCounts.clear();
+      this.termCounts.set(term.signature, e);
+    }
+    return e.counts;
+  }
+
+  antiAffinityGroups(): Iterable<TermGroup> {
+    return this.antiGroups.values();
+  }
+
+  private counted(term: AffinityTerm, info: PodInfo): boolean {
+    return !info.pod.metadata?.deletionTimestamp && termMatches(term, info, this.nsLabels);
+  }
+
+  private updateTermCounts(info: PodInfo, nodeName: string, by: 1 | -1): void {
+    const labels = this.nodeInfos.get(nodeName)?.labels ?? {};
+    for (const e of this.termCounts.values()) {
+      const v = labels[e.term.topologyKey];
+      if (v !== undefined && this.counted(e.term, info)) addCount(e.counts, v, by);
+    }
+    for (const t of info.requiredAntiAffinity) {
+      let g = this.antiGroups.get(t.signature);
+      if (!g) {
+        g = { term: t, counts: new Map() };
+        this.antiGroups.set(t.signature, g);
+      }
+      const v = labels[t.topologyKey];
+      if (v !== undefined) addCount(g.counts, v, by);
+      if (g.counts.size === 0) this.antiGroups.delete(t.signature);
+    }
+  }
+
+  /** Node labels (or namespace labels) changed: counts derived from them are rebuilt. */
+  private rebuildTermCounts(): void {
+    this.termCounts = new Map();
+    this.antiGroups = new Map();
+    for (const s of this.podStates.values()) this.updateTermCounts(s.info, s.nodeName, 1);
+  }
+
   // ---- updates ----
   private nodesChanged(): void {
     this.nodeList = undefined;
@@ -105,7 +158,11 @@ export class SchedulerCache implements Snapshot {
     const name = node.metadata?.name ?? "";
     const info = this.nodeInfo(name);
     const before = info.node;
+    const labelsChanged =
+      before !== undefined &&
+      JSON.stringify(before.metadata?.labels) !== JSON.stringify(node.metadata?.labels);
     info.setNode(node);
+    if (labelsChanged || (!before && info.pods.size > 0)) this.rebuildTermCounts();
     // Only changes that alter the node list or its indexes need the derived views rebuilt.
     if (
       !before ||
@@ -126,7 +183,11 @@ export class SchedulerCache implements Snapshot {
   }
 
   setNamespace(ns: Namespace): void {
-    this.namespaces.set(ns.metadata?.name ?? "", ns.metadata?.labels ?? {});
+    const name = ns.metadata?.name ?? "";
+    const before = this.namespaces.get(name);
+    const labels = ns.metadata?.labels ?? {};
+    this.namespaces.set(name, labels);
+    if (before && JSON.stringify(before) !== JSON.stringify(labels)) this.rebuildTermCounts();
   }
 
   removeNamespace(name: string): void {
@@ -149,8 +210,8 @@ export class SchedulerCache implements Snapshot {
       }
     }
     const hasAnti = info.requiredAntiAffinity.length > 0;
+    // Scoring symmetry reads placed pods' affinity and preferred terms, never their required anti-affinity.
     const hasAny =
-      hasAnti ||
       info.requiredAffinity.length + info.preferredAffinity.length + info.preferredAntiAffinity.length > 0;
     if (hasAnti) add ? this.antiAffinity.add(info) : this.antiAffinity.delete(info);
     if (hasAny) add ? this.withAffinity.add(info) : this.withAffinity.delete(info);
@@ -161,12 +222,14 @@ export class SchedulerCache implements Snapshot {
     this.podStates.set(info.key, { info, nodeName, assumed });
     this.nodeInfo(nodeName).addPod(info);
     this.index(info, true);
+    this.updateTermCounts(info, nodeName, 1);
   }
 
   private unplace(key: string): PodState | undefined {
     const s = this.podStates.get(key);
     if (!s) return undefined;
     this.podStates.delete(key);
+    this.updateTermCounts(s.info, s.nodeName, -1);
     const n = this.nodeInfos.get(s.nodeName);
     n?.removePod(s.info);
     if (n && !n.node && n.pods.size === 0) this.nodeInfos.delete(s.nodeName);
@@ -212,4 +275,10 @@ export class SchedulerCache implements Snapshot {
   get podCount(): number {
     return this.podStates.size;
   }
+}
+
+function addCount(m: Map<string, number>, key: string, by: number): void {
+  const next = (m.get(key) ?? 0) + by;
+  if (next <= 0) m.delete(key);
+  else m.set(key, next);
 }

@@ -27,6 +27,8 @@ export interface AffinityTerm {
   /** The namespaceSelector, when present (empty selects every namespace). */
   namespaceSelector: LabelSelector | undefined;
   topologyKey: string;
+  /** Identifies equal terms across pods (namespaces, selectors, key), for the cache's counts. */
+  signature: string;
 }
 
 export interface WeightedAffinityTerm extends AffinityTerm {
@@ -61,6 +63,7 @@ function compileTerm(
   const namespaces = new Set(t.namespaces ?? []);
   if (namespaces.size === 0 && !nsSel) namespaces.add(namespace);
   return {
+    signature: JSON.stringify([[...namespaces].sort(), nsSel ?? null, sel ?? null, t.topologyKey]),
     selector: compileLabelSelector(sel),
     pairs: equalityPairs(sel),
     namespaces,

@@ -13,28 +13,48 @@ import type {
   Status,
 } from "../types.ts";
 import { maxNodeScore, skip, success, unresolvable, unschedulable } from "../types.ts";
-import { bump, cloneCounts, type DomainCounts, matchingPods } from "./topologycounts.ts";
+import { bump, type DomainCounts, matchingPods } from "./topologycounts.ts";
 
 const filterKey = "InterPodAffinity/filter";
 const scoreKey = "InterPodAffinity/score";
 
+/** Domain counts from the cache (shared, read-only) plus this cycle's own changes (preemption). */
+class Counts {
+  private delta: Map<string, number> | undefined;
+  constructor(
+    readonly topologyKey: string,
+    private readonly base: ReadonlyMap<string, number>,
+  ) {}
+  get(value: string): number {
+    return (this.base.get(value) ?? 0) + (this.delta?.get(value) ?? 0);
+  }
+  add(value: string, by: number): void {
+    this.delta ??= new Map();
+    this.delta.set(value, (this.delta.get(value) ?? 0) + by);
+  }
+  empty(): boolean {
+    return this.base.size === 0 && [...(this.delta?.values() ?? [])].every((v) => v <= 0);
+  }
+  clone(): Counts {
+    const c = new Counts(this.topologyKey, this.base);
+    if (this.delta) c.delta = new Map(this.delta);
+    return c;
+  }
+}
+
 class AffinityState {
   constructor(
-    /** Domains forbidden by placed pods' anti-affinity terms that match the incoming pod. */
-    readonly existingAnti: DomainCounts,
-    /** Per required affinity term: matching pods per domain of its key. */
-    readonly affinity: Map<string, number>[],
-    readonly anti: Map<string, number>[],
+    /** Domains where placed pods' anti-affinity terms that match the incoming pod forbid it. */
+    readonly existingAnti: Counts[],
+    /** Per required affinity / anti-affinity term of the pod: matching placed pods per domain. */
+    readonly affinity: Counts[],
+    readonly anti: Counts[],
     /** No placed pod matches the affinity terms, but the pod matches them itself (first of a group). */
     readonly selfAffinityAllowed: boolean,
   ) {}
   clone(): AffinityState {
-    return new AffinityState(
-      cloneCounts(this.existingAnti),
-      this.affinity.map((m) => new Map(m)),
-      this.anti.map((m) => new Map(m)),
-      this.selfAffinityAllowed,
-    );
+    const c = (l: Counts[]) => l.map((x) => x.clone());
+    return new AffinityState(c(this.existingAnti), c(this.affinity), c(this.anti), this.selfAffinityAllowed);
   }
 }
 
@@ -42,28 +62,27 @@ function nsLabels(snapshot: Snapshot) {
   return (ns: string) => snapshot.namespaceLabels(ns);
 }
 
-function adjust(
-  s: AffinityState,
-  pod: PodInfo,
-  other: PodInfo,
-  node: NodeInfo,
-  by: number,
-  snapshot?: Snapshot,
-): void {
-  const labels = snapshot ? nsLabels(snapshot) : () => undefined;
+/** Preemption's what-if: `other` leaves (-1) or returns (+1) to `node`. */
+function adjust(s: AffinityState, pod: PodInfo, other: PodInfo, node: NodeInfo, by: number): void {
+  const labels = () => undefined;
   for (const t of other.requiredAntiAffinity) {
     const v = node.labels[t.topologyKey];
-    if (v !== undefined && termMatches(t, pod, labels)) bump(s.existingAnti, t.topologyKey, v, by);
+    if (v === undefined || !termMatches(t, pod, labels)) continue;
+    const c = s.existingAnti.find((x) => x.topologyKey === t.topologyKey);
+    if (c) c.add(v, by);
+    else if (by > 0) {
+      const fresh = new Counts(t.topologyKey, new Map());
+      fresh.add(v, by);
+      s.existingAnti.push(fresh);
+    }
   }
   pod.requiredAffinity.forEach((t, i) => {
     const v = node.labels[t.topologyKey];
-    const m = s.affinity[i];
-    if (m && v !== undefined && termMatches(t, other, labels)) m.set(v, (m.get(v) ?? 0) + by);
+    if (v !== undefined && termMatches(t, other, labels)) s.affinity[i]?.add(v, by);
   });
   pod.requiredAntiAffinity.forEach((t, i) => {
     const v = node.labels[t.topologyKey];
-    const m = s.anti[i];
-    if (m && v !== undefined && termMatches(t, other, labels)) m.set(v, (m.get(v) ?? 0) + by);
+    if (v !== undefined && termMatches(t, other, labels)) s.anti[i]?.add(v, by);
   });
 }
 
@@ -71,28 +90,18 @@ export const interPodAffinity: PreFilterPlugin & FilterPlugin & PreScorePlugin &
   name: "InterPodAffinity",
   weight: 2,
   preFilter(state, pod, snapshot) {
-    const existingAnti: DomainCounts = new Map();
     const labels = nsLabels(snapshot);
-    for (const other of snapshot.podsWithRequiredAntiAffinity()) {
-      if (other.pod.metadata?.deletionTimestamp) continue;
-      const node = snapshot.nodeOf(other.key);
-      if (!node) continue;
-      for (const t of other.requiredAntiAffinity) {
-        const v = node.labels[t.topologyKey];
-        if (v !== undefined && termMatches(t, pod, labels)) bump(existingAnti, t.topologyKey, v, 1);
-      }
+    const existingAnti: Counts[] = [];
+    for (const g of snapshot.antiAffinityGroups()) {
+      if (termMatches(g.term, pod, labels)) existingAnti.push(new Counts(g.term.topologyKey, g.counts));
     }
     const count = (terms: PodInfo["requiredAffinity"]) =>
-      terms.map((t) => {
-        const m = new Map<string, number>();
-        for (const [, v] of matchingPods(snapshot, t)) m.set(v, (m.get(v) ?? 0) + 1);
-        return m;
-      });
+      terms.map((t) => new Counts(t.topologyKey, snapshot.termDomainCounts(t)));
     const affinity = count(pod.requiredAffinity);
     const anti = count(pod.requiredAntiAffinity);
-    if (existingAnti.size === 0 && affinity.length === 0 && anti.length === 0) return skip;
+    if (existingAnti.length === 0 && affinity.length === 0 && anti.length === 0) return skip;
     const selfAffinityAllowed =
-      affinity.every((m) => m.size === 0) && pod.requiredAffinity.every((t) => termMatches(t, pod, labels));
+      affinity.every((c) => c.empty()) && pod.requiredAffinity.every((t) => termMatches(t, pod, labels));
     state.write(filterKey, new AffinityState(existingAnti, affinity, anti, selfAffinityAllowed));
     return success;
   },
@@ -107,21 +116,19 @@ export const interPodAffinity: PreFilterPlugin & FilterPlugin & PreScorePlugin &
   filter(state: CycleState, pod: PodInfo, node: NodeInfo): Status {
     const s = state.read<AffinityState>(filterKey);
     if (!s) return success;
-    for (const [key, values] of s.existingAnti) {
-      const v = node.labels[key];
-      if (v !== undefined && (values.get(v) ?? 0) > 0)
+    for (const c of s.existingAnti) {
+      const v = node.labels[c.topologyKey];
+      if (v !== undefined && c.get(v) > 0)
         return unschedulable("node(s) didn't satisfy existing pods anti-affinity rules");
     }
-    for (let i = 0; i < pod.requiredAffinity.length; i++) {
-      const key = pod.requiredAffinity[i]?.topologyKey ?? "";
-      const v = node.labels[key];
-      const ok = v !== undefined && ((s.affinity[i]?.get(v) ?? 0) > 0 || s.selfAffinityAllowed);
-      if (!ok) return unresolvable("node(s) didn't match pod affinity rules");
+    for (const c of s.affinity) {
+      const v = node.labels[c.topologyKey];
+      if (v === undefined || (c.get(v) <= 0 && !s.selfAffinityAllowed))
+        return unresolvable("node(s) didn't match pod affinity rules");
     }
-    for (let i = 0; i < pod.requiredAntiAffinity.length; i++) {
-      const key = pod.requiredAntiAffinity[i]?.topologyKey ?? "";
-      const v = node.labels[key];
-      if (v !== undefined && (s.anti[i]?.get(v) ?? 0) > 0)
+    for (const c of s.anti) {
+      const v = node.labels[c.topologyKey];
+      if (v !== undefined && c.get(v) > 0)
         return unschedulable("node(s) didn't match pod anti-affinity rules");
     }
     return success;
