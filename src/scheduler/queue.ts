@@ -185,7 +185,7 @@ export class SchedulingQueue {
     const now = this.now();
     for (const key of [...this.parked]) {
       const e = this.entries.get(key);
-      if (!e || e.where !== "unschedulable") continue;
+      if (e?.where !== "unschedulable") continue;
       if (now < e.qpi.timestamp + this.backoffFor(e.qpi.attempts)) this.toBackoff(key, e.qpi);
       else this.toActive(key, e.qpi);
     }

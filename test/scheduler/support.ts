@@ -138,3 +138,13 @@ export async function unschedulableMessage(f: SchedulerFixture, name: string): P
     return c?.status === "False" && c.reason === "Unschedulable" ? (c.message ?? "") : undefined;
   }, `${name} marked Unschedulable`);
 }
+
+/** No kubelet runs in these tests: finish graceful deletions as the pods' kubelets would. */
+export async function finishTerminations(f: SchedulerFixture): Promise<number> {
+  const terminating = (await f.pods.list({ namespace: "default" })).items.filter(
+    (p) => p.metadata?.deletionTimestamp,
+  );
+  for (const p of terminating)
+    await f.pods.delete(p.metadata?.name ?? "", { namespace: "default", gracePeriodSeconds: 0 });
+  return terminating.length;
+}

@@ -113,7 +113,7 @@ export const interPodAffinity: PreFilterPlugin & FilterPlugin & PreScorePlugin &
     const s = state.read<AffinityState>(filterKey);
     if (s) adjust(s, pod, added, node, 1);
   },
-  filter(state: CycleState, pod: PodInfo, node: NodeInfo): Status {
+  filter(state: CycleState, _pod: PodInfo, node: NodeInfo): Status {
     const s = state.read<AffinityState>(filterKey);
     if (!s) return success;
     for (const c of s.existingAnti) {
