@@ -1,6 +1,7 @@
 // The `skiff` command: entry point of the bundled CLI.
 import { Command, CommanderError, Option } from "commander";
 import { runControllerManager } from "./controller-manager.ts";
+import { runSchedulerCommand } from "./scheduler.ts";
 import { runServer } from "./server.ts";
 import { registerSim } from "./sim-command.ts";
 import { UsageError } from "./usage.ts";
@@ -47,6 +48,16 @@ program
   .option("--lease-name <name>", "name of the leader-election Lease", "skiff-controller-manager")
   .action(async (opts) => {
     await runControllerManager(opts);
+  });
+
+program
+  .command("scheduler")
+  .description("run the scheduler alone against a cluster")
+  .requiredOption("--kubeconfig <file>", "kubeconfig of the cluster")
+  .option("--scheduler-name <name>", "schedule pods whose spec.schedulerName is this", "default-scheduler")
+  .option("--no-leader-elect", "schedule without holding the kube-system Lease")
+  .action(async (opts) => {
+    await runSchedulerCommand(opts);
   });
 
 registerSim(program);

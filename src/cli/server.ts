@@ -11,6 +11,7 @@ import type { Store } from "../storage/store.ts";
 import { startInProcessControllerManager } from "./controller-manager.ts";
 import { startNamespaceController } from "./namespace-controller.ts";
 import { servedResources } from "./resources.ts";
+import { startEmbeddedScheduler } from "./scheduler.ts";
 import { parseDatastore, parseListen, UsageError } from "./usage.ts";
 
 export interface ServerFlags {
@@ -75,6 +76,7 @@ export async function runServer(flags: ServerFlags): Promise<void> {
     await store.close();
     throw err;
   });
+  const scheduler = startEmbeddedScheduler({ handler: server.handler, logger });
   const controllerManager = flags.disableControllerManager
     ? undefined
     : startInProcessControllerManager(server.handler, logger);
@@ -89,6 +91,7 @@ export async function runServer(flags: ServerFlags): Promise<void> {
       if (stopping) return;
       stopping = true;
       void Promise.resolve(controllerManager?.stop())
+        .then(() => scheduler.stop())
         .then(() => namespaceController.stop())
         .then(() => server.close())
         .then(() => store.close())
