@@ -7,6 +7,7 @@ import { SharedInformerFactory } from "../client/informer/factory.ts";
 import { loadKubeconfig } from "../client/kubeconfig.ts";
 import { RestClient } from "../client/rest.ts";
 import type { Transport } from "../client/transport.ts";
+import { deploymentController } from "../controllers/deployment/controller.ts";
 import { lifecycleControllers } from "../controllers/lifecycle-controllers.ts";
 import {
   type ControllerDescriptor,
@@ -14,11 +15,20 @@ import {
   ControllerManager,
   type LeaderElectionOptions,
 } from "../controllers/manager.ts";
+import {
+  replicaSetController,
+  replicationControllerController,
+} from "../controllers/replicaset/controller.ts";
 import { InProcessTransport } from "./inprocess-transport.ts";
 
 /** Every controller the manager runs; other controller families register here. */
 export function defaultControllers(): ControllerDescriptor[] {
-  return [...lifecycleControllers()];
+  return [
+    replicaSetController,
+    replicationControllerController,
+    deploymentController,
+    ...lifecycleControllers(),
+  ];
 }
 
 export interface StartControllerManagerOptions {

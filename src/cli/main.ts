@@ -1,6 +1,7 @@
 // The `skiff` command: entry point of the bundled CLI.
 import { Command, CommanderError, Option } from "commander";
 import { runControllerManager } from "./controller-manager.ts";
+import { runSchedulerCommand } from "./scheduler.ts";
 import { runServer } from "./server.ts";
 import { registerSim } from "./sim-command.ts";
 import { UsageError } from "./usage.ts";
@@ -38,8 +39,6 @@ program
     await runServer(opts);
   });
 
-registerSim(program);
-
 program
   .command("controller-manager")
   .description("run the controllers (ReplicaSet, Deployment, …) against an API server")
@@ -50,6 +49,18 @@ program
   .action(async (opts) => {
     await runControllerManager(opts);
   });
+
+program
+  .command("scheduler")
+  .description("run the scheduler alone against a cluster")
+  .requiredOption("--kubeconfig <file>", "kubeconfig of the cluster")
+  .option("--scheduler-name <name>", "schedule pods whose spec.schedulerName is this", "default-scheduler")
+  .option("--no-leader-elect", "schedule without holding the kube-system Lease")
+  .action(async (opts) => {
+    await runSchedulerCommand(opts);
+  });
+
+registerSim(program);
 
 function fail(message: string, code: number): never {
   process.stderr.write(`error: ${message.replace(/^error: /, "")}\n`);

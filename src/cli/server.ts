@@ -10,6 +10,7 @@ import { openStore } from "../storage/open.ts";
 import type { Store } from "../storage/store.ts";
 import { startInProcessControllerManager } from "./controller-manager.ts";
 import { servedResources } from "./resources.ts";
+import { startEmbeddedScheduler } from "./scheduler.ts";
 import { parseDatastore, parseListen, UsageError } from "./usage.ts";
 
 export interface ServerFlags {
@@ -71,6 +72,7 @@ export async function runServer(flags: ServerFlags): Promise<void> {
     }
     throw err;
   }
+  const scheduler = startEmbeddedScheduler({ handler: server.handler, logger });
   const controllerManager = flags.disableControllerManager
     ? undefined
     : startInProcessControllerManager(server.handler, logger);
@@ -85,6 +87,7 @@ export async function runServer(flags: ServerFlags): Promise<void> {
       if (stopping) return;
       stopping = true;
       void Promise.resolve(controllerManager?.stop())
+        .then(() => scheduler.stop())
         .then(() => server.close())
         .then(() => store.close())
         .catch((err: unknown) => logger.error({ err }, "shutdown failed"))

@@ -1,0 +1,64 @@
+// `skiff scheduler --kubeconfig F`: the scheduler alone, as an API client over HTTPS; and the
+// embedded form `skiff server` starts on its in-process transport.
+import pino from "pino";
+import type { ApiHandler } from "../apiserver/handler.ts";
+import { HttpsTransport } from "../client/https-transport.ts";
+import { loadKubeconfig } from "../client/kubeconfig.ts";
+import { RestClient } from "../client/rest.ts";
+import { type RunningScheduler, runScheduler } from "../scheduler/run.ts";
+import { InProcessTransport } from "./inprocess-transport.ts";
+
+export interface SchedulerFlags {
+  kubeconfig: string;
+  schedulerName: string;
+  leaderElect: boolean;
+}
+
+export async function runSchedulerCommand(flags: SchedulerFlags): Promise<void> {
+  const logger = pino({ level: process.env.SKIFF_LOG_LEVEL ?? "warn" }, pino.destination(2));
+  const client = new RestClient({
+    transport: new HttpsTransport({
+      connection: loadKubeconfig(flags.kubeconfig),
+      maxSockets: 64,
+      userAgent: "skiff-scheduler",
+    }),
+  });
+  const running = runScheduler({
+    client,
+    schedulerName: flags.schedulerName,
+    leaderElect: flags.leaderElect,
+    logger,
+    onStarted: () => process.stdout.write(`skiff scheduler running (${flags.schedulerName})\n`),
+  });
+  await new Promise<void>((done) => {
+    const stop = (): void => {
+      void running
+        .stop()
+        .catch((err: unknown) => logger.error({ err }, "scheduler shutdown failed"))
+        .finally(() => {
+          client.close();
+          done();
+        });
+    };
+    process.once("SIGTERM", stop);
+    process.once("SIGINT", stop);
+  });
+}
+
+/** The scheduler inside `skiff server`: in-process transport as system:kube-scheduler. */
+export function startEmbeddedScheduler(options: { handler: ApiHandler; logger: pino.Logger }): {
+  stop(): Promise<void>;
+} {
+  const transport = new InProcessTransport({
+    handler: options.handler,
+    user: { name: "system:kube-scheduler", groups: ["system:masters", "system:authenticated"] },
+  });
+  const client = new RestClient({ transport });
+  const running: RunningScheduler = runScheduler({ client, logger: options.logger });
+  return {
+    stop: async () => {
+      await running.stop();
+      client.close();
+    },
+  };
+}
