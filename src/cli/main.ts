@@ -26,6 +26,7 @@ program
   .option("--datastore <url>", "sqlite://PATH (default <data-dir>/state.db) or etcd://HOST:PORT[,…]")
   .option("--disable-agent", "do not run a node agent in this process")
   .option("--disable-controller-manager", "do not run the controllers in this process")
+  .option("--disable-scheduler", "do not run the scheduler in this process")
   .option("--tls-san <name>", "extra name or IP in the serving certificate (repeatable)", collect, [])
   .option("--service-cidr <cidr>", "range for Service cluster IPs", "10.43.0.0/16")
   .option("--cluster-cidr <cidr>", "range for Pod IPs", "10.42.0.0/16")

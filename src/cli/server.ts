@@ -19,6 +19,7 @@ export interface ServerFlags {
   datastore?: string;
   disableAgent?: boolean;
   disableControllerManager?: boolean;
+  disableScheduler?: boolean;
   tlsSan: string[];
   serviceCidr: string;
   clusterCidr: string;
@@ -72,7 +73,9 @@ export async function runServer(flags: ServerFlags): Promise<void> {
     }
     throw err;
   }
-  const scheduler = startEmbeddedScheduler({ handler: server.handler, logger });
+  const scheduler = flags.disableScheduler
+    ? undefined
+    : startEmbeddedScheduler({ handler: server.handler, logger });
   const controllerManager = flags.disableControllerManager
     ? undefined
     : startInProcessControllerManager(server.handler, logger);
@@ -87,7 +90,7 @@ export async function runServer(flags: ServerFlags): Promise<void> {
       if (stopping) return;
       stopping = true;
       void Promise.resolve(controllerManager?.stop())
-        .then(() => scheduler.stop())
+        .then(() => scheduler?.stop())
         .then(() => server.close())
         .then(() => store.close())
         .catch((err: unknown) => logger.error({ err }, "shutdown failed"))

@@ -9,9 +9,11 @@ import { after, before, test } from "node:test";
 import { kubectlBinary } from "../support/kubectl.ts";
 import { SkiffServer } from "../support/skiff-server.ts";
 
+// Controllers run (the namespace controller finishes terminations); the scheduler does not, so
+// pods stay where the tests put them.
 const server = new SkiffServer();
 before(async () => {
-  await server.start();
+  await server.start(["--disable-scheduler"]);
   await ok("apply", "-f", file("node.yaml", "apiVersion: v1\nkind: Node\nmetadata: {name: node1}\n"));
 });
 after(async () => {
@@ -276,7 +278,12 @@ test("node-agent subresources answer clear errors instead of 404", async () => {
   );
   assert.match(
     await fails("get", "--raw", "/api/v1/namespaces/default/services/kubernetes/proxy/"),
-    /ServiceUnavailable\): no endpoints available for service "kubernetes"/,
+    /ServiceUnavailable\): no node agent can reach the endpoints of service "kubernetes" yet/,
+  );
+  await ok("create", "service", "clusterip", "lonely", "--tcp=80");
+  assert.match(
+    await fails("get", "--raw", "/api/v1/namespaces/default/services/lonely/proxy/"),
+    /ServiceUnavailable\): no endpoints available for service "lonely"/,
   );
   await ok(
     "patch",

@@ -5,7 +5,8 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { SkiffServer } from "../support/skiff-server.ts";
 
-const server = new SkiffServer();
+// The API server alone: what it stores and answers, with no controller acting on it.
+const server = new SkiffServer({ apiOnly: true });
 before(async () => {
   await server.start();
 });

@@ -8,7 +8,8 @@ import { after, before, test } from "node:test";
 import { SkiffServer } from "../support/skiff-server.ts";
 import { tempDir } from "../support/tempdir.ts";
 
-const server = new SkiffServer();
+// The API server alone: what it stores and answers, with no controller acting on it.
+const server = new SkiffServer({ apiOnly: true });
 const tokens = tempDir();
 let ca = "";
 

@@ -26,7 +26,7 @@ export interface SuiteContext {
 }
 
 export function describeKubectlSuite(options: KubectlSuiteOptions): void {
-  const server = new SkiffServer({ datastore: options.datastore });
+  const server = new SkiffServer({ datastore: options.datastore, apiOnly: true });
   const kubectl = server.client(options.version);
   const ctx: SuiteContext = {
     version: options.version,

@@ -30,7 +30,7 @@ const clearError = /^(Error from server \(\w+\)|The \w+ "[^"]*" is invalid|error
 const kinds = ["cm,deploy,svc,ns,secrets,jobs,roles", "-A", "-o", "name"];
 
 export function describeMalformedSuite(options: { datastore: TestDatastore }): void {
-  const server = new SkiffServer({ datastore: options.datastore });
+  const server = new SkiffServer({ datastore: options.datastore, apiOnly: true });
   describe(`malformed input against skiff server on ${options.datastore}`, () => {
     before(async () => {
       await server.start();

@@ -23,6 +23,11 @@ export function datastoreFromEnv(): TestDatastore {
 export interface SkiffServerOptions {
   /** Default: datastoreFromEnv(). */
   datastore?: TestDatastore;
+  /**
+   * Only the API server (no controllers, no scheduler), for suites that check what the API itself
+   * stores and prints. Default false: the whole control plane, as `skiff server` runs it.
+   */
+  apiOnly?: boolean;
 }
 
 export class SkiffServer {
@@ -34,8 +39,11 @@ export class SkiffServer {
   private output = "";
   private readonly clients = new Map<KubectlVersion, Kubectl>();
 
+  private readonly apiOnly: boolean;
+
   constructor(options: SkiffServerOptions = {}) {
     this.datastore = options.datastore ?? datastoreFromEnv();
+    this.apiOnly = options.apiOnly ?? false;
   }
 
   get kubeconfig(): string {
@@ -62,6 +70,7 @@ export class SkiffServer {
         "--listen",
         "127.0.0.1:0",
         ...datastoreArgs,
+        ...(this.apiOnly ? ["--disable-controller-manager", "--disable-scheduler"] : []),
         ...extraArgs,
       ],
       { stdio: ["ignore", "pipe", "pipe"] },
