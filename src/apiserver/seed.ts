@@ -1,5 +1,6 @@
 // Objects every cluster starts with, created through the normal request path (so defaulting,
 // validation and allocation apply) and left alone when they already exist.
+import { systemPriorityClasses } from "../api/scheduling/priorityclass.ts";
 import type { ApiHandler } from "./handler.ts";
 import { inProcessRequest } from "./inprocess.ts";
 
@@ -31,6 +32,18 @@ export function defaultSeed(serviceIp: string | undefined): SeedObject[] {
       },
     },
   });
+  for (const pc of systemPriorityClasses) {
+    objects.push({
+      path: "/apis/scheduling.k8s.io/v1/priorityclasses",
+      body: {
+        apiVersion: "scheduling.k8s.io/v1",
+        kind: "PriorityClass",
+        metadata: { name: pc.name },
+        value: pc.value,
+        description: pc.description,
+      },
+    });
+  }
   return objects;
 }
 

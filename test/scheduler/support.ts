@@ -3,6 +3,8 @@
 import type { Node, Pod } from "kubernetes-types/core/v1.js";
 import { coreV1Resources } from "../../src/api/core/index.ts";
 import { groupResources } from "../../src/api/groups.ts";
+import { priorityAdmission } from "../../src/apiserver/admission/priority.ts";
+import type { ObjectSource } from "../../src/apiserver/rest/source.ts";
 import { lifecycleSubresources } from "../../src/apiserver/subresources/index.ts";
 import { dispatchPatcher, schemaDecoder, schemaPatchSchemaFor } from "../../src/apiserver/wiring.ts";
 import { InProcessTransport } from "../../src/cli/inprocess-transport.ts";
@@ -20,6 +22,20 @@ export interface ClientFixture {
 
 /** The production handler wiring (binding subresource, strategic merge, schemas) in-process. */
 export async function startApi(): Promise<ClientFixture> {
+  // The admission plugin reads PriorityClasses from the watch cache, which exists only once
+  // TestApi is built: defer to it.
+  const holder: { source?: ObjectSource } = {};
+  const deferred: ObjectSource = {
+    list: (def, o) => {
+      if (!holder.source) throw new Error("watch cache not ready");
+      return holder.source.list(def, o);
+    },
+    watch: (def, o, l) => {
+      if (!holder.source) throw new Error("watch cache not ready");
+      return holder.source.watch(def, o, l);
+    },
+    currentRevision: () => holder.source?.currentRevision() ?? Promise.resolve(0),
+  };
   const api = new TestApi({
     resources: [...coreV1Resources, ...groupResources()],
     watchCache: true,
@@ -28,8 +44,10 @@ export async function startApi(): Promise<ClientFixture> {
       patcher: dispatchPatcher,
       patchSchemaFor: schemaPatchSchemaFor,
       decoder: schemaDecoder,
+      admission: [priorityAdmission({ source: deferred })],
     },
   });
+  if (api.cache) holder.source = api.cache;
   await api.seed();
   const transport = new InProcessTransport({ handler: api.handler, user: admin });
   const client = new RestClient({ transport });
