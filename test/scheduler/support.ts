@@ -100,6 +100,10 @@ export function podObject(
   };
 }
 
+export interface PodsFixture {
+  pods: ResourceClient<Pod>;
+}
+
 export interface SchedulerFixture extends ClientFixture {
   scheduler: Scheduler;
   pods: ResourceClient<Pod>;
@@ -142,14 +146,14 @@ export async function eventually<T>(
   }
 }
 
-export async function nodeOfPod(f: SchedulerFixture, name: string): Promise<string> {
+export async function nodeOfPod(f: PodsFixture, name: string): Promise<string> {
   return eventually(
     async () => (await f.pods.get(name, { namespace: "default" })).spec?.nodeName || undefined,
     `${name} bound`,
   );
 }
 
-export async function unschedulableMessage(f: SchedulerFixture, name: string): Promise<string> {
+export async function unschedulableMessage(f: PodsFixture, name: string): Promise<string> {
   return eventually(async () => {
     const p = await f.pods.get(name, { namespace: "default" });
     const c = p.status?.conditions?.find((x) => x.type === "PodScheduled");
@@ -158,7 +162,7 @@ export async function unschedulableMessage(f: SchedulerFixture, name: string): P
 }
 
 /** No kubelet runs in these tests: finish graceful deletions as the pods' kubelets would. */
-export async function finishTerminations(f: SchedulerFixture): Promise<number> {
+export async function finishTerminations(f: PodsFixture): Promise<number> {
   const terminating = (await f.pods.list({ namespace: "default" })).items.filter(
     (p) => p.metadata?.deletionTimestamp,
   );
