@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { runSchedulerCommand } from "./scheduler.ts";
 import { runServer } from "./server.ts";
+import { registerSim } from "./sim-command.ts";
 import { UsageError } from "./usage.ts";
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -45,6 +46,8 @@ program
   .action(async (opts) => {
     await runSchedulerCommand(opts);
   });
+
+registerSim(program);
 
 function fail(message: string, code: number): never {
   process.stderr.write(`error: ${message.replace(/^error: /, "")}\n`);
