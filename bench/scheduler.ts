@@ -1,9 +1,9 @@
-// Scheduler benchmark: an API server (SQLite, full handler chain) in this process, N Node objects
-// (hollow-node stand-ins: `skiff sim` has not landed), and `skiff scheduler` as its own process over
-// HTTPS. Pods are created through the API; bound pods/s and creation→binding latency are taken
+// Scheduler benchmark: an API server (SQLite, full handler chain) in this process, N hollow nodes
+// (`skiff sim`, its own process: leases, pods run on a fake runtime) or with --bare-nodes plain
+// Node objects, and `skiff scheduler` as its own process over HTTPS. Pods are created through the API; bound pods/s and creation→binding latency are taken
 // from a watch; the scheduler's RSS from /proc. Runs: plain pods, then pods with required
 // anti-affinity (one per node by hostname) on a fresh cluster.
-// Usage: node --import tsx bench/scheduler.ts [--nodes 5000] [--pods 10000] [--affinity-pods 1000]
+// Usage: node --import tsx bench/scheduler.ts [--nodes 5000] [--pods 10000] [--affinity-pods 1000] [--bare-nodes]
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -102,17 +102,45 @@ async function run(nodes: number, pods: number, antiAffinity: boolean): Promise<
   const nodeClient = client.resource<Node>(nodesResource);
   const podClient = client.resource<Pod>(podsResource);
   let child: ChildProcess | undefined;
+  let sim: ChildProcess | undefined;
+  const main = resolve(import.meta.dirname, "../src/cli/main.ts");
   try {
     const t0 = performance.now();
-    await pool(
-      Array.from({ length: nodes }, (_, i) => i),
-      32,
-      async (i) => {
-        await nodeClient.create(node(i));
-      },
-    );
+    if (args.includes("--bare-nodes")) {
+      await pool(
+        Array.from({ length: nodes }, (_, i) => i),
+        32,
+        async (i) => {
+          await nodeClient.create(node(i));
+        },
+      );
+    } else {
+      const labels = "topology.kubernetes.io/zone=zone-{i%3}";
+      const s = spawn(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          main,
+          "sim",
+          "--kubeconfig",
+          server.kubeconfigPath,
+          "--nodes",
+          String(nodes),
+          "--labels",
+          labels,
+        ],
+        { stdio: ["ignore", "pipe", "inherit"] },
+      );
+      sim = s;
+      await new Promise<void>((ready, fail) => {
+        s.stdout?.on("data", (d: Buffer) => {
+          if (d.toString().includes("ready")) ready();
+        });
+        s.once("exit", (code) => fail(new Error(`skiff sim exited ${code}`)));
+      });
+    }
     const nodesSeconds = (performance.now() - t0) / 1000;
-    const main = resolve(import.meta.dirname, "../src/cli/main.ts");
     const c = spawn(
       process.execPath,
       ["--import", "tsx", main, "scheduler", "--kubeconfig", server.kubeconfigPath, "--no-leader-elect"],
@@ -187,14 +215,18 @@ async function run(nodes: number, pods: number, antiAffinity: boolean): Promise<
       apiserver_and_clients_cpu_s: round(apiCpuSeconds, 1),
       apiserver_and_clients_cpu_ms_per_pod: round((apiCpuSeconds * 1000) / pods, 2),
       load_average_1m: round(loadavg()[0] ?? 0, 1),
+      hollow_nodes: !args.includes("--bare-nodes"),
+      sim_rss_mb: sim?.pid ? round(procStatus(sim.pid, "VmRSS"), 0) : undefined,
       node_create_s: round(nodesSeconds, 1),
       scheduler_start_s: round(syncSeconds, 1),
     };
   } finally {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child?.once("exit", r));
-      child.kill("SIGTERM");
-      await exited;
+    for (const p of [child, sim]) {
+      if (p && p.exitCode === null && p.signalCode === null) {
+        const exited = new Promise((r) => p.once("exit", r));
+        p.kill("SIGTERM");
+        await exited;
+      }
     }
     client.close();
     await server.close();

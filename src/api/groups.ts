@@ -1,7 +1,7 @@
 // Every non-core API group in discovery preference order, as a real cluster's /apis lists them
 // (kube-aggregator's group priorities: apiregistration 18000, apps 17800, events 17750,
 // autoscaling 17500, batch 17400, networking 17200, policy 17100, rbac 17000, storage 16800,
-// coordination 16500, discovery 16200). Within autoscaling v2 is preferred over v1.
+// scheduling 16600, coordination 16500, discovery 16200). Within autoscaling v2 is preferred over v1.
 import { apiregistrationResources } from "./apiregistration/index.ts";
 import { appsResources } from "./apps/index.ts";
 import { autoscalingResources } from "./autoscaling/index.ts";
@@ -13,6 +13,7 @@ import { networkingResources } from "./networking/index.ts";
 import { policyResources } from "./policy/index.ts";
 import { rbacResources } from "./rbac/index.ts";
 import type { ResourceDef } from "./resource.ts";
+import { schedulingResources } from "./scheduling/index.ts";
 import { storageResources } from "./storage/index.ts";
 
 export function groupResources(): ResourceDef[] {
@@ -26,6 +27,7 @@ export function groupResources(): ResourceDef[] {
     ...policyResources(),
     ...rbacResources(),
     ...storageResources(),
+    ...schedulingResources(),
     ...coordinationResources(),
     ...discoveryResources(),
   ];

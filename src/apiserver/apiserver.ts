@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { Registry } from "../api/registry.ts";
 import type { ResourceDef } from "../api/resource.ts";
 import type { Store } from "../storage/store.ts";
+import { priorityAdmission } from "./admission/priority.ts";
 import { type Ipv4Cidr, nthAddress } from "./alloc/cidr.ts";
 import { createServiceAllocator } from "./alloc/services.ts";
 import { createAuthenticator } from "./auth/authn.ts";
@@ -58,7 +59,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     store: options.store,
     source,
     authenticator: createAuthenticator(options.tokens ? { tokens: options.tokens } : {}),
-    admission: [createServiceAllocator({ source, serviceCidr: options.serviceCidr }), namespaceLifecycle],
+    admission: [
+      createServiceAllocator({ source, serviceCidr: options.serviceCidr }),
+      namespaceLifecycle,
+      priorityAdmission({ source }),
+    ],
     subresources: lifecycleSubresources(),
     decoder: schemaDecoder,
     patcher: dispatchPatcher,

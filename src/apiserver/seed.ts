@@ -1,6 +1,7 @@
 // Objects every cluster starts with, created through the normal request path (so defaulting,
 // validation and allocation apply) and left alone when they already exist.
 import type { Registry } from "../api/registry.ts";
+import { systemPriorityClasses } from "../api/scheduling/priorityclass.ts";
 import type { ApiHandler } from "./handler.ts";
 import { inProcessRequest } from "./inprocess.ts";
 
@@ -71,6 +72,18 @@ export function defaultSeed(serviceIp: string | undefined): SeedObject[] {
       },
     },
   });
+  for (const pc of systemPriorityClasses) {
+    objects.push({
+      path: "/apis/scheduling.k8s.io/v1/priorityclasses",
+      body: {
+        apiVersion: "scheduling.k8s.io/v1",
+        kind: "PriorityClass",
+        metadata: { name: pc.name },
+        value: pc.value,
+        description: pc.description,
+      },
+    });
+  }
   return objects;
 }
 

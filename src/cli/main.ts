@@ -42,7 +42,7 @@ program
 
 program
   .command("controller-manager")
-  .description("run the controllers (ReplicaSet, Deployment, …) against an API server")
+  .description("run the controllers (ReplicaSet, Deployment, ...) against an API server")
   .requiredOption("--kubeconfig <file>", "kubeconfig of the API server to manage")
   .option("--context <name>", "kubeconfig context (default: the current one)")
   .option("--no-leader-elect", "run without the kube-system/skiff-controller-manager Lease")

@@ -264,7 +264,20 @@ export class SchedulerCache implements Snapshot {
       return;
     }
     const s = this.podStates.get(key);
-    if (s && s.nodeName === nodeName && s.info.pod === pod) return;
+    if (
+      s &&
+      s.nodeName === nodeName &&
+      s.info.uid === (pod.metadata?.uid ?? "") &&
+      sameLabels(s.info.labels, pod.metadata?.labels)
+    ) {
+      // Status updates (Running, Ready…) and the watch confirming our binding change nothing the
+      // scheduler counts: keep the parsed requests and indexes, refresh the object.
+      if (!!s.info.pod.metadata?.deletionTimestamp === !!pod.metadata?.deletionTimestamp) {
+        s.info.pod = pod;
+        s.assumed = false;
+        return;
+      }
+    }
     this.place(newPodInfo(pod), nodeName, false);
   }
 
@@ -281,4 +294,11 @@ function addCount(m: Map<string, number>, key: string, by: number): void {
   const next = (m.get(key) ?? 0) + by;
   if (next <= 0) m.delete(key);
   else m.set(key, next);
+}
+
+function sameLabels(a: Labels, b: Labels | undefined): boolean {
+  const bb = b ?? {};
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(bb).length) return false;
+  return ka.every((k) => a[k] === bb[k]);
 }

@@ -233,9 +233,10 @@ spec: {nodeName: worker, containers: [{name: c, image: nginx}]}
   assert.match(gone.stderr, /NotFound/);
 });
 
-test("priorityclass: the scheduling group is not served, a clear 404", async () => {
+test("priorityclass: kubectl create priorityclass (protobuf body) creates it", async () => {
   const r = await server.kubectl(["create", "priorityclass", "high", "--value=1000"]);
-  assert.notEqual(r.code, 0);
-  assert.match(r.stderr, /could not find the requested resource/);
-  assert.ok(server.alive);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /priorityclass\.scheduling\.k8s\.io\/high created/);
+  const v = await server.kubectl(["get", "pc", "high", "-o", "jsonpath={.value}"]);
+  assert.equal(v.stdout, "1000");
 });

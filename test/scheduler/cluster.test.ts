@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { Pod } from "kubernetes-types/core/v1.js";
+import type { PriorityClass } from "kubernetes-types/scheduling/v1.js";
 import {
   eventually,
   finishTerminations,
@@ -32,6 +33,15 @@ before(async () => {
   for (let i = 0; i < 10; i++) specs.push({ name: `small-${i}`, cpu: "1", labels: { tier: "small" } });
   for (let i = 0; i < 10; i++) specs.push({ name: `rack-${i}`, labels: { rack: "r1" } });
   await Promise.all(specs.map((s) => f.nodes.create(nodeObject(s))));
+  const classes = f.client.resource<PriorityClass>({
+    group: "scheduling.k8s.io",
+    version: "v1",
+    resource: "priorityclasses",
+    namespaced: false,
+    kind: "PriorityClass",
+  });
+  await classes.create({ metadata: { name: "low" }, value: 10 });
+  await classes.create({ metadata: { name: "high" }, value: 1000 });
   await eventually(
     async () => (f.scheduler.cache.nodes.length === 100 ? true : undefined),
     "100 nodes in the cache",
@@ -94,11 +104,11 @@ test("cordoned nodes get no new pods until uncordoned", async () => {
 test("a higher-priority pod preempts lower-priority ones and lands on the nominated node", async () => {
   // rack-7 is the only uncordoned rack node: fill it with low-priority pods.
   const low = Array.from({ length: 3 }, (_, i) =>
-    podObject(`low-${i}`, { nodeSelector: { rack: "r1" }, priority: 10 }, {}, "1"),
+    podObject(`low-${i}`, { nodeSelector: { rack: "r1" }, priorityClassName: "low" }, {}, "1"),
   );
   for (const p of low) await create(p);
   for (const p of low) assert.equal(await nodeOfPod(f, p.metadata?.name ?? ""), "rack-7");
-  await create(podObject("vip", { nodeSelector: { rack: "r1" }, priority: 1000 }, {}, "2"));
+  await create(podObject("vip", { nodeSelector: { rack: "r1" }, priorityClassName: "high" }, {}, "2"));
   const nominated = await eventually(
     async () => (await f.pods.get("vip", { namespace: "default" })).status?.nominatedNodeName,
     "vip nominated",

@@ -3,6 +3,8 @@
 import type { Node, Pod } from "kubernetes-types/core/v1.js";
 import { coreV1Resources } from "../../src/api/core/index.ts";
 import { groupResources } from "../../src/api/groups.ts";
+import { priorityAdmission } from "../../src/apiserver/admission/priority.ts";
+import type { ObjectSource } from "../../src/apiserver/rest/source.ts";
 import { lifecycleSubresources } from "../../src/apiserver/subresources/index.ts";
 import { dispatchPatcher, schemaDecoder, schemaPatchSchemaFor } from "../../src/apiserver/wiring.ts";
 import { InProcessTransport } from "../../src/cli/inprocess-transport.ts";
@@ -20,6 +22,20 @@ export interface ClientFixture {
 
 /** The production handler wiring (binding subresource, strategic merge, schemas) in-process. */
 export async function startApi(): Promise<ClientFixture> {
+  // The admission plugin reads PriorityClasses from the watch cache, which exists only once
+  // TestApi is built: defer to it.
+  const holder: { source?: ObjectSource } = {};
+  const deferred: ObjectSource = {
+    list: (def, o) => {
+      if (!holder.source) throw new Error("watch cache not ready");
+      return holder.source.list(def, o);
+    },
+    watch: (def, o, l) => {
+      if (!holder.source) throw new Error("watch cache not ready");
+      return holder.source.watch(def, o, l);
+    },
+    currentRevision: () => holder.source?.currentRevision() ?? Promise.resolve(0),
+  };
   const api = new TestApi({
     resources: [...coreV1Resources, ...groupResources()],
     watchCache: true,
@@ -28,8 +44,10 @@ export async function startApi(): Promise<ClientFixture> {
       patcher: dispatchPatcher,
       patchSchemaFor: schemaPatchSchemaFor,
       decoder: schemaDecoder,
+      admission: [priorityAdmission({ source: deferred })],
     },
   });
+  if (api.cache) holder.source = api.cache;
   await api.seed();
   const transport = new InProcessTransport({ handler: api.handler, user: admin });
   const client = new RestClient({ transport });
@@ -82,6 +100,10 @@ export function podObject(
   };
 }
 
+export interface PodsFixture {
+  pods: ResourceClient<Pod>;
+}
+
 export interface SchedulerFixture extends ClientFixture {
   scheduler: Scheduler;
   pods: ResourceClient<Pod>;
@@ -124,14 +146,14 @@ export async function eventually<T>(
   }
 }
 
-export async function nodeOfPod(f: SchedulerFixture, name: string): Promise<string> {
+export async function nodeOfPod(f: PodsFixture, name: string): Promise<string> {
   return eventually(
     async () => (await f.pods.get(name, { namespace: "default" })).spec?.nodeName || undefined,
     `${name} bound`,
   );
 }
 
-export async function unschedulableMessage(f: SchedulerFixture, name: string): Promise<string> {
+export async function unschedulableMessage(f: PodsFixture, name: string): Promise<string> {
   return eventually(async () => {
     const p = await f.pods.get(name, { namespace: "default" });
     const c = p.status?.conditions?.find((x) => x.type === "PodScheduled");
@@ -140,7 +162,7 @@ export async function unschedulableMessage(f: SchedulerFixture, name: string): P
 }
 
 /** No kubelet runs in these tests: finish graceful deletions as the pods' kubelets would. */
-export async function finishTerminations(f: SchedulerFixture): Promise<number> {
+export async function finishTerminations(f: PodsFixture): Promise<number> {
   const terminating = (await f.pods.list({ namespace: "default" })).items.filter(
     (p) => p.metadata?.deletionTimestamp,
   );
