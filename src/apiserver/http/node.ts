@@ -44,6 +44,14 @@ export function fromNodeRequest(req: IncomingMessage): ApiRequest {
   };
 }
 
+/**
+ * UTF-8 bytes of a string chunk. A TLS socket takes Buffers much more cheaply than strings:
+ * streaming a 13 MB list in 64 KiB chunks costs 266 ms CPU as strings, 110 ms as Buffers.
+ */
+function asBytes(chunk: string | Uint8Array): Uint8Array {
+  return typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
+}
+
 export function toResponseSink(res: ServerResponse): ResponseSink {
   let closed = false;
   const listeners: (() => void)[] = [];
@@ -67,10 +75,10 @@ export function toResponseSink(res: ServerResponse): ResponseSink {
       if (!Object.keys(headers).some((h) => h.toLowerCase() === "content-length")) res.flushHeaders();
     },
     write(chunk) {
-      if (!res.writableEnded) res.write(chunk);
+      if (!res.writableEnded) res.write(asBytes(chunk));
     },
     end(chunk) {
-      if (!res.writableEnded) res.end(chunk);
+      if (!res.writableEnded) res.end(chunk === undefined ? chunk : asBytes(chunk));
     },
     onClose(listener) {
       if (closed) listener();
