@@ -1,6 +1,10 @@
 // API server benchmark: `skiff server` (the bundled dist/skiff.cjs) driven over HTTPS by 1, 10 and
 // 100 concurrent clients, for SQLite and etcd, next to the raw Store rate measured in the same run.
 // Usage: npm run bench:api [-- sqlite|etcd ...]   Prints one JSON document.
+// Each phase also reports the server's own CPU time per operation (from /proc, so neither the
+// client's work nor time spent waiting for a busy machine's CPUs counts). SKIFF_BENCH_CLI runs
+// another bundle (e.g. a baseline build) instead of dist/skiff.cjs; SKIFF_BENCH_NODE_ARGS adds
+// node flags to the server (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import https from "node:https";
@@ -236,9 +240,37 @@ function rssMb(pid: number): number {
   return m ? round(Number(m[1]) / 1024) : Number.NaN;
 }
 
+/**
+ * Memory only this process uses (private pages). RSS also counts the node binary's code pages,
+ * which every node process shares (about 40 MB of a skiff server's RSS).
+ */
+function privateMb(pid: number): number {
+  const text = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+  let kb = 0;
+  for (const m of text.matchAll(/^Private_(?:Clean|Dirty):\s+(\d+) kB/gm)) kb += Number(m[1]);
+  return round(kb / 1024);
+}
+
+/** CPU time (user + system, ms) the process has used so far. */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name (which may contain spaces): state is field 3, utime 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux.
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerMs;
+}
+
+/** Runs `phase` and adds the server's CPU time per operation to its figures. */
+async function withServerCpu(pid: number, ops: number, phase: () => Promise<Figures>): Promise<Figures> {
+  const before = cpuMs(pid);
+  const figures = await phase();
+  return { ...figures, server_cpu_ms_per_op: round((cpuMs(pid) - before) / ops, 3) };
+}
+
 async function startServer(dir: string, datastore?: string): Promise<{ child: ChildProcess; url: string }> {
-  const cli = resolve(import.meta.dirname, "../dist/skiff.cjs");
-  const args = [cli, "server", "--disable-agent", "--data-dir", dir, "--listen", "127.0.0.1:0"];
+  const cli = resolve(process.env.SKIFF_BENCH_CLI ?? resolve(import.meta.dirname, "../dist/skiff.cjs"));
+  const nodeArgs = (process.env.SKIFF_BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const args = [...nodeArgs, cli, "server", "--disable-agent", "--data-dir", dir, "--listen", "127.0.0.1:0"];
   if (datastore) args.push("--datastore", datastore);
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
   const url = await new Promise<string>((ready, fail) => {
@@ -265,47 +297,65 @@ async function benchBackend(backend: "sqlite" | "etcd"): Promise<Figures> {
     );
     child = server.child;
     await new Promise((r) => setTimeout(r, 3000));
-    const figures: Figures = { backend, idle_rss_mb: rssMb(child.pid ?? 0) };
+    const pid = child.pid ?? 0;
+    const figures: Figures = { backend, idle_rss_mb: rssMb(pid), idle_private_mb: privateMb(pid) };
     const creds = readKubeconfig(join(dir, "kubeconfig"));
     const admin = new Client(creds);
-    for (const ns of ["bench", "list1k", "list10k", "watch"]) {
+    for (const ns of ["warmup", "bench", "list1k", "list10k", "watch"]) {
       await admin.ok("POST", "/api/v1/namespaces", {
         apiVersion: "v1",
         kind: "Namespace",
         metadata: { name: ns },
       });
     }
+    // Warm-up: the first requests run unoptimized code and pay for JIT compilation (background
+    // threads count in the server's CPU time), which would be charged to the 1-client figures.
+    const warmers = Array.from({ length: 10 }, () => new Client(creds));
+    await closedLoop(warmers, 500, async (c, i) => {
+      const path = `/api/v1/namespaces/warmup/configmaps`;
+      const o = await c.ok("POST", path, configMap(`w-${i}`));
+      const body = { ...configMap(`w-${i}`, 1), metadata: { ...(o.metadata as object) } };
+      await c.ok("GET", `${path}/w-${i}`);
+      await c.ok("PUT", `${path}/w-${i}`, body);
+    });
+    for (const c of warmers) c.close();
     for (const concurrency of [1, 10, 100]) {
       const clients = Array.from({ length: concurrency }, () => new Client(creds));
       const n = concurrency === 1 ? 500 : 3000;
       const prefix = `c${concurrency}`;
       const rvs: string[] = [];
-      const create = await closedLoop(clients, n, async (c, i) => {
-        const o = await c.ok("POST", "/api/v1/namespaces/bench/configmaps", configMap(`${prefix}-${i}`));
-        rvs[i] = (o.metadata as { resourceVersion: string }).resourceVersion;
-      });
-      const get = await closedLoop(clients, n, (c, i) =>
-        c.ok("GET", `/api/v1/namespaces/bench/configmaps/${prefix}-${i}`),
+      const create = await withServerCpu(pid, n, () =>
+        closedLoop(clients, n, async (c, i) => {
+          const o = await c.ok("POST", "/api/v1/namespaces/bench/configmaps", configMap(`${prefix}-${i}`));
+          rvs[i] = (o.metadata as { resourceVersion: string }).resourceVersion;
+        }),
       );
-      const update = await closedLoop(clients, n, async (c, i) => {
-        const body = configMap(`${prefix}-${i}`, 1) as ReturnType<typeof configMap> & {
-          metadata: { resourceVersion?: string };
-        };
-        body.metadata.resourceVersion = rvs[i];
-        await c.ok("PUT", `/api/v1/namespaces/bench/configmaps/${prefix}-${i}`, body);
-      });
+      const get = await withServerCpu(pid, n, () =>
+        closedLoop(clients, n, (c, i) => c.ok("GET", `/api/v1/namespaces/bench/configmaps/${prefix}-${i}`)),
+      );
+      const update = await withServerCpu(pid, n, () =>
+        closedLoop(clients, n, async (c, i) => {
+          const body = configMap(`${prefix}-${i}`, 1) as ReturnType<typeof configMap> & {
+            metadata: { resourceVersion?: string };
+          };
+          body.metadata.resourceVersion = rvs[i];
+          await c.ok("PUT", `/api/v1/namespaces/bench/configmaps/${prefix}-${i}`, body);
+        }),
+      );
       figures[`clients_${concurrency}`] = { create, get, update };
       for (const c of clients) c.close();
     }
     const writers = Array.from({ length: 20 }, () => new Client(creds));
-    figures.mutating_at_500_per_s = await openLoop(writers, 500, 10, (c, i) =>
-      c.ok("POST", "/api/v1/namespaces/bench/configmaps", configMap(`open-${i}`)),
+    figures.mutating_at_500_per_s = await withServerCpu(pid, 5000, () =>
+      openLoop(writers, 500, 10, (c, i) =>
+        c.ok("POST", "/api/v1/namespaces/bench/configmaps", configMap(`open-${i}`)),
+      ),
     );
     // Lists: 1,000 pods in one namespace, 10,000 in another; LIST of each, 10 times.
     const loaders = Array.from({ length: 50 }, () => new Client(creds));
     await closedLoop(loaders, 1000, (c, i) => c.ok("POST", "/api/v1/namespaces/list1k/pods", pod(`p-${i}`)));
-    await closedLoop(loaders, 10_000, (c, i) =>
-      c.ok("POST", "/api/v1/namespaces/list10k/pods", pod(`p-${i}`)),
+    figures.pod_create_50_clients = await withServerCpu(pid, 10_000, () =>
+      closedLoop(loaders, 10_000, (c, i) => c.ok("POST", "/api/v1/namespaces/list10k/pods", pod(`p-${i}`))),
     );
     for (const c of loaders) c.close();
     for (const [name, ns] of [
@@ -313,17 +363,25 @@ async function benchBackend(backend: "sqlite" | "etcd"): Promise<Figures> {
       ["list_10000_pods", "list10k"],
     ] as const) {
       const times: number[] = [];
+      const cpuBefore = cpuMs(pid);
+      let bytes = 0;
       for (let i = 0; i < 10; i++) {
         const t = performance.now();
         const res = await admin.request("GET", `/api/v1/namespaces/${ns}/pods`);
         if (res.status !== 200) throw new Error(`list ${ns}: ${res.status}`);
         times.push(performance.now() - t);
+        bytes = res.body.length;
       }
       times.sort((a, b) => a - b);
-      figures[name] = { p50_ms: round(percentile(times, 50)), p99_ms: round(percentile(times, 99)) };
+      figures[name] = {
+        p50_ms: round(percentile(times, 50)),
+        p99_ms: round(percentile(times, 99)),
+        server_cpu_ms_per_op: round((cpuMs(pid) - cpuBefore) / 10),
+        response_mb: round(bytes / 1048576),
+      };
     }
     figures.watch = await watchLatency(creds, admin, "watch", 1000);
-    figures.loaded_rss_mb = rssMb(child.pid ?? 0);
+    figures.loaded_rss_mb = rssMb(pid);
     admin.close();
     for (const c of writers) c.close();
     // The raw Store in this same run, for the API-overhead ratio.

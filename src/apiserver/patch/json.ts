@@ -25,8 +25,27 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
-export function cloneJson<T extends JsonValue>(value: T): T {
-  return structuredClone(value);
+/**
+ * A deep copy of a JSON-shaped value (plain objects, arrays, primitives). Several times faster
+ * than structuredClone (which goes through V8's serializer) on API objects; every write copies
+ * its object a few times.
+ */
+export function cloneJson<T>(value: T): T {
+  return copy(value) as T;
+}
+
+function copy(value: unknown): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) return value.map(copy);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const child = copy((value as Record<string, unknown>)[key]);
+    // A "__proto__" key (legal in JSON) must stay an own property, not set the prototype.
+    if (key === "__proto__")
+      Object.defineProperty(out, key, { value: child, enumerable: true, writable: true, configurable: true });
+    else out[key] = child;
+  }
+  return out;
 }
 
 /** A value rendered roughly like Go's `%v` of decoded JSON, for messages copied from Kubernetes. */

@@ -21,7 +21,7 @@ export function withTypeMeta(def: ResourceDef, obj: KubeObject): KubeObject {
  */
 const itemJson = new WeakMap<object, string>();
 
-function jsonOf(item: unknown): string {
+export function jsonOf(item: unknown): string {
   if (typeof item !== "object" || item === null) return JSON.stringify(item);
   let json = itemJson.get(item);
   if (json === undefined) {

@@ -8,7 +8,7 @@ import { wantsTable } from "../http/negotiate.ts";
 import { jsonType } from "../http/respond.ts";
 import type { RestContext } from "./context.ts";
 import { objectMatcher, parseListQuery } from "./listoptions.ts";
-import { withTypeMeta } from "./respond.ts";
+import { jsonOf, withTypeMeta } from "./respond.ts";
 import type { SourceEvent } from "./source.ts";
 import { parseIncludeObject, toTable } from "./table.ts";
 
@@ -36,7 +36,10 @@ export async function watchObjects(ctx: RestContext): Promise<void> {
   let sentColumns = false;
   let lastRevision = 0;
 
-  const encode = (type: WatchType, object: unknown): string => JSON.stringify({ type, object }) + "\n";
+  // Byte for byte JSON.stringify({ type, object }), with the object's JSON shared by every watcher
+  // and LIST that sends the same cached object.
+  const encode = (type: WatchType, object: unknown): string =>
+    `{"type":${JSON.stringify(type)},"object":${jsonOf(object)}}\n`;
   const render = (obj: KubeObject): unknown => {
     withTypeMeta(def, obj);
     if (!table) return obj;

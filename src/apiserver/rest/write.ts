@@ -15,6 +15,7 @@ import type { AdmissionAttributes } from "../admission.ts";
 import { readBody } from "../http/body.ts";
 import { writeJson } from "../http/respond.ts";
 import { header } from "../http/sink.ts";
+import { cloneJson } from "../patch/json.ts";
 import { groupResource } from "../storage/objectstore.ts";
 import { isDryRun, type RestContext } from "./context.ts";
 import { decodeBody } from "./decode.ts";
@@ -154,7 +155,7 @@ export async function persistCreate(
   const generated = !requested && Boolean(meta(body).generateName);
   if (def.namespaced) await ensureNamespaceWritable(ctx, meta(body).namespace ?? "", requested ?? "");
   for (let attempt = 0; ; attempt++) {
-    let obj = structuredClone(body);
+    let obj = cloneJson(body);
     prepareCreateMeta(def, obj, deps.now());
     runHook(def, () => {
       def.strategy.prepareForCreate?.(obj);
@@ -205,7 +206,7 @@ export async function persistUpdate(ctx: RestContext, request: UpdateRequest): P
     const current = await deps.objects.get(def, request.namespace, request.name);
     if (!current) throw new NotFoundError(gr, request.name);
     const currentRv = current.metadata?.resourceVersion ?? "";
-    const built = await request.build(structuredClone(current));
+    const built = await request.build(cloneJson(current));
     const wanted = meta(built);
     if (wanted.resourceVersion && wanted.resourceVersion !== currentRv)
       throw new ConflictError(gr, request.name);
@@ -218,7 +219,7 @@ export async function persistUpdate(ctx: RestContext, request: UpdateRequest): P
     }
     let next: KubeObject;
     if (request.statusOnly) {
-      next = structuredClone(current);
+      next = cloneJson(current);
       next.status = built.status;
     } else {
       next = built;
@@ -228,7 +229,7 @@ export async function persistUpdate(ctx: RestContext, request: UpdateRequest): P
       else delete wanted.namespace;
       if (def.hasStatus) {
         if (current.status === undefined) delete next.status;
-        else next.status = structuredClone(current.status);
+        else next.status = cloneJson(current.status);
       }
       carryOverMeta(next, current);
       runHook(def, () => def.strategy.prepareForUpdate?.(next, current));

@@ -81,3 +81,47 @@ test("handler requests still work alongside the cache", async () => {
   const res = await inProcessRequest(api.handler, { method: "GET", path: "/version" });
   assert.equal(res.status, 200);
 });
+
+test("watchers of one resource share each decoded event, whose object is the LIST's", async () => {
+  const start = await api.store.currentRevision();
+  const received: { type: string; name?: string; rv?: string; object: object }[][] = [[], []];
+  const watchers = received.map((into) =>
+    cache.watch(
+      configMapDef,
+      { namespace: "default", fromRevision: start },
+      {
+        onEvents: (events) => {
+          for (const e of events) {
+            into.push({
+              type: e.type,
+              name: e.object.metadata?.name,
+              rv: e.object.metadata?.resourceVersion,
+              object: e.object,
+            });
+          }
+        },
+        onError: (err) => assert.fail(String(err)),
+      },
+    ),
+  );
+  const created = await api.request("POST", "/api/v1/namespaces/default/configmaps", cm("shared"));
+  assert.equal(created.status, 201);
+  const listed = (await cache.list(configMapDef, { namespace: "default" })).items.find(
+    (o) => o.metadata?.name === "shared",
+  );
+  assert.ok(listed);
+  assert.equal(received[0]?.[0]?.object, listed);
+  const deleted = await api.request("DELETE", "/api/v1/namespaces/default/configmaps/shared");
+  assert.equal(deleted.status, 200);
+  for (const w of watchers) w.close();
+  const [first, second] = received;
+  assert.deepEqual(
+    first?.map((e) => `${e.type}:${e.name}`),
+    ["ADDED:shared", "DELETED:shared"],
+  );
+  assert.equal(first?.length, second?.length);
+  for (const [i, e] of (first ?? []).entries()) assert.equal(e.object, second?.[i]?.object);
+  // The DELETED object carries the deletion's resourceVersion, not the last write's.
+  assert.notEqual(first?.[1]?.rv, first?.[0]?.rv);
+  assert.equal(first?.[1]?.rv, String(await api.store.currentRevision()));
+});

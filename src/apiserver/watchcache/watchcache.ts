@@ -14,10 +14,16 @@ import {
 } from "../../storage/store.ts";
 import type { Logger } from "../handler.ts";
 import { withTypeMeta } from "../rest/respond.ts";
-import type { ObjectSource, SourceListOptions, SourcePage, SourceWatchListener } from "../rest/source.ts";
+import type {
+  ObjectSource,
+  SourceEvent,
+  SourceListOptions,
+  SourcePage,
+  SourceWatchListener,
+} from "../rest/source.ts";
 import { storeErrorToApi } from "../storage/errors.ts";
-import { decodeKv, groupResource, keyPrefix } from "../storage/objectstore.ts";
-import { StoreSource, toSourceEvent } from "../storage/storesource.ts";
+import { decodeKv, decodeStored, groupResource, keyPrefix } from "../storage/objectstore.ts";
+import { StoreSource } from "../storage/storesource.ts";
 
 export interface WatchCacheOptions {
   store: Store;
@@ -60,6 +66,12 @@ export class WatchCache implements ObjectSource {
    * only what changed since the last one. Listers must treat the objects as read-only.
    */
   private readonly decoded = new Map<ResourceDef, WeakMap<KeyValue, KubeObject>>();
+
+  /**
+   * Decoded events per resource, shared by all its watchers: an event is decoded once, not once
+   * per watcher (and its objects are the LIST cache's). Watchers treat them as read-only too.
+   */
+  private readonly decodedEvents = new Map<ResourceDef, WeakMap<WatchEvent, SourceEvent>>();
 
   constructor(private readonly options: WatchCacheOptions) {
     this.direct = new StoreSource(options.store);
@@ -149,6 +161,39 @@ export class WatchCache implements ObjectSource {
     return obj;
   }
 
+  private sourceEvent(def: ResourceDef, e: WatchEvent): SourceEvent {
+    let byEvent = this.decodedEvents.get(def);
+    if (!byEvent) {
+      byEvent = new WeakMap();
+      this.decodedEvents.set(def, byEvent);
+    }
+    let event = byEvent.get(e);
+    if (!event) {
+      event = this.toSourceEvent(def, e);
+      byEvent.set(e, event);
+    }
+    return event;
+  }
+
+  /** As storesource's toSourceEvent, with objects from the per-version decode cache. */
+  private toSourceEvent(def: ResourceDef, e: WatchEvent): SourceEvent {
+    if (e.type === "delete") {
+      return {
+        type: "DELETED",
+        object: withTypeMeta(def, decodeStored(def, e.prevKv.value, e.revision)),
+        oldObject: this.decode(def, e.prevKv),
+        revision: e.revision,
+      };
+    }
+    const created = e.kv.createRevision === e.kv.modRevision || !e.prevKv;
+    return {
+      type: created ? "ADDED" : "MODIFIED",
+      object: this.decode(def, e.kv),
+      ...(e.prevKv && !created ? { oldObject: this.decode(def, e.prevKv) } : {}),
+      revision: e.kv.modRevision,
+    };
+  }
+
   /** Waits until the cache has seen the Store's current revision; false when it cannot. */
   private async fresh(): Promise<boolean> {
     if (!this.live) return false;
@@ -204,7 +249,7 @@ export class WatchCache implements ObjectSource {
     const last = events[events.length - 1];
     if (last) w.after = eventRevision(last);
     try {
-      w.listener.onEvents(events.map((e) => toSourceEvent(w.def, e)));
+      w.listener.onEvents(events.map((e) => this.sourceEvent(w.def, e)));
     } catch (err) {
       // One broken listener must not stop the others or the cache.
       this.options.logger?.error({ err }, "watch listener failed");

@@ -11,10 +11,18 @@ export type FieldPathElements = readonly PathElement[];
 const keyOf = (path: FieldPathElements): string => JSON.stringify(path);
 
 export class FieldSet {
+  // Keyed by keyOf(path). Set operations copy keys instead of re-encoding paths: encoding was
+  // most of the managedFields bookkeeping every write does.
   private readonly members = new Map<string, FieldPathElements>();
 
   constructor(paths: Iterable<FieldPathElements> = []) {
     for (const path of paths) this.insert(path);
+  }
+  /** A set from entries whose keys are `keyOf(path)`, as fieldValues() makes them. */
+  static fromKeyed(entries: Iterable<readonly [string, FieldPathElements]>): FieldSet {
+    const set = new FieldSet();
+    for (const [key, path] of entries) set.members.set(key, path);
+    return set;
   }
   insert(path: FieldPathElements): void {
     this.members.set(keyOf(path), path);
@@ -32,16 +40,21 @@ export class FieldSet {
     return [...this.members.values()].sort(comparePaths);
   }
   union(other: FieldSet): FieldSet {
-    return new FieldSet([...this.members.values(), ...other.members.values()]);
+    const set = FieldSet.fromKeyed(this.members);
+    for (const [key, path] of other.members) set.members.set(key, path);
+    return set;
   }
   difference(other: FieldSet): FieldSet {
-    return new FieldSet([...this.members.values()].filter((p) => !other.has(p)));
+    if (other.isEmpty()) return FieldSet.fromKeyed(this.members);
+    return FieldSet.fromKeyed([...this.members].filter(([key]) => !other.members.has(key)));
   }
   intersection(other: FieldSet): FieldSet {
-    return new FieldSet([...this.members.values()].filter((p) => other.has(p)));
+    return FieldSet.fromKeyed([...this.members].filter(([key]) => other.members.has(key)));
   }
   equals(other: FieldSet): boolean {
-    return this.size === other.size && [...this.members.values()].every((p) => other.has(p));
+    if (this.size !== other.size) return false;
+    for (const key of this.members.keys()) if (!other.members.has(key)) return false;
+    return true;
   }
   /** Whether `path` or anything below it is a member. */
   hasPathOrDescendant(path: FieldPathElements): boolean {
@@ -52,9 +65,9 @@ export class FieldSet {
   }
   /** Drops members equal to or below any of `prefixes`. */
   without(prefixes: readonly FieldPathElements[]): FieldSet {
-    return new FieldSet(
-      [...this.members.values()].filter(
-        (member) =>
+    return FieldSet.fromKeyed(
+      [...this.members].filter(
+        ([, member]) =>
           !prefixes.some(
             (prefix) => prefix.length <= member.length && prefix.every((e, i) => member[i] === e),
           ),
@@ -214,7 +227,7 @@ export function fieldValues(value: JsonValue, schema: PatchSchema | undefined): 
 }
 
 export function fieldSetOf(values: Map<string, FieldValue>): FieldSet {
-  return new FieldSet([...values.values()].map((v) => v.path));
+  return FieldSet.fromKeyed([...values].map(([key, v]) => [key, v.path] as const));
 }
 
 /** Fields no manager owns (Kubernetes' stripMetaManager), plus `status` etc. given by the caller. */

@@ -2,7 +2,7 @@
 // and the bookkeeping of ordinary writes (operation Update) that every create/update/patch does.
 import type { ManagedFieldsEntry } from "kubernetes-types/meta/v1.js";
 import type { PatchSchema } from "../../../api/patchschema.ts";
-import { deepEqual, isJsonObject, type JsonObject, type JsonValue } from "../json.ts";
+import { cloneJson, deepEqual, isJsonObject, type JsonObject, type JsonValue } from "../json.ts";
 import { type FieldPathElements, FieldSet, fieldValues, strippedFields } from "./fieldset.ts";
 
 export type { ManagedFieldsEntry };
@@ -105,24 +105,33 @@ export function compareObjects(
   const skip = [...strippedFields, ...ignored];
   const old = fieldValues(before, schema);
   const now = fieldValues(after, schema);
-  const added = new FieldSet();
-  const modified = new FieldSet();
-  const removed = new FieldSet();
+  type Keyed = [string, FieldPathElements];
+  const added: Keyed[] = [];
+  const modified: Keyed[] = [];
+  const removed: Keyed[] = [];
   for (const [key, value] of now) {
     const previous = old.get(key);
-    if (!previous) added.insert(value.path);
+    if (!previous) added.push([key, value.path]);
     else if ((value.leaf || previous.leaf) && !deepEqual(previous.value, value.value))
-      modified.insert(value.path);
+      modified.push([key, value.path]);
   }
-  for (const [key, value] of old) if (!now.has(key)) removed.insert(value.path);
-  return { added: added.without(skip), modified: modified.without(skip), removed: removed.without(skip) };
+  for (const [key, value] of old) if (!now.has(key)) removed.push([key, value.path]);
+  const set = (entries: Keyed[]): FieldSet => FieldSet.fromKeyed(entries).without(skip);
+  return { added: set(added), modified: set(modified), removed: set(removed) };
 }
 
 /** A copy of `object` without metadata.managedFields. */
 export function withoutManagedFields(object: JsonObject): JsonObject {
-  const copy = structuredClone(object);
+  const copy = cloneJson(object);
   if (isJsonObject(copy.metadata)) delete copy.metadata.managedFields;
   return copy;
+}
+
+/** `object` without metadata.managedFields, sharing everything else: only for reading. */
+function viewWithoutManagedFields(object: JsonObject): JsonObject {
+  if (!isJsonObject(object.metadata) || !Object.hasOwn(object.metadata, "managedFields")) return object;
+  const { managedFields: _, ...metadata } = object.metadata;
+  return { ...object, metadata };
 }
 
 /** `object` with `managers` encoded into metadata.managedFields (omitted when there are none). */
@@ -163,7 +172,7 @@ export function updateManagedFields(options: UpdateManagedFieldsOptions): JsonOb
   const reset = Array.isArray(sent) && (sent.length === 0 || (sent.length === 1 && deepEqual(sent[0], {})));
   let managers = reset ? new Map() : decodeManagedFields(sent);
   if (!reset && managers.size === 0) managers = decodeManagedFields(liveEntries);
-  const before = live ? withoutManagedFields(live) : {};
+  const before = live ? viewWithoutManagedFields(live) : {};
   const after = withoutManagedFields(updated);
   const { added, modified, removed } = compareObjects(before, after, options.schema, options.ignoredFields);
   const taken = added.union(modified);
