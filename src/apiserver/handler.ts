@@ -1,5 +1,6 @@
 // The filter chain every request runs through, over HTTPS or in-process:
 // recover → request-info → authn → authz → (admission inside writes) → handler.
+import { setMaxListeners } from "node:events";
 import { ApiError, RouteNotFoundError, UnauthorizedError } from "../api/errors.ts";
 import type { PatchSchema } from "../api/patchschema.ts";
 import type { Registry } from "../api/registry.ts";
@@ -79,6 +80,8 @@ export class ApiHandler {
   private idle: (() => void)[] = [];
 
   constructor(private readonly options: ApiHandlerOptions) {
+    // Every open watch listens for shutdown on this one signal: many listeners are expected.
+    setMaxListeners(0, this.abort.signal);
     this.authenticator = options.authenticator ?? createAuthenticator();
     this.authorizer = options.authorizer ?? allowAuthenticated;
     this.deps = {

@@ -1,6 +1,7 @@
 // Adapts the API server's in-process entry points to the client's Transport, so components in
 // the server process use the REST client through the full handler chain (authn, authz,
 // admission, validation) without a socket.
+import { setMaxListeners } from "node:events";
 import type { ApiHandler } from "../apiserver/handler.ts";
 import { inProcessRequest, inProcessStream } from "../apiserver/inprocess.ts";
 import type { Transport, TransportRequest, TransportResponse, TransportStream } from "../client/transport.ts";
@@ -52,7 +53,11 @@ export class InProcessTransport implements Transport {
     };
     this.open.add(cancel);
     const onAbort = (): void => cancel();
-    r.signal?.addEventListener("abort", onAbort, { once: true });
+    if (r.signal) {
+      // One controller's signal is shared by all its in-flight requests and watches.
+      setMaxListeners(0, r.signal);
+      r.signal.addEventListener("abort", onAbort, { once: true });
+    }
     const done = s.done.finally(() => {
       this.open.delete(cancel);
       r.signal?.removeEventListener("abort", onAbort);
