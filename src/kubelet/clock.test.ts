@@ -21,13 +21,15 @@ test("the manual clock runs entries in time order as it advances, skipping cance
 test("the timer queue fires due entries on one timer and stop() drops the rest", async () => {
   const timers = new TimerQueue();
   const fired: number[] = [];
+  // One base time: a stall between calls must not reorder entries that are due 15 ms apart.
+  const t0 = timers.now();
   await new Promise<void>((done) => {
-    timers.at(timers.now() + 20, () => {
+    timers.at(t0 + 20, () => {
       fired.push(2);
       done();
     });
-    timers.at(timers.now() + 5, () => fired.push(1));
-    timers.at(timers.now() + 60_000, () => fired.push(3));
+    timers.at(t0 + 5, () => fired.push(1));
+    timers.at(t0 + 60_000, () => fired.push(3));
   });
   assert.deepEqual(fired, [1, 2]);
   assert.equal(timers.pending, 1);
