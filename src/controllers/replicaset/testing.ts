@@ -19,12 +19,7 @@ export function runControllers(client: RestClient, controllers: ControllerDescri
 }
 
 /** Marks a pod Running and Ready (or not ready) through the status subresource, like a kubelet would. */
-export async function setPodReady(
-  client: RestClient,
-  pod: Pod,
-  ready: boolean,
-  node = "node-1",
-): Promise<Pod> {
+export async function setPodReady(client: RestClient, pod: Pod, ready: boolean): Promise<Pod> {
   const pods = client.resource<Pod>(podsResource);
   const ns = pod.metadata?.namespace ?? "";
   const name = pod.metadata?.name ?? "";
