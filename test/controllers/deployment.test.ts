@@ -3,44 +3,12 @@
 // → set image → rollout status → history shows 2 revisions → undo --to-revision=1; then
 // pause/resume/restart.
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
-import { resolve } from "node:path";
 import { after, before, test } from "node:test";
+import { SkiffChild } from "../support/skiff-child.ts";
 import { SkiffServer } from "../support/skiff-server.ts";
 
 const server = new SkiffServer();
-let sim: ChildProcess | undefined;
-let simLog = "";
-
-async function startSim(args: string[]): Promise<ChildProcess> {
-  const main = resolve(import.meta.dirname, "../../src/cli/main.ts");
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", main, "sim", "--kubeconfig", server.kubeconfig, ...args],
-    {
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  child.stderr?.on("data", (d: Buffer) => {
-    simLog += d.toString();
-  });
-  await new Promise<void>((ready, fail) => {
-    let out = "";
-    child.stdout?.on("data", (d: Buffer) => {
-      out += d.toString();
-      if (out.includes("skiff sim ready")) ready();
-    });
-    child.once("exit", (code) => fail(new Error(`skiff sim exited with ${code}: ${simLog}`)));
-  });
-  return child;
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((r) => child.once("exit", () => r()));
-  child.kill("SIGTERM");
-  await exited;
-}
+let sim: SkiffChild | undefined;
 
 async function kubectl(args: string[], input?: string): Promise<string> {
   const r = await server.kubectl(args, { timeoutMs: 90_000, ...(input === undefined ? {} : { input }) });
@@ -76,11 +44,11 @@ const manifest = JSON.stringify({
 
 before(async () => {
   await server.start();
-  sim = await startSim(["--nodes", "3"]);
+  sim = await SkiffChild.start(["sim", "--kubeconfig", server.kubeconfig, "--nodes", "3"], "skiff sim ready");
 });
 
 after(async () => {
-  if (sim) await stop(sim);
+  await sim?.stop();
   await server.stop();
 });
 

@@ -3,44 +3,9 @@
 // status columns follow; a separately run `skiff controller-manager` restarted mid-rollout
 // converges to the same end state.
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
-import { resolve } from "node:path";
 import { after, describe, it } from "node:test";
+import { SkiffChild } from "../support/skiff-child.ts";
 import { SkiffServer } from "../support/skiff-server.ts";
-
-const main = resolve(import.meta.dirname, "../../src/cli/main.ts");
-
-class Child {
-  log = "";
-  constructor(readonly process: ChildProcess) {
-    process.stderr?.on("data", (d: Buffer) => {
-      this.log += d.toString();
-    });
-  }
-  static async start(args: string[], readyText: string): Promise<Child> {
-    const child = new Child(
-      spawn(process.execPath, ["--import", "tsx", main, ...args], { stdio: ["ignore", "pipe", "pipe"] }),
-    );
-    await new Promise<void>((ready, fail) => {
-      let out = "";
-      child.process.stdout?.on("data", (d: Buffer) => {
-        out += d.toString();
-        if (out.includes(readyText)) ready();
-      });
-      child.process.once("exit", (code) =>
-        fail(new Error(`skiff ${args[0]} exited with ${code}: ${child.log}`)),
-      );
-    });
-    return child;
-  }
-  async stop(): Promise<void> {
-    const p = this.process;
-    if (p.exitCode !== null || p.signalCode !== null) return;
-    const exited = new Promise<void>((r) => p.once("exit", () => r()));
-    p.kill("SIGTERM");
-    await exited;
-  }
-}
 
 async function until<T>(check: () => Promise<T | undefined>, what: string): Promise<T> {
   for (let i = 0; i < 600; i++) {
@@ -61,7 +26,7 @@ function kubectlOn(server: SkiffServer) {
 
 describe("replication controllers with kubectl on hollow nodes", () => {
   const server = new SkiffServer();
-  const children: Child[] = [];
+  const children: SkiffChild[] = [];
   after(async () => {
     for (const c of children) await c.stop();
     await server.stop();
@@ -70,7 +35,7 @@ describe("replication controllers with kubectl on hollow nodes", () => {
   it("replaces a deleted RC pod and scales a ReplicaSet down", async () => {
     await server.start();
     children.push(
-      await Child.start(["sim", "--kubeconfig", server.kubeconfig, "--nodes", "2"], "skiff sim ready"),
+      await SkiffChild.start(["sim", "--kubeconfig", server.kubeconfig, "--nodes", "2"], "skiff sim ready"),
     );
     const kubectl = kubectlOn(server);
     const rc = {
@@ -162,7 +127,7 @@ describe("replication controllers with kubectl on hollow nodes", () => {
 
 describe("controller-manager restarted mid-rollout", () => {
   const server = new SkiffServer();
-  const children: Child[] = [];
+  const children: SkiffChild[] = [];
   after(async () => {
     for (const c of children) await c.stop();
     await server.stop();
@@ -172,13 +137,13 @@ describe("controller-manager restarted mid-rollout", () => {
     await server.start(["--disable-controller-manager"]);
     // Pods take 1 s to become ready, so the rollout is still under way when the manager stops.
     children.push(
-      await Child.start(
+      await SkiffChild.start(
         ["sim", "--kubeconfig", server.kubeconfig, "--nodes", "3", "--ready-delay", "1s"],
         "skiff sim ready",
       ),
     );
     const cm = () =>
-      Child.start(
+      SkiffChild.start(
         ["controller-manager", "--kubeconfig", server.kubeconfig],
         "skiff controller-manager started",
       );

@@ -1,42 +1,14 @@
 // `skiff sim` against a real `skiff server`, observed with the real kubectl 1.32.
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
-import { resolve } from "node:path";
 import { after, before, test } from "node:test";
+import { SkiffChild } from "../support/skiff-child.ts";
 import { SkiffServer } from "../support/skiff-server.ts";
 
 const server = new SkiffServer();
-let sim: ChildProcess | undefined;
-let simLog = "";
+let sim: SkiffChild | undefined;
 
-async function startSim(args: string[]): Promise<ChildProcess> {
-  const main = resolve(import.meta.dirname, "../../src/cli/main.ts");
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", main, "sim", "--kubeconfig", server.kubeconfig, ...args],
-    {
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  child.stderr?.on("data", (d: Buffer) => {
-    simLog += d.toString();
-  });
-  await new Promise<void>((ready, fail) => {
-    let out = "";
-    child.stdout?.on("data", (d: Buffer) => {
-      out += d.toString();
-      if (out.includes("skiff sim ready")) ready();
-    });
-    child.once("exit", (code) => fail(new Error(`skiff sim exited with ${code}: ${simLog}`)));
-  });
-  return child;
-}
-
-async function stopSim(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
-  child.kill("SIGTERM");
-  return exited;
+function startSim(args: string[]): Promise<SkiffChild> {
+  return SkiffChild.start(["sim", "--kubeconfig", server.kubeconfig, ...args], "skiff sim ready");
 }
 
 async function kubectl(args: string[], input?: string): Promise<string> {
@@ -52,7 +24,7 @@ async function until<T>(check: () => Promise<T | undefined>, what: string): Prom
     if (v !== undefined) return v;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`gave up waiting for ${what}\n${simLog}`);
+  throw new Error(`gave up waiting for ${what}\n${sim?.log ?? ""}`);
 }
 
 function podYaml(
@@ -83,7 +55,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (sim) await stopSim(sim);
+  await sim?.stop();
   await server.stop();
 });
 
@@ -222,12 +194,12 @@ test("node leases are renewed", async () => {
 
 test("on SIGTERM heartbeats stop and the nodes stay; --cleanup deletes them", async () => {
   assert.ok(sim);
-  assert.equal(await stopSim(sim), 0);
+  assert.equal(await sim.stop(), 0);
   sim = undefined;
   assert.equal((await kubectl(["get", "nodes", "--no-headers"])).trim().split("\n").length, 3);
   const other = await startSim(["--nodes", "2", "--prefix", "extra", "--cleanup"]);
   assert.equal((await kubectl(["get", "nodes", "--no-headers"])).trim().split("\n").length, 5);
-  assert.equal(await stopSim(other), 0);
+  assert.equal(await other.stop(), 0);
   const names = (await kubectl(["get", "nodes", "-o", "name"])).trim().split("\n");
   assert.deepEqual(names, ["node/hollow-node-0", "node/hollow-node-1", "node/hollow-node-2"]);
   assert.equal(

@@ -9,8 +9,8 @@ import {
   validateObjectMeta,
   validateObjectMetaUpdate,
 } from "../apps/coredeps.ts";
-import { column, type Kube, nameColumn } from "../apps/printing.ts";
-import { age } from "../duration.ts";
+import type { Kube } from "../apps/printing.ts";
+import { eventTable as coreEventTable } from "../core/event.ts";
 import { type FieldError, FieldPath, fieldErrors } from "../field.ts";
 import type { KubeObject } from "../object.ts";
 import type { ResourceDef, TableConvertor } from "../resource.ts";
@@ -131,58 +131,10 @@ export function validateEventUpdate(e: Event, old: Event): FieldError[] {
   return errs;
 }
 
-/** printEvent, on the events.k8s.io shape (same cells as for core/v1 events). */
+/** printEvent: the core/v1 event printer, on the core form this version is stored as. */
 export const eventTable: TableConvertor<Event> = {
-  columns: [
-    column("Last Seen", "Last Seen"),
-    column("Type", "Type of this event (Normal, Warning), new types could be added in the future"),
-    column(
-      "Reason",
-      "This should be a short, machine understandable string that gives the reason for the transition into the object's current status.",
-    ),
-    column("Object", "The object that this event is about."),
-    column(
-      "Subobject",
-      "If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement, such as desiredState.manifest.containers[2].",
-      { wide: true },
-    ),
-    column("Source", "The component reporting this event. Should be a short machine understandable string.", {
-      wide: true,
-    }),
-    column("Message", "A human-readable description of the status of this operation."),
-    column(
-      "First Seen",
-      "The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)",
-      { wide: true },
-    ),
-    column("Count", "The number of times this event has occurred.", { wide: true }),
-    { ...nameColumn, priority: 1 },
-  ],
-  cells(e, now) {
-    const first = e.deprecatedFirstTimestamp ? age(e.deprecatedFirstTimestamp, now) : age(e.eventTime, now);
-    let last = e.deprecatedLastTimestamp ? age(e.deprecatedLastTimestamp, now) : first;
-    let count = e.deprecatedCount ?? 0;
-    if (e.series) {
-      last = age(e.series.lastObservedTime, now);
-      count = e.series.count;
-    } else if (count === 0) count = 1;
-    const r = e.regarding;
-    const target = r?.name ? `${(r.kind ?? "").toLowerCase()}/${r.name}` : (r?.kind ?? "").toLowerCase();
-    const component = e.deprecatedSource?.component || e.reportingController || "";
-    const host = e.deprecatedSource?.host || e.reportingInstance || "";
-    return [
-      last,
-      e.type ?? "",
-      e.reason ?? "",
-      target,
-      r?.fieldPath ?? "",
-      host ? `${component}, ${host}` : component,
-      (e.note ?? "").trim(),
-      first,
-      count,
-      e.metadata?.name ?? "",
-    ];
-  },
+  columns: coreEventTable.columns,
+  cells: (e, now) => coreEventTable.cells(eventToCore(e) as Parameters<typeof coreEventTable.cells>[0], now),
 };
 
 export const eventsV1: ResourceDef<Event> = {

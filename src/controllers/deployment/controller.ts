@@ -77,7 +77,7 @@ export class DeploymentController {
 
   private ownerOf(obj: ReplicaSet): Deployment | undefined {
     const ref = getControllerOf(obj);
-    if (!ref || ref.kind !== "Deployment") return undefined;
+    if (ref?.kind !== "Deployment") return undefined;
     const d = this.deployments.indexer.get(`${obj.metadata?.namespace ?? ""}/${ref.name}`);
     return d && d.metadata?.uid === ref.uid ? d : undefined;
   }
@@ -103,7 +103,7 @@ export class DeploymentController {
   /** Recreate waits for old pods to be gone, so their deletion is news. */
   private podDeleted(pod: Pod): void {
     const ref = getControllerOf(pod);
-    if (!ref || ref.kind !== "ReplicaSet") return;
+    if (ref?.kind !== "ReplicaSet") return;
     const rs = this.replicaSets.indexer.get(`${pod.metadata?.namespace ?? ""}/${ref.name}`);
     const d = rs ? this.ownerOf(rs) : undefined;
     if (d && !isRollingUpdate(d)) this.queue?.add(objectKey(d));
