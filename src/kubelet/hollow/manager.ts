@@ -257,7 +257,7 @@ export class HollowNodeManager {
     this.clock.stop();
     for (const node of this.nodes.values()) {
       await node.pods.close();
-      node.runtime.close();
+      await node.runtime.close();
     }
     if (options.cleanup) {
       const nodes = this.o.client.resource<Node>(nodesResource);

@@ -1,6 +1,99 @@
-// The kubelet's container runtime interface, shaped like CRI's RuntimeService (names, states and
-// fields follow runtime/v1/api.proto). Backends: fake (hollow nodes) now; runc, containerd later.
-// Only the calls the kubelet uses so far are declared; exec/attach/logs/images/stats come later.
+// The kubelet's container runtime interface, shaped like CRI's RuntimeService and ImageService
+// (names, states and fields follow runtime/v1/api.proto). Backends: fake (hollow nodes), containerd
+// (CRI over gRPC), runc (OCI bundles + CNI). The kubelet knows nothing about how a backend does it.
+import type { Duplex, Readable, Writable } from "node:stream";
+
+export interface KeyValue {
+  key: string;
+  value: string;
+}
+
+export type MountPropagation =
+  | "PROPAGATION_PRIVATE"
+  | "PROPAGATION_HOST_TO_CONTAINER"
+  | "PROPAGATION_BIDIRECTIONAL";
+
+/** A bind mount from the host (volumes are prepared by the kubelet, then bound in). */
+export interface Mount {
+  containerPath: string;
+  hostPath: string;
+  readonly?: boolean;
+  propagation?: MountPropagation;
+}
+
+export interface PortMapping {
+  protocol: "TCP" | "UDP" | "SCTP";
+  containerPort: number;
+  hostPort: number;
+  hostIp?: string;
+}
+
+export interface DnsConfig {
+  servers: string[];
+  searches: string[];
+  options: string[];
+}
+
+/** CRI NamespaceMode: POD shares the sandbox's, CONTAINER is private, NODE is the host's. */
+export type NamespaceMode = "POD" | "CONTAINER" | "NODE";
+
+export interface NamespaceOption {
+  network?: NamespaceMode;
+  pid?: NamespaceMode;
+  ipc?: NamespaceMode;
+}
+
+export interface LinuxSandboxSecurityContext {
+  namespaceOptions?: NamespaceOption;
+  runAsUser?: number;
+  runAsGroup?: number;
+  supplementalGroups?: number[];
+  readonlyRootfs?: boolean;
+  privileged?: boolean;
+}
+
+export interface LinuxPodSandboxConfig {
+  /** Parent cgroup of the pod (cgroupfs path such as `/skiff/kubepods/burstable/pod<uid>`). */
+  cgroupParent?: string;
+  securityContext?: LinuxSandboxSecurityContext;
+  sysctls?: Record<string, string>;
+}
+
+export interface LinuxContainerResources {
+  cpuPeriod?: number;
+  cpuQuota?: number;
+  cpuShares?: number;
+  memoryLimitInBytes?: number;
+  /** Clamped to >= 0 by backends: root lacks CAP_SYS_RESOURCE on these machines (RUNTIME.md). */
+  oomScoreAdj?: number;
+  cpusetCpus?: string;
+  /** cgroup v1 pids.max (CRI carries it in `unified`; explicit here). */
+  pidsLimit?: number;
+}
+
+export interface Capability {
+  addCapabilities: string[];
+  dropCapabilities: string[];
+}
+
+export interface LinuxContainerSecurityContext {
+  capabilities?: Capability;
+  privileged?: boolean;
+  namespaceOptions?: NamespaceOption;
+  runAsUser?: number;
+  runAsGroup?: number;
+  runAsUsername?: string;
+  readonlyRootfs?: boolean;
+  supplementalGroups?: number[];
+  noNewPrivs?: boolean;
+  maskedPaths?: string[];
+  readonlyPaths?: string[];
+}
+
+export interface LinuxContainerConfig {
+  resources?: LinuxContainerResources;
+  securityContext?: LinuxContainerSecurityContext;
+}
 
 export interface PodSandboxMetadata {
   name: string;
@@ -15,6 +108,11 @@ export interface PodSandboxConfig {
   labels?: Record<string, string>;
   /** The pod's annotations (CRI passes them to the runtime unchanged). */
   annotations?: Record<string, string>;
+  /** Directory under which container logs are written (`/var/log/pods/<ns>_<name>_<uid>`-like). */
+  logDirectory?: string;
+  dnsConfig?: DnsConfig;
+  portMappings?: PortMapping[];
+  linux?: LinuxPodSandboxConfig;
 }
 
 export type PodSandboxState = "SANDBOX_READY" | "SANDBOX_NOTREADY";
@@ -41,8 +139,17 @@ export interface ContainerConfig {
   image: { image: string };
   command?: string[];
   args?: string[];
+  workingDir?: string;
+  envs?: KeyValue[];
+  mounts?: Mount[];
+  /** Log file path relative to the sandbox's logDirectory, written in the CRI log format. */
+  logPath?: string;
+  stdin?: boolean;
+  stdinOnce?: boolean;
+  tty?: boolean;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
+  linux?: LinuxContainerConfig;
 }
 
 export type ContainerState =
@@ -68,6 +175,8 @@ export interface ContainerStatus {
   message: string;
   labels: Record<string, string>;
   annotations: Record<string, string>;
+  /** Absolute path of the container's CRI-format log file ("" when it has none). */
+  logPath?: string;
 }
 
 export interface ContainerFilter {
@@ -119,6 +228,108 @@ export interface Runtime {
   onContainerEvent(listener: (event: ContainerEvent) => void): () => void;
   /** Runtime name and version, e.g. `fake://0.1.0` in NodeInfo.containerRuntimeVersion. */
   version(): Promise<{ runtimeName: string; runtimeVersion: string }>;
+  /** CRI Status: whether containers can run and whether the pod network is configured. */
+  status(): Promise<RuntimeStatus>;
+  /** CRI UpdateRuntimeConfig: the node's pod CIDR, once the node has one. */
+  updateRuntimeConfig(config: { podCidr: string }): Promise<void>;
+  /** Runs a command in a running container and collects its output (probes, hooks). */
+  execSync(containerId: string, cmd: string[], timeoutSeconds: number): Promise<ExecSyncResult>;
+  /** An interactive exec session (kubectl exec). */
+  exec(containerId: string, options: StreamOptions & { cmd: string[] }): Promise<StreamSession>;
+  /** Attaches to the container's main process (kubectl attach; needs stdin/tty in its config). */
+  attach(containerId: string, options: StreamOptions): Promise<StreamSession>;
+  /** A TCP connection to `port` inside the sandbox's network namespace (kubectl port-forward). */
+  portForward(podSandboxId: string, port: number): Promise<Duplex>;
+  /** CPU and memory figures per container (metrics, eviction). */
+  listContainerStats(filter?: ContainerFilter): Promise<ContainerStats[]>;
+  images: ImageService;
+  /** Releases the backend (a supervised containerd is stopped); containers keep running. */
+  close(): Promise<void>;
+}
+
+export interface RuntimeStatus {
+  runtimeReady: boolean;
+  networkReady: boolean;
+  /** Why a condition is false, for node conditions and the start message. */
+  message?: string;
+}
+
+export interface ExecSyncResult {
+  stdout: Buffer;
+  stderr: Buffer;
+  exitCode: number;
+  /** True when the command was killed at the timeout. */
+  timedOut: boolean;
+}
+
+export interface StreamOptions {
+  tty: boolean;
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+}
+
+/** The streams of an exec or attach; stdin/stdout/stderr are present when requested. */
+export interface StreamSession {
+  stdin?: Writable;
+  stdout?: Readable;
+  /** Absent when tty is set (a terminal merges stderr into stdout). */
+  stderr?: Readable;
+  resize(size: { width: number; height: number }): void;
+  /** Resolves with the process's exit code once it ends and its output is drained. */
+  exitCode: Promise<number>;
+  /** Ends the session (kills an exec'd process; detaches an attach). */
+  close(): void;
+}
+
+export interface ContainerStats {
+  containerId: string;
+  podSandboxId: string;
+  /** Epoch milliseconds of the sample. */
+  timestamp: number;
+  cpuUsageCoreNanoSeconds: number;
+  memoryWorkingSetBytes: number;
+  memoryUsageBytes: number;
+}
+
+export interface ImageSpec {
+  image: string;
+}
+
+export interface Image {
+  /** Image id (config digest, `sha256:…`). */
+  id: string;
+  repoTags: string[];
+  repoDigests: string[];
+  size: number;
+}
+
+/** Registry credentials from an imagePullSecret (CRI AuthConfig). */
+export interface AuthConfig {
+  username?: string;
+  password?: string;
+  auth?: string;
+  serverAddress?: string;
+  identityToken?: string;
+  registryToken?: string;
+}
+
+export interface ImageService {
+  /** Pulls from a registry; returns the image reference (id) the runtime will use. */
+  pullImage(image: ImageSpec, auth?: AuthConfig): Promise<string>;
+  /** undefined when the image is not present. */
+  imageStatus(image: ImageSpec): Promise<Image | undefined>;
+  listImages(): Promise<Image[]>;
+  removeImage(image: ImageSpec): Promise<void>;
+  /** Loads an OCI layout / oci-archive / docker-archive tarball (not CRI; `skiff image import`). */
+  importImage(archivePath: string): Promise<Image[]>;
+  /** Bytes used by images on disk (image garbage collection thresholds). */
+  fsUsage(): Promise<{ usedBytes: number; capacityBytes: number }>;
+}
+
+/** Thrown for a call a backend cannot serve (the fake runtime has no processes to exec into). */
+export class RuntimeUnsupportedError extends Error {
+  override name = "RuntimeUnsupportedError";
 }
 
 /** Thrown for an unknown sandbox or container id (CRI's NotFound). */

@@ -1,18 +1,27 @@
 // A CRI-shaped runtime that runs nothing: sandboxes get an IP from the node's pod CIDR, started
 // containers run until stopped or, when annotated, exit after `sim.skiff.dev/run-seconds` with
 // `sim.skiff.dev/exit-code`. Used by hollow nodes and (later) `--runtime fake`.
+import type { Duplex } from "node:stream";
 import type { Cancellable, Clock } from "../../clock.ts";
 import {
   type ContainerConfig,
   type ContainerEvent,
   type ContainerEventType,
   type ContainerFilter,
+  type ContainerStats,
   type ContainerStatus,
+  type ExecSyncResult,
+  type Image,
+  type ImageService,
+  type ImageSpec,
   type PodSandboxConfig,
   type PodSandboxFilter,
   type PodSandboxStatus,
   type Runtime,
   RuntimeNotFoundError,
+  type RuntimeStatus,
+  RuntimeUnsupportedError,
+  type StreamSession,
 } from "../runtime.ts";
 import type { PodIpAllocator } from "./ipam.ts";
 
@@ -267,9 +276,80 @@ export class FakeRuntime implements Runtime {
     return out;
   }
 
+  async status(): Promise<RuntimeStatus> {
+    return { runtimeReady: true, networkReady: this.options.ipam !== undefined };
+  }
+
+  /** The fake's pod network is fixed when it is constructed; a later pod CIDR is not applied. */
+  async updateRuntimeConfig(_config: { podCidr: string }): Promise<void> {}
+
+  async execSync(_containerId: string, _cmd: string[], _timeoutSeconds: number): Promise<ExecSyncResult> {
+    throw new RuntimeUnsupportedError("the fake runtime runs no processes: exec is not supported");
+  }
+
+  async exec(): Promise<StreamSession> {
+    throw new RuntimeUnsupportedError("the fake runtime runs no processes: exec is not supported");
+  }
+
+  async attach(): Promise<StreamSession> {
+    throw new RuntimeUnsupportedError("the fake runtime runs no processes: attach is not supported");
+  }
+
+  async portForward(): Promise<Duplex> {
+    throw new RuntimeUnsupportedError(
+      "the fake runtime has no network namespaces: port-forward is not supported",
+    );
+  }
+
+  /** Running containers use nothing: the fake runs no processes. */
+  async listContainerStats(filter: ContainerFilter = {}): Promise<ContainerStats[]> {
+    const now = this.options.clock.now();
+    return (await this.listContainers({ ...filter, state: "CONTAINER_RUNNING" })).map((c) => ({
+      containerId: c.id,
+      podSandboxId: c.podSandboxId,
+      timestamp: now,
+      cpuUsageCoreNanoSeconds: 0,
+      memoryWorkingSetBytes: 0,
+      memoryUsageBytes: 0,
+    }));
+  }
+
+  readonly images: ImageService = new FakeImageService();
+
   /** Cancels every exit timer (the runtime's only resources). */
-  close(): void {
+  async close(): Promise<void> {
     for (const c of this.containers.values()) c.exitTimer?.cancel();
     this.listeners.clear();
+  }
+}
+
+/** Images that are "present" once pulled: a hollow node pulls instantly and stores nothing. */
+class FakeImageService implements ImageService {
+  private readonly images = new Map<string, Image>();
+
+  async pullImage(image: ImageSpec): Promise<string> {
+    const id = `sha256:fake-${image.image}`;
+    this.images.set(image.image, { id, repoTags: [image.image], repoDigests: [], size: 0 });
+    return id;
+  }
+
+  async imageStatus(image: ImageSpec): Promise<Image | undefined> {
+    return this.images.get(image.image);
+  }
+
+  async listImages(): Promise<Image[]> {
+    return [...this.images.values()];
+  }
+
+  async removeImage(image: ImageSpec): Promise<void> {
+    this.images.delete(image.image);
+  }
+
+  async importImage(_archivePath: string): Promise<Image[]> {
+    throw new RuntimeUnsupportedError("the fake runtime has no image store: import is not supported");
+  }
+
+  async fsUsage(): Promise<{ usedBytes: number; capacityBytes: number }> {
+    return { usedBytes: 0, capacityBytes: 0 };
   }
 }
