@@ -64,7 +64,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       namespaceLifecycle,
       priorityAdmission({ source }),
     ],
-    subresources: lifecycleSubresources(),
+    subresources: lifecycleSubresources(pki.kubeletClient),
     decoder: schemaDecoder,
     patcher: dispatchPatcher,
     patchSchemaFor: schemaPatchSchemaFor,

@@ -26,6 +26,8 @@ export interface ClusterPki {
   ca: KeyPairPem;
   server: KeyPairPem;
   admin: KeyPairPem;
+  /** The API server's client identity towards kubelets (logs, exec, port-forward). */
+  kubeletClient: KeyPairPem;
 }
 
 function serial(): string {
@@ -170,7 +172,15 @@ export async function ensurePki(
     admin = await createLeaf(ca, { subject: "CN=admin, O=system:masters", usage: "client" });
     write(dir, "admin", admin);
   }
-  return { ca, server, admin };
+  let kubeletClient = freshCa ? undefined : read(dir, "kubelet-client");
+  if (!kubeletClient) {
+    kubeletClient = await createLeaf(ca, {
+      subject: "CN=kube-apiserver-kubelet-client, O=system:masters",
+      usage: "client",
+    });
+    write(dir, "kubelet-client", kubeletClient);
+  }
+  return { ca, server, admin, kubeletClient };
 }
 
 /** An admin kubeconfig with embedded CA and client credentials. */

@@ -2,8 +2,9 @@
 // each request handed to the ApiHandler; graceful close (stop accepting, end watches, drain).
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import type { ApiHandler } from "./handler.ts";
-import { fromNodeRequest, toResponseSink } from "./http/node.ts";
+import { fromNodeRequest, toResponseSink, upgradeSink } from "./http/node.ts";
 
 export interface HttpsServerOptions {
   handler: ApiHandler;
@@ -34,6 +35,12 @@ export async function startHttpsServer(options: HttpsServerOptions): Promise<Run
       void options.handler.serve(fromNodeRequest(req), toResponseSink(res));
     },
   );
+  // Upgrade requests (exec, attach, port-forward) run the same chain; the handler proxies the
+  // connection to the kubelet or answers an error on the raw socket.
+  server.on("upgrade", (req, socket: Duplex, head: Buffer) => {
+    socket.on("error", () => socket.destroy());
+    void options.handler.serve(fromNodeRequest(req, { socket, head }), upgradeSink(socket));
+  });
   // Long watches must not be cut by Node's default request timeout.
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;

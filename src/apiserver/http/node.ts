@@ -1,5 +1,6 @@
 // Adapters from node:http request/response objects to the transport-neutral ApiRequest/ResponseSink.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 import type { TLSSocket } from "node:tls";
 import type { ApiRequest, PeerCertificate, ResponseSink } from "./sink.ts";
 
@@ -33,7 +34,7 @@ export function peerCertificate(req: IncomingMessage): PeerCertificate | undefin
   return subject ?? undefined;
 }
 
-export function fromNodeRequest(req: IncomingMessage): ApiRequest {
+export function fromNodeRequest(req: IncomingMessage, upgrade?: ApiRequest["upgrade"]): ApiRequest {
   const cert = peerCertificate(req);
   return {
     method: req.method ?? "GET",
@@ -41,6 +42,63 @@ export function fromNodeRequest(req: IncomingMessage): ApiRequest {
     headers: req.headers,
     body: req,
     ...(cert ? { peerCertificate: cert } : {}),
+    ...(upgrade ? { upgrade } : {}),
+  };
+}
+
+const reasons: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  500: "Internal Server Error",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+};
+
+/**
+ * The response of an Upgrade request that is answered instead of upgraded (an error): written
+ * as raw HTTP/1.1 on the socket, which is then closed. A handler that takes the connection over
+ * (the streaming proxy) never writes to it.
+ */
+export function upgradeSink(socket: Duplex): ResponseSink {
+  let head = "";
+  let sent = false;
+  let closed = false;
+  const listeners: (() => void)[] = [];
+  socket.on("close", () => {
+    closed = true;
+    for (const l of listeners.splice(0)) l();
+  });
+  return {
+    get headersSent() {
+      return sent;
+    },
+    get closed() {
+      return closed;
+    },
+    writeHead(status, headers) {
+      sent = true;
+      const lines = Object.entries(headers).map(([k, v]) => `${k}: ${v}`);
+      head = `HTTP/1.1 ${status} ${reasons[status] ?? "Error"}\r\n${[...lines, "Connection: close"].join("\r\n")}\r\n\r\n`;
+    },
+    write(chunk) {
+      if (head !== "") {
+        socket.write(head);
+        head = "";
+      }
+      socket.write(chunk);
+    },
+    end(chunk) {
+      if (head !== "") socket.write(head);
+      head = "";
+      socket.end(chunk);
+    },
+    onClose(listener) {
+      if (closed) listener();
+      else listeners.push(listener);
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 // The transport-neutral request and response the filter chain works on. The HTTPS server
 // adapts node:http objects to these; in-process clients implement them directly.
+import type { Duplex } from "node:stream";
 
 /** Identity established by the transport (a verified client certificate), if any. */
 export interface PeerCertificate {
@@ -14,6 +15,8 @@ export interface ApiRequest {
   headers: Readonly<Record<string, string | string[] | undefined>>;
   body: AsyncIterable<Buffer | string> | Iterable<Buffer | string>;
   peerCertificate?: PeerCertificate;
+  /** The raw connection of an Upgrade request (exec, attach, port-forward), HTTPS only. */
+  upgrade?: { socket: Duplex; head: Buffer };
   /** Pre-authenticated caller for in-process transports (bypasses credential checks only). */
   inProcessUser?: { name: string; uid?: string; groups: string[] };
 }

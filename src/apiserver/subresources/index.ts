@@ -3,13 +3,15 @@ import type { SubresourceHandler } from "../rest/context.ts";
 import { createPodBinding } from "./binding.ts";
 import { createEviction } from "./eviction.ts";
 import { finalizeNamespace } from "./finalize.ts";
+import type { KubeletClientConfig } from "./kubelet-proxy.ts";
 import { streamingSubresources } from "./streaming.ts";
 
-export function lifecycleSubresources(): Map<string, SubresourceHandler> {
+/** `kubelet`: how to reach kubelets for logs/exec/attach/port-forward (absent: those answer 503). */
+export function lifecycleSubresources(kubelet?: KubeletClientConfig): Map<string, SubresourceHandler> {
   return new Map<string, SubresourceHandler>([
     ["/pods/binding", createPodBinding],
     ["/pods/eviction", createEviction],
     ["/namespaces/finalize", finalizeNamespace],
-    ...streamingSubresources(),
+    ...streamingSubresources(kubelet),
   ]);
 }

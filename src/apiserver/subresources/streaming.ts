@@ -1,7 +1,7 @@
 // Subresources that stream from a node agent (pods/log, exec, attach, portforward, proxy;
-// nodes/proxy; services/proxy). No node agent exists yet, so after Kubernetes' own checks
-// (object exists, container named or unambiguous, pod scheduled) they answer a clear error
-// instead of 404: 400 for what the client can fix, 503 for the missing agent.
+// nodes/proxy; services/proxy). After Kubernetes' own checks (object exists, container named or
+// unambiguous, pod scheduled) logs, exec, attach and port-forward are proxied to the pod's
+// kubelet; the proxy subresources are not served yet and answer 503.
 import type { Container, Pod } from "kubernetes-types/core/v1.js";
 import {
   BadRequestError,
@@ -12,6 +12,7 @@ import {
 import type { KubeObject } from "../../api/object.ts";
 import type { RestContext, SubresourceHandler } from "../rest/context.ts";
 import { readObject } from "../rest/read.ts";
+import { type KubeletClientConfig, kubeletEndpoint, proxyGet, proxyUpgrade } from "./kubelet-proxy.ts";
 
 const containerNames = (list: readonly Container[] | undefined): string[] => (list ?? []).map((c) => c.name);
 
@@ -58,7 +59,10 @@ async function requireNode(ctx: RestContext, nodeName: string): Promise<void> {
   }
 }
 
-function podStream(kind: "log" | "exec" | "attach" | "portforward" | "proxy"): SubresourceHandler {
+function podStream(
+  kind: "log" | "exec" | "attach" | "portforward" | "proxy",
+  kubelet: KubeletClientConfig | undefined,
+): SubresourceHandler {
   return async (ctx) => {
     const verb = ctx.info.verb;
     if (kind === "log" ? verb !== "get" : kind !== "proxy" && verb !== "get" && verb !== "create") {
@@ -74,7 +78,27 @@ function podStream(kind: "log" | "exec" | "attach" | "portforward" | "proxy"): S
     if (!nodeName) throw new BadRequestError(`pod ${name} does not have a host assigned`);
     if (kind === "log") checkContainerStarted(pod, container);
     await requireNode(ctx, nodeName);
-    throw new ServiceUnavailableError(`no node agent serves pod "${name}" on node "${nodeName}" yet`);
+    if (!kubelet || kind === "proxy") {
+      throw new ServiceUnavailableError(`no node agent serves pod "${name}" on node "${nodeName}" yet`);
+    }
+    const endpoint = await kubeletEndpoint(ctx, nodeName);
+    const ns = encodeURIComponent(ctx.info.namespace);
+    const pod_ = encodeURIComponent(name);
+    const query = ctx.query.toString();
+    const suffix = query === "" ? "" : `?${query}`;
+    if (kind === "log") {
+      return proxyGet(
+        ctx,
+        kubelet,
+        endpoint,
+        `/containerLogs/${ns}/${pod_}/${encodeURIComponent(container)}${suffix}`,
+      );
+    }
+    const path =
+      kind === "portforward"
+        ? `/portForward/${ns}/${pod_}${suffix}`
+        : `/${kind}/${ns}/${pod_}/${encodeURIComponent(container)}${suffix}`;
+    return proxyUpgrade(ctx, kubelet, endpoint, path);
   };
 }
 
@@ -99,13 +123,13 @@ const serviceProxy: SubresourceHandler = async (ctx) => {
 };
 
 /** Keyed `${group}/${resource}/${subresource}` like RestDeps.subresources. */
-export function streamingSubresources(): [string, SubresourceHandler][] {
+export function streamingSubresources(kubelet?: KubeletClientConfig): [string, SubresourceHandler][] {
   return [
-    ["/pods/log", podStream("log")],
-    ["/pods/exec", podStream("exec")],
-    ["/pods/attach", podStream("attach")],
-    ["/pods/portforward", podStream("portforward")],
-    ["/pods/proxy", podStream("proxy")],
+    ["/pods/log", podStream("log", kubelet)],
+    ["/pods/exec", podStream("exec", kubelet)],
+    ["/pods/attach", podStream("attach", kubelet)],
+    ["/pods/portforward", podStream("portforward", kubelet)],
+    ["/pods/proxy", podStream("proxy", kubelet)],
     ["/nodes/proxy", nodeProxy],
     ["/services/proxy", serviceProxy],
   ];
