@@ -8,7 +8,7 @@ import { SharedInformerFactory } from "../client/informer/factory.ts";
 import type { ResourceCoords } from "../client/paths.ts";
 import type { RestClient } from "../client/rest.ts";
 import { servicePorts } from "./model.ts";
-import { deleteTableScript, replaceTableScript, runNft } from "./nftables.ts";
+import { deleteTableScript, NftablesPlanner, runNft } from "./nftables.ts";
 
 const servicesResource: ResourceCoords = {
   group: "",
@@ -42,7 +42,7 @@ export interface ServiceProxyOptions {
 export class ServiceProxy {
   private readonly factory: SharedInformerFactory;
   private readonly table: string;
-  private installed = "";
+  private readonly planner: NftablesPlanner;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private dirty = false;
@@ -54,6 +54,10 @@ export class ServiceProxy {
   constructor(private readonly options: ServiceProxyOptions) {
     this.table = options.table ?? "skiff";
     this.factory = new SharedInformerFactory({ client: options.client });
+    this.planner = new NftablesPlanner({
+      table: this.table,
+      ...(options.clusterCidr ? { clusterCidr: options.clusterCidr } : {}),
+    });
     const handler = { onAdd: () => this.queue(), onUpdate: () => this.queue(), onDelete: () => this.queue() };
     this.factory.informerFor<Service>(servicesResource).addEventHandler(handler);
     this.factory.informerFor<EndpointSlice>(slicesResource).addEventHandler(handler);
@@ -94,18 +98,19 @@ export class ServiceProxy {
     const services = this.factory.informerFor<Service>(servicesResource).indexer.list();
     const slices = this.factory.informerFor<EndpointSlice>(slicesResource).indexer.list();
     const ports = servicePorts(services, slices, this.options.nodeName);
-    const script = replaceTableScript(ports, {
-      table: this.table,
-      ...(this.options.clusterCidr ? { clusterCidr: this.options.clusterCidr } : {}),
-    });
+    const script = this.planner.plan(ports);
     this.lastApply = started;
-    if (script === this.installed) return;
+    if (script === "") {
+      this.planner.commit();
+      return;
+    }
     try {
       await runNft(script, this.options.nftCommand);
-      this.installed = script;
+      this.planner.commit();
       this.failures = 0;
       this.options.onApplied?.({ servicePorts: ports.length, durationMs: Date.now() - started });
     } catch (err) {
+      this.planner.reset();
       this.options.onError?.(err);
       this.failures++;
       const backoff = Math.min(30_000, 500 * 2 ** Math.min(6, this.failures - 1));
