@@ -1,8 +1,12 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { X509Certificate } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { importPKCS8, SignJWT } from "jose";
 import {
   type RegistryServer,
   registryUser,
@@ -167,4 +171,84 @@ test("registry endpoints and challenges", () => {
       params: { realm: "https://auth.example/token", service: "registry", scope: "repository:a/b:pull" },
     },
   );
+});
+
+test("Bearer token auth: the token server gets the basic credentials, the registry the token", async () => {
+  const certDir = tempDir("skiff-token-");
+  const key = join(certDir.path, "key.pem");
+  const cert = join(certDir.path, "cert.pem");
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-subj",
+      "/CN=skiff-test-token",
+      "-days",
+      "1",
+      "-keyout",
+      key,
+      "-out",
+      cert,
+    ],
+    { stdio: "ignore" },
+  );
+  const signingKey = await importPKCS8(readFileSync(key, "utf8"), "ES256");
+  const der = new X509Certificate(readFileSync(cert)).raw.toString("base64");
+  const requests: URLSearchParams[] = [];
+  const tokenServer = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://x");
+    requests.push(url.searchParams);
+    const expected = `Basic ${Buffer.from(`${registryUser.username}:${registryUser.password}`).toString("base64")}`;
+    if (req.headers.authorization !== expected) {
+      res.writeHead(401).end();
+      return;
+    }
+    const [type, name, actions] = (url.searchParams.get("scope") ?? "").split(":");
+    new SignJWT({ access: [{ type, name, actions: (actions ?? "").split(",") }] })
+      .setProtectedHeader({ alg: "ES256", typ: "JWT", x5c: [der] })
+      .setIssuer("skiff-test-issuer")
+      .setAudience("skiff-test-registry")
+      .setSubject(registryUser.username)
+      .setIssuedAt()
+      .setNotBefore("-1m")
+      .setExpirationTime("5m")
+      .setJti(String(requests.length))
+      .sign(signingKey)
+      .then((token) =>
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ token })),
+      )
+      .catch(() => res.writeHead(500).end());
+  });
+  await new Promise<void>((resolve) => tokenServer.listen(0, "127.0.0.1", resolve));
+  const address = tokenServer.address() as AddressInfo;
+  const server = await startRegistry({
+    storageDir,
+    auth: {
+      token: {
+        realm: `http://127.0.0.1:${address.port}/token`,
+        service: "skiff-test-registry",
+        issuer: "skiff-test-issuer",
+        rootcertbundle: cert,
+      },
+    },
+  });
+  try {
+    const store = newStore("token");
+    await assert.rejects(store.pullImage({ image: `${server.host}/busybox:1` }), RegistryError);
+    const id = await store.pullImage({ image: `${server.host}/busybox:1` }, registryUser);
+    assert.equal((await store.imageStatus({ image: `${server.host}/busybox:1` }))?.id, id);
+    const last = requests.at(-1);
+    assert.equal(last?.get("service"), "skiff-test-registry");
+    assert.equal(last?.get("scope"), "repository:busybox:pull");
+  } finally {
+    await server.stop();
+    await new Promise((resolve) => tokenServer.close(resolve));
+    certDir.remove();
+  }
 });
