@@ -16,6 +16,7 @@ import {
 import { tempDir } from "../../../test/support/tempdir.ts";
 import { DigestMismatchError } from "./blobs.ts";
 import { digestHex, MediaType, sha256Digest } from "./oci.ts";
+import { InvalidReferenceError } from "./reference.ts";
 import { parseChallenge, RegistryError, registryBase } from "./registry.ts";
 import { ImageStore } from "./store.ts";
 
@@ -100,6 +101,16 @@ test("pulls an OCI image and a docker schema2 image from a plain-HTTP loopback r
   const digest = status?.repoDigests[0] ?? "";
   assert.equal(await newStore("by-digest").pullImage({ image: digest }), id);
   assert.equal((await store.imageStatus({ image: digest }))?.id, id);
+});
+
+test("concurrent pulls of one reference end in one image; a bad reference rejects", async () => {
+  const store = newStore("concurrent");
+  const ids = await Promise.all(
+    Array.from({ length: 4 }, () => store.pullImage({ image: `${open.host}/busybox:1` })),
+  );
+  assert.equal(new Set(ids).size, 1);
+  assert.equal((await store.listImages()).length, 1);
+  await assert.rejects(store.pullImage({ image: "Not A Reference" }), InvalidReferenceError);
 });
 
 test("an image index resolves to its linux/amd64 image", async () => {
