@@ -3,7 +3,7 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -43,6 +43,8 @@ export interface RegistryServerOptions {
   storageDir: string;
   /** Extra registry config under `auth:` (htpasswd is written for "htpasswd"; token settings as given). */
   auth?: "htpasswd" | { token: { realm: string; service: string; issuer: string; rootcertbundle: string } };
+  /** Serve HTTPS with this certificate and key (PEM files). */
+  tls?: { certificate: string; key: string };
 }
 
 export interface RegistryServer {
@@ -60,7 +62,7 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** Starts Debian's docker-registry on a free 127.0.0.1 port; resolves once /v2/ answers. */
+/** Starts Debian's docker-registry on a free 127.0.0.1 port; resolves once it accepts connections. */
 export async function startRegistry(options: RegistryServerOptions): Promise<RegistryServer> {
   const port = await freePort();
   const confDir = mkdtempSync(join(tmpdir(), "skiff-registry-"));
@@ -78,6 +80,8 @@ export async function startRegistry(options: RegistryServerOptions): Promise<Reg
     "http:",
     `  addr: 127.0.0.1:${port}`,
   ];
+  if (options.tls)
+    lines.push("  tls:", `    certificate: ${options.tls.certificate}`, `    key: ${options.tls.key}`);
   if (options.auth === "htpasswd") {
     writeFileSync(join(confDir, "htpasswd"), htpasswdLine);
     lines.push("auth:", "  htpasswd:", "    realm: skiff-test", `    path: ${join(confDir, "htpasswd")}`);
@@ -110,11 +114,14 @@ export async function startRegistry(options: RegistryServerOptions): Promise<Reg
   };
   for (let i = 0; i < 200; i++) {
     if (child.exitCode !== null) break;
-    const status = await fetch(`http://127.0.0.1:${port}/v2/`).then(
-      (r) => r.status,
-      () => 0,
-    );
-    if (status === 200 || status === 401) return { host: `127.0.0.1:${port}`, stop };
+    const listening = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, "127.0.0.1", () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on("error", () => resolve(false));
+    });
+    if (listening) return { host: `127.0.0.1:${port}`, stop };
     await sleep(25);
   }
   await stop();
