@@ -1,36 +1,21 @@
 // Test images (busybox, pause) built offline once into .cache/images/<content key>/ and shared by
-// every test file; concurrent builders write under temporary names and rename, so none sees a partial file.
+// every test file, and a real docker-registry to pull them from.
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import {
-  type BuiltImages,
-  BusyboxBuilderVersion,
-  writeBusyboxArchives,
-} from "../../src/kubelet/images/busybox.ts";
+import { type BuiltImages, cachedBusyboxArchives } from "../../src/kubelet/images/busybox.ts";
 
-const busyboxPath = "/bin/busybox";
 const cacheRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../.cache/images");
 
 let built: BuiltImages | undefined;
 
 /** Paths of the busybox (docker.io/library/busybox:latest, skiff.local/busybox:1) and pause archives. */
 export function testImages(): BuiltImages {
-  if (built) return built;
-  const key = createHash("sha256")
-    .update(`builder ${BusyboxBuilderVersion}\n`)
-    .update(readFileSync(busyboxPath))
-    .digest("hex")
-    .slice(0, 16);
-  const dir = join(cacheRoot, key);
-  const paths: BuiltImages = { busybox: join(dir, "busybox.oci.tar"), pause: join(dir, "pause.oci.tar") };
-  built =
-    existsSync(paths.busybox) && existsSync(paths.pause) ? paths : writeBusyboxArchives(dir, { busyboxPath });
+  if (!built) built = cachedBusyboxArchives(cacheRoot);
   return built;
 }
 
