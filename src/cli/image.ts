@@ -52,6 +52,11 @@ export function formatImageTable(rows: { repoTags: string[]; id: string; size: n
     .join("\n");
 }
 
+/** Thrown when ctr refuses an import (its last stderr line is the message). */
+export class ContainerdImportError extends Error {
+  override name = "ContainerdImportError";
+}
+
 /** `ctr images import` into containerd's k8s.io namespace (the one its CRI plugin serves). */
 async function importIntoContainerd(address: string, file: string): Promise<string[]> {
   try {
@@ -68,7 +73,7 @@ async function importIntoContainerd(address: string, file: string): Promise<stri
     return [...stdout.matchAll(/^unpacking (\S+) \(/gm)].map((m) => m[1] ?? "");
   } catch (err) {
     const stderr = String((err as { stderr?: string }).stderr ?? "").trim();
-    throw new Error(`ctr images import ${file}: ${stderr.split("\n").at(-1) || String(err)}`);
+    throw new ContainerdImportError(`ctr images import ${file}: ${stderr.split("\n").at(-1) || String(err)}`);
   }
 }
 

@@ -48,7 +48,7 @@ function typeflag(type: TarEntryType): string {
     case "hardlink":
       return "1";
     default:
-      throw new Error(`cannot write a tar entry of type ${type}`);
+      throw new TarFormatError(`cannot write a tar entry of type ${type}`);
   }
 }
 
