@@ -1,0 +1,196 @@
+// Service networking benchmark. Prints one JSON document:
+// - programming latency: an EndpointSlice change written to the API → the proxy's nftables
+//   transaction applied, p50/p99 over 50 changes, with 1,000 services × 10 endpoints installed
+//   (a real API server, the proxy's informers, real nft in a network namespace of its own);
+// - the initial install of that ruleset;
+// - HTTP request rate from a client namespace to a backend namespace through the ClusterIP beside
+//   the same traffic to the pod IP directly (keep-alive off: every request is a new connection,
+//   the case DNAT costs most), in one run.
+// Usage: npm run bench:network [-- services=1000 endpoints=10]
+import { execFileSync, spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import type { Service } from "kubernetes-types/core/v1.js";
+import type { EndpointSlice } from "kubernetes-types/discovery/v1.js";
+import { HttpsTransport } from "../src/client/https-transport.ts";
+import { loadKubeconfig } from "../src/client/kubeconfig.ts";
+import { RestClient } from "../src/client/rest.ts";
+import { ServiceProxy } from "../src/proxy/proxier.ts";
+import { ip, TestNetwork } from "../test/support/netns.ts";
+import { SkiffServer } from "../test/support/skiff-server.ts";
+
+const serviceCount = Number(process.argv[2] ?? 1000);
+const endpointCount = Number(process.argv[3] ?? 10);
+const pct = (sorted: number[], p: number) =>
+  Math.round(sorted[Math.floor((p / 100) * (sorted.length - 1))] ?? 0);
+
+const server = new SkiffServer({ apiOnly: true });
+const net = new TestNetwork("10.213.7");
+let transport: HttpsTransport | undefined;
+let proxy: ServiceProxy | undefined;
+try {
+  await server.start(["--service-cidr", "10.96.0.0/12"]);
+  transport = new HttpsTransport({ connection: loadKubeconfig(server.kubeconfig), maxSockets: 32 });
+  const client = new RestClient({ transport });
+  const services = client.resource<Service>({
+    group: "",
+    version: "v1",
+    resource: "services",
+    namespaced: true,
+    kind: "Service",
+  });
+  const slices = client.resource<EndpointSlice>({
+    group: "discovery.k8s.io",
+    version: "v1",
+    resource: "endpointslices",
+    namespaced: true,
+    kind: "EndpointSlice",
+  });
+  const slice = (i: number, endpoints: number): EndpointSlice => ({
+    apiVersion: "discovery.k8s.io/v1",
+    kind: "EndpointSlice",
+    addressType: "IPv4",
+    metadata: {
+      name: `svc-${i}-x`,
+      namespace: "default",
+      labels: { "kubernetes.io/service-name": `svc-${i}` },
+    },
+    ports: [{ name: "http", port: 8080, protocol: "TCP" }],
+    endpoints: Array.from({ length: endpoints }, (_, j) => ({
+      addresses: [`10.${100 + (i >> 8)}.${i & 255}.${j + 1}`],
+      conditions: { ready: true },
+    })),
+  });
+  const queue = Array.from({ length: serviceCount }, (_, i) => i);
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
+        await services.create(
+          {
+            apiVersion: "v1",
+            kind: "Service",
+            metadata: { name: `svc-${i}`, namespace: "default" },
+            spec: {
+              clusterIP: `10.97.${i >> 8}.${i & 255}`,
+              ports: [{ name: "http", port: 80, targetPort: 8080 }],
+            },
+          },
+          { namespace: "default" },
+        );
+        await slices.create(slice(i, endpointCount), { namespace: "default" });
+      }
+    }),
+  );
+
+  // The proxy, with every apply timed.
+  let applied: (() => void) | undefined;
+  const applies: number[] = [];
+  proxy = new ServiceProxy({
+    client,
+    nodeName: "bench",
+    table: "skiff-bench",
+    clusterCidr: "10.213.7.0/24",
+    nftCommand: ["ip", "netns", "exec", net.node, "nft"],
+    onApplied: ({ durationMs }) => {
+      applies.push(durationMs);
+      applied?.();
+    },
+  });
+  const t0 = performance.now();
+  await proxy.start();
+  const initialInstallMs = Math.round(performance.now() - t0);
+
+  const latencies: number[] = [];
+  for (let n = 0; n < 50; n++) {
+    const i = (n * 37) % serviceCount;
+    const current = await slices.get(`svc-${i}-x`, { namespace: "default" });
+    const done = new Promise<void>((resolve) => {
+      applied = resolve;
+    });
+    const started = performance.now();
+    await slices.update(
+      { ...slice(i, n % 2 === 0 ? endpointCount - 1 : endpointCount), metadata: current.metadata },
+      {
+        namespace: "default",
+      },
+    );
+    await done;
+    latencies.push(performance.now() - started);
+  }
+  latencies.sort((a, b) => a - b);
+
+  // Throughput: one backend (busybox httpd), a client namespace running Node's HTTP client.
+  const backend = net.addPod("b");
+  const clientNs = net.addPod("c");
+  const dir = join(server.dir.path, "www");
+  execFileSync("mkdir", ["-p", dir]);
+  writeFileSync(join(dir, "index.html"), "ok\n");
+  net.spawnIn(backend.ns, ["busybox", "httpd", "-f", "-p", "8080", "-h", dir]);
+  ip("-n", net.node, "route", "add", "10.96.0.0/12", "dev", net.bridge);
+  await services.create(
+    {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "bench-web", namespace: "default" },
+      spec: { clusterIP: "10.98.0.10", ports: [{ name: "http", port: 80, targetPort: 8080 }] },
+    },
+    { namespace: "default" },
+  );
+  await slices.create(
+    {
+      ...slice(0, 1),
+      metadata: {
+        name: "bench-web-x",
+        namespace: "default",
+        labels: { "kubernetes.io/service-name": "bench-web" },
+      },
+      endpoints: [{ addresses: [backend.ip], conditions: { ready: true } }],
+    },
+    { namespace: "default" },
+  );
+  await new Promise((r) => setTimeout(r, 1500));
+  const load = (url: string): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const script = `const http=require("http");let n=0,err=0;const end=Date.now()+5000;function one(){if(Date.now()>end){return}http.get(${JSON.stringify(url)},{agent:false},(r)=>{r.resume();r.on("end",()=>{n++;one()})}).on("error",()=>{err++;one()})}for(let i=0;i<8;i++)one();setTimeout(()=>{console.log(JSON.stringify({n,err}))},5200)`;
+      const child = spawn("ip", ["netns", "exec", clientNs.ns, process.execPath, "-e", script], {
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      let out = "";
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+      });
+      child.on("close", () => {
+        try {
+          resolve((JSON.parse(out) as { n: number }).n / 5);
+        } catch (e) {
+          reject(e);
+        }
+      });
+    });
+  const direct = await load(`http://${backend.ip}:8080/`);
+  const viaService = await load("http://10.98.0.10/");
+  const appliesSorted = [...applies].sort((a, b) => a - b);
+  process.stdout.write(
+    `${JSON.stringify(
+      {
+        benchmark: "network",
+        services: serviceCount,
+        endpointsPerService: endpointCount,
+        initialInstallMs,
+        programmingLatencyMs: { p50: pct(latencies, 50), p99: pct(latencies, 99), samples: latencies.length },
+        nftApplyMs: { p50: pct(appliesSorted, 50), p99: pct(appliesSorted, 99) },
+        httpRequestsPerSecond: { direct: Math.round(direct), clusterIP: Math.round(viaService) },
+        clusterIpToDirectRatio: Math.round((viaService / direct) * 100) / 100,
+        targets: { programmingLatencyP99Ms: 1000, clusterIpToDirectRatio: 0.9 },
+      },
+      null,
+      2,
+    )}\n`,
+  );
+} finally {
+  await proxy?.stop();
+  transport?.close();
+  net.destroy();
+  await server.stop();
+}
