@@ -48,6 +48,14 @@ export interface SubresourceDef {
   /** Kind returned/accepted, when it differs from the parent (Scale, Eviction, Binding…). */
   kind?: { group: string; version: string; kind: string };
   verbs: readonly Verb[] | readonly string[];
+  /** Served like the status subresource: only `status` changes (CSR approval). */
+  statusLike?: boolean;
+}
+
+/** Whether writes through `subresource` may change only status (status, CSR approval…). */
+export function updatesStatusOnly(def: ResourceDef, subresource: string): boolean {
+  if (subresource === "status") return def.hasStatus === true;
+  return def.subresources?.some((s) => s.name === subresource && s.statusLike === true) === true;
 }
 
 /**

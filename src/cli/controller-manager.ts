@@ -7,6 +7,7 @@ import { SharedInformerFactory } from "../client/informer/factory.ts";
 import { loadKubeconfig } from "../client/kubeconfig.ts";
 import { RestClient } from "../client/rest.ts";
 import type { Transport } from "../client/transport.ts";
+import { csrApprovingController } from "../controllers/certificates/controller.ts";
 import { deploymentController } from "../controllers/deployment/controller.ts";
 import { lifecycleControllers } from "../controllers/lifecycle-controllers.ts";
 import {
@@ -27,6 +28,7 @@ export function defaultControllers(): ControllerDescriptor[] {
     replicaSetController,
     replicationControllerController,
     deploymentController,
+    csrApprovingController,
     ...lifecycleControllers(),
   ];
 }
@@ -64,15 +66,17 @@ export function startControllerManager(o: StartControllerManagerOptions): Contro
 }
 
 /** The manager inside `skiff server`, authenticated as kube-controller-manager in-process. */
+/** `extra`: controllers that need what only the server has (the CSR signer needs the CA key). */
 export function startInProcessControllerManager(
   handler: ApiHandler,
   logger: ControllerLogger,
+  extra: ControllerDescriptor[] = [],
 ): ControllerManager {
   const transport = new InProcessTransport({
     handler,
     user: { name: "system:kube-controller-manager", groups: ["system:masters", "system:authenticated"] },
   });
-  return startControllerManager({ transport, logger });
+  return startControllerManager({ transport, logger, controllers: [...defaultControllers(), ...extra] });
 }
 
 export interface ControllerManagerFlags {

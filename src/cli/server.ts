@@ -1,11 +1,12 @@
 // `skiff server`: opens the datastore, starts the API server, prints the ready line and shuts
 // down gracefully on SIGTERM/SIGINT (in-flight requests finish, watches close, store closed).
 import { mkdirSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import pino from "pino";
 import { parseCidr } from "../apiserver/alloc/cidr.ts";
 import { startApiServer } from "../apiserver/apiserver.ts";
 import { parseTokenFile } from "../apiserver/auth/tokenfile.ts";
+import { csrSigningController } from "../controllers/certificates/controller.ts";
 import { openStore } from "../storage/open.ts";
 import type { Store } from "../storage/store.ts";
 import { startInProcessControllerManager } from "./controller-manager.ts";
@@ -78,7 +79,12 @@ export async function runServer(flags: ServerFlags): Promise<void> {
     : startEmbeddedScheduler({ handler: server.handler, logger });
   const controllerManager = flags.disableControllerManager
     ? undefined
-    : startInProcessControllerManager(server.handler, logger);
+    : startInProcessControllerManager(server.handler, logger, [
+        csrSigningController({
+          cert: readFileSync(join(dataDir, "pki", "ca.crt"), "utf8"),
+          key: readFileSync(join(dataDir, "pki", "ca.key"), "utf8"),
+        }),
+      ]);
   // Until the agent exists every server is API-only; say so rather than imply a node.
   const agent = `no node agent runs yet${flags.disableAgent ? "; --disable-agent" : ""}`;
   process.stdout.write(

@@ -1,6 +1,7 @@
 // PATCH of an object or its status: server-side apply goes to apply.ts; JSON, merge and strategic
 // merge patches go through the patcher, have the unknown fields they bring in checked per
 // fieldValidation, and take the common update path (which records managedFields).
+import { updatesStatusOnly } from "../../api/resource.ts";
 import { fieldValidationDirective } from "../../api/schema/field-validation.ts";
 import { mediaType, readBody } from "../http/body.ts";
 import { header } from "../http/sink.ts";
@@ -33,7 +34,7 @@ export async function patchObject(ctx: RestContext): Promise<void> {
   await persistUpdate(ctx, {
     name: info.name,
     namespace: def.namespaced ? info.namespace : "",
-    statusOnly: info.subresource === "status",
+    statusOnly: updatesStatusOnly(def, info.subresource),
     build: (current) => {
       const patched = deps.patcher({
         current: structuredClone(current),

@@ -1,6 +1,6 @@
 // Dispatch of resource requests to the generic handlers by verb and subresource.
 import { MethodNotAllowedError, RouteNotFoundError } from "../../api/errors.ts";
-import { allVerbs, type Verb } from "../../api/resource.ts";
+import { allVerbs, updatesStatusOnly, type Verb } from "../../api/resource.ts";
 import type { RestContext } from "./context.ts";
 import { deleteCollection, deleteObject } from "./delete.ts";
 import { patchObject } from "./patch.ts";
@@ -44,12 +44,11 @@ export async function serveResource(ctx: RestContext): Promise<void> {
     await custom(ctx);
     return;
   }
-  const table =
-    info.subresource === "status" && def.hasStatus
-      ? status
-      : info.subresource === "scale" && def.scale
-        ? scale
-        : undefined;
+  const table = updatesStatusOnly(def, info.subresource)
+    ? status
+    : info.subresource === "scale" && def.scale
+      ? scale
+      : undefined;
   if (!table) throw new RouteNotFoundError();
   const handler = table[verb];
   if (!handler) throw new MethodNotAllowedError();

@@ -10,7 +10,7 @@ import {
 } from "../../api/errors.ts";
 import type { FieldError } from "../../api/field.ts";
 import type { KubeObject } from "../../api/object.ts";
-import type { ResourceDef } from "../../api/resource.ts";
+import { type ResourceDef, updatesStatusOnly } from "../../api/resource.ts";
 import type { AdmissionAttributes } from "../admission.ts";
 import { readBody } from "../http/body.ts";
 import { writeJson } from "../http/respond.ts";
@@ -280,7 +280,7 @@ export async function updateObject(ctx: RestContext): Promise<void> {
   await persistUpdate(ctx, {
     name: info.name,
     namespace: def.namespaced ? info.namespace : "",
-    statusOnly: info.subresource === "status",
+    statusOnly: updatesStatusOnly(def, info.subresource),
     build: () => body,
   });
 }
