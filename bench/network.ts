@@ -92,33 +92,43 @@ try {
     table: "skiff-bench",
     clusterCidr: "10.213.7.0/24",
     nftCommand: ["ip", "netns", "exec", net.node, "nft"],
+    onError: (err) => process.stderr.write(`proxy: ${String(err)}\n`),
     onApplied: ({ durationMs }) => {
       applies.push(durationMs);
       applied?.();
     },
   });
+  process.stderr.write(`created ${serviceCount} services\n`);
   const t0 = performance.now();
   await proxy.start();
+  process.stderr.write("proxy installed\n");
   const initialInstallMs = Math.round(performance.now() - t0);
 
   const latencies: number[] = [];
   for (let n = 0; n < 50; n++) {
     const i = (n * 37) % serviceCount;
+    if (process.env.SKIFF_BENCH_DEBUG) process.stderr.write(`get ${n}\n`);
     const current = await slices.get(`svc-${i}-x`, { namespace: "default" });
     const done = new Promise<void>((resolve) => {
       applied = resolve;
     });
     const started = performance.now();
     await slices.update(
-      { ...slice(i, n % 2 === 0 ? endpointCount - 1 : endpointCount), metadata: current.metadata },
+      {
+        ...slice(i, (current.endpoints ?? []).length === endpointCount ? endpointCount - 1 : endpointCount),
+        metadata: current.metadata,
+      },
       {
         namespace: "default",
       },
     );
     await done;
     latencies.push(performance.now() - started);
+    if (process.env.SKIFF_BENCH_DEBUG)
+      process.stderr.write(`change ${n}: ${Math.round(performance.now() - started)} ms\n`);
   }
   latencies.sort((a, b) => a - b);
+  process.stderr.write("programming latency measured\n");
 
   // Throughput: one backend (busybox httpd), a client namespace running Node's HTTP client.
   const backend = net.addPod("b");
