@@ -8,6 +8,8 @@ import { loadKubeconfig } from "../client/kubeconfig.ts";
 import { RestClient } from "../client/rest.ts";
 import type { Transport } from "../client/transport.ts";
 import { deploymentController } from "../controllers/deployment/controller.ts";
+import { jobController } from "../controllers/job/controller.ts";
+import { ttlAfterFinishedController } from "../controllers/job/ttl.ts";
 import { lifecycleControllers } from "../controllers/lifecycle-controllers.ts";
 import {
   type ControllerDescriptor,
@@ -27,6 +29,8 @@ export function defaultControllers(): ControllerDescriptor[] {
     replicaSetController,
     replicationControllerController,
     deploymentController,
+    jobController,
+    ttlAfterFinishedController,
     ...lifecycleControllers(),
   ];
 }
