@@ -7,6 +7,7 @@ import { SharedInformerFactory } from "../client/informer/factory.ts";
 import { loadKubeconfig } from "../client/kubeconfig.ts";
 import { RestClient } from "../client/rest.ts";
 import type { Transport } from "../client/transport.ts";
+import { cronJobController } from "../controllers/cronjob/controller.ts";
 import { daemonSetController } from "../controllers/daemonset/controller.ts";
 import { deploymentController } from "../controllers/deployment/controller.ts";
 import { jobController } from "../controllers/job/controller.ts";
@@ -33,6 +34,7 @@ export function defaultControllers(): ControllerDescriptor[] {
     daemonSetController,
     jobController,
     ttlAfterFinishedController,
+    cronJobController,
     ...lifecycleControllers(),
   ];
 }

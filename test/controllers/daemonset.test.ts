@@ -87,7 +87,7 @@ describe("DaemonSet with kubectl on hollow nodes", () => {
       async () => ((await columns()) === "3 3 3 3 3" ? true : undefined),
       "ds follows the new node",
     );
-    assert.ok((await daemonPods()).has("extra-3"));
+    assert.ok((await daemonPods()).has("extra-3"), "pod on the joined node");
     await joining.stop();
     await until(async () => ((await columns()) === "2 2 2 2 2" ? true : undefined), "ds after the node left");
     await until(

@@ -38,7 +38,7 @@ describe("JobController", () => {
   });
 
   async function setup(): Promise<ManagedFixture> {
-    assert.ok(f);
+    assert.ok(f, "fixture started");
     return f;
   }
 
@@ -57,7 +57,7 @@ describe("JobController", () => {
     const fx = await setup();
     await fx.client.resource<Job>(jobsResource).create(job("work", { completions: 2 }));
     const first = await waitOne(() => running(fx, "work"));
-    assert.ok(first.metadata?.finalizers?.includes(trackingFinalizer));
+    assert.ok(first.metadata?.finalizers?.includes(trackingFinalizer), "tracking finalizer");
     assert.match(first.metadata?.name ?? "", /^work-[a-z0-9]{5}$/);
     await finishPod(fx.client, first, 1);
     await eventually(async () => assert.equal((await getJob(fx, "work")).status?.failed, 1));
@@ -71,9 +71,10 @@ describe("JobController", () => {
       const types = (s?.conditions ?? []).filter((c) => c.status === "True").map((c) => c.type);
       assert.deepEqual(types, ["SuccessCriteriaMet", "Complete"]);
       assert.deepEqual([s?.succeeded, s?.failed, s?.active ?? 0], [2, 1, 0]);
-      assert.ok(s?.completionTime && s.startTime);
+      assert.ok(s?.completionTime && s.startTime, "start and completion times");
     });
-    for (const p of await podsOf(fx, "work")) assert.ok(!p.metadata?.finalizers?.includes(trackingFinalizer));
+    for (const p of await podsOf(fx, "work"))
+      assert.ok(!p.metadata?.finalizers?.includes(trackingFinalizer), "finalizer removed");
   });
 
   it("runs an Indexed job: one pod per index with hostname and env, completedIndexes", async () => {
@@ -89,7 +90,10 @@ describe("JobController", () => {
       const ix = p.metadata?.annotations?.[completionIndexAnnotation];
       assert.equal(p.spec?.hostname, `ix-${ix}`);
       assert.equal(p.metadata?.labels?.[completionIndexAnnotation], ix);
-      assert.ok(p.spec?.containers[0]?.env?.some((e) => e.name === "JOB_COMPLETION_INDEX"));
+      assert.ok(
+        p.spec?.containers[0]?.env?.some((e) => e.name === "JOB_COMPLETION_INDEX"),
+        "index env",
+      );
       assert.match(p.metadata?.name ?? "", new RegExp(`^ix-${ix}-[a-z0-9]{5}$`));
     }
     const byIndex = (ix: string) =>
@@ -108,7 +112,10 @@ describe("JobController", () => {
     await eventually(async () => {
       const s = (await getJob(fx, "ix")).status;
       assert.deepEqual([s?.completedIndexes, s?.succeeded, s?.failed], ["0-2", 3, 1]);
-      assert.ok(s?.conditions?.some((c) => c.type === "Complete" && c.status === "True"));
+      assert.ok(
+        s?.conditions?.some((c) => c.type === "Complete" && c.status === "True"),
+        "Complete",
+      );
     });
   });
 
@@ -131,13 +138,16 @@ describe("JobController", () => {
         failed?.message ?? "",
         /Container main for pod default\/fatal-\w+ failed with exit code 42 matching FailJob rule at index 0/,
       );
-      assert.ok(s?.conditions?.some((c) => c.type === "FailureTarget"));
+      assert.ok(
+        s?.conditions?.some((c) => c.type === "FailureTarget"),
+        "FailureTarget",
+      );
     });
     // Foreground deletion: without a garbage collector here the Job stays, marked for deletion.
     await eventually(async () => {
       const left = await fx.client.resource<Job>(jobsResource).list({ namespace: "default" });
       const fatal = left.items.find((j) => j.metadata?.name === "fatal");
-      assert.ok(fatal === undefined || fatal.metadata?.deletionTimestamp !== undefined);
+      assert.ok(fatal === undefined || fatal.metadata?.deletionTimestamp !== undefined, "job deleted");
     });
   });
 
@@ -181,6 +191,6 @@ async function waitOne(list: () => Promise<Pod[]>): Promise<Pod> {
     assert.equal(pods.length, 1);
     found = pods[0];
   });
-  assert.ok(found);
+  assert.ok(found, "one pod");
   return found;
 }
