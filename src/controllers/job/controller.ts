@@ -19,9 +19,8 @@ import { podsResource } from "../util/resources.ts";
 import { selectorOf } from "../util/selector.ts";
 import { type BackoffOptions, defaultBackoff, nextCreateAt } from "./backoff.ts";
 import { isFinished, isTrue, messages, reasons, rfc3339, sameStatus, setCondition } from "./conditions.ts";
-import { matchPodFailurePolicy } from "./failure-policy.ts";
 import { removeTrackingFinalizers } from "./finalizers.ts";
-import { formatIndexes, parseIndexes, podIndex } from "./indexes.ts";
+import { parseIndexes, podIndex } from "./indexes.ts";
 import {
   countPods,
   exceedsBackoffLimit,
@@ -33,6 +32,7 @@ import {
   wantedActive,
 } from "./plan.ts";
 import { hasTrackingFinalizer, newJobPod } from "./pods.ts";
+import { countFinishedPods } from "./tracking.ts";
 
 export const jobsResource = {
   group: "batch",
@@ -162,69 +162,14 @@ export class JobController {
       return;
     }
     const now = this.ctx.now();
-    job = await this.countFinished(job, pods, now);
+    job = await countFinishedPods({
+      job,
+      pods,
+      now,
+      podClient: this.podClient,
+      writeStatus: (j, status) => this.writeStatus(j, status),
+    });
     await this.reconcile(key, job, identity, pods, now);
-  }
-
-  /**
-   * Records newly finished pods in uncountedTerminatedPods (persisted first), removes their
-   * finalizers, then moves them into the succeeded/failed counters.
-   */
-  private async countFinished(job: Job, pods: Pod[], now: Date): Promise<Job> {
-    const status: JobStatus = structuredClone(job.status ?? {});
-    const uncounted = {
-      succeeded: [...(status.uncountedTerminatedPods?.succeeded ?? [])],
-      failed: [...(status.uncountedTerminatedPods?.failed ?? [])],
-    };
-    const known = new Set([...uncounted.succeeded, ...uncounted.failed]);
-    const ignored: Pod[] = [];
-    let added = false;
-    for (const p of pods) {
-      const uid = p.metadata?.uid ?? "";
-      if (!hasTrackingFinalizer(p) || known.has(uid)) continue;
-      if (p.status?.phase === "Succeeded") {
-        uncounted.succeeded.push(uid);
-        added = true;
-      } else if (isPodFailed(p, job)) {
-        const decision =
-          p.status?.phase === "Failed" ? matchPodFailurePolicy(job.spec?.podFailurePolicy, p) : undefined;
-        if (decision?.action === "Ignore") {
-          ignored.push(p);
-          continue;
-        }
-        if (decision?.action === "FailJob" && !isTrue(status, "FailureTarget")) {
-          setCondition(status, "FailureTarget", "True", reasons.podFailurePolicy, decision.message, now);
-        }
-        uncounted.failed.push(uid);
-        added = true;
-      }
-    }
-    if (added) {
-      status.uncountedTerminatedPods = uncounted;
-      job = await this.writeStatus(job, status);
-    }
-    const pending = new Set([...uncounted.succeeded, ...uncounted.failed]);
-    await removeTrackingFinalizers(this.podClient, [
-      ...ignored,
-      ...pods.filter((p) => hasTrackingFinalizer(p) && pending.has(p.metadata?.uid ?? "")),
-    ]);
-    if (pending.size === 0) return job;
-    const next: JobStatus = structuredClone(job.status ?? {});
-    const byUid = new Map(pods.map((p) => [p.metadata?.uid ?? "", p]));
-    if (isIndexed(job)) {
-      const completions = job.spec?.completions ?? 0;
-      const completed = parseIndexes(next.completedIndexes, completions);
-      for (const uid of uncounted.succeeded) {
-        const p = byUid.get(uid);
-        const ix = p ? podIndex(p) : undefined;
-        if (ix !== undefined && ix < completions) completed.add(ix);
-      }
-      next.completedIndexes = formatIndexes(completed);
-      next.succeeded = completed.size;
-    } else next.succeeded = (next.succeeded ?? 0) + uncounted.succeeded.length;
-    next.failed = (next.failed ?? 0) + uncounted.failed.length;
-    next.uncountedTerminatedPods = {};
-    return this.writeStatus(job, next);
   }
 
   private async reconcile(key: string, job: Job, identity: Identity, pods: Pod[], now: Date): Promise<void> {
