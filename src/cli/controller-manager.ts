@@ -8,7 +8,11 @@ import { loadKubeconfig } from "../client/kubeconfig.ts";
 import { RestClient } from "../client/rest.ts";
 import type { Transport } from "../client/transport.ts";
 import { csrApprovingController } from "../controllers/certificates/controller.ts";
+import { cronJobController } from "../controllers/cronjob/controller.ts";
+import { daemonSetController } from "../controllers/daemonset/controller.ts";
 import { deploymentController } from "../controllers/deployment/controller.ts";
+import { jobController } from "../controllers/job/controller.ts";
+import { ttlAfterFinishedController } from "../controllers/job/ttl.ts";
 import { lifecycleControllers } from "../controllers/lifecycle-controllers.ts";
 import {
   type ControllerDescriptor,
@@ -29,6 +33,10 @@ export function defaultControllers(): ControllerDescriptor[] {
     replicationControllerController,
     deploymentController,
     csrApprovingController,
+    daemonSetController,
+    jobController,
+    ttlAfterFinishedController,
+    cronJobController,
     ...lifecycleControllers(),
   ];
 }
