@@ -5,6 +5,8 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { removeCgroup } from "../../src/kubelet/runtime/containerd/cgroups.ts";
 import type { ContainerdRuntime } from "../../src/kubelet/runtime/containerd/containerd-runtime.ts";
+import { CriClient } from "../../src/kubelet/runtime/containerd/cri-client.ts";
+import type { PodSandboxStatusResponse } from "../../src/kubelet/runtime/containerd/cri-types.ts";
 import { openContainerdRuntime } from "../../src/kubelet/runtime/containerd/open.ts";
 import type { ContainerdSupervisor } from "../../src/kubelet/runtime/containerd/supervisor.ts";
 import type { PodSandboxConfig } from "../../src/kubelet/runtime/runtime.ts";
@@ -21,6 +23,8 @@ export interface TestRuntime {
   /** Root cgroup under which the test's pods put their cgroup parents. */
   cgroupRoot: string;
   sandboxConfig(name: string, extra?: Partial<PodSandboxConfig>): PodSandboxConfig;
+  /** The sandbox's network namespace file (from CRI's verbose status), checked again at teardown. */
+  netnsPath(sandboxId: string): Promise<string>;
   /** Removes every sandbox, stops containerd and returns what the host still holds (expect []). */
   teardown(): Promise<string[]>;
 }
@@ -49,6 +53,23 @@ export async function openTestRuntime(options: { bridge: string; subnet: string 
   const cgroupRoot = `/${options.bridge}`;
   let seq = 0;
   const netnsPaths: string[] = [];
+  const netnsPath = async (sandboxId: string): Promise<string> => {
+    const client = new CriClient({ endpoint: supervisor.socket });
+    try {
+      const res = await client.call<PodSandboxStatusResponse>("PodSandboxStatus", {
+        podSandboxId: sandboxId,
+        verbose: true,
+      });
+      const info = JSON.parse(res.info.info ?? "{}") as {
+        runtimeSpec?: { linux?: { namespaces?: { type: string; path?: string }[] } };
+      };
+      const path = info.runtimeSpec?.linux?.namespaces?.find((n) => n.type === "network")?.path ?? "";
+      if (path) netnsPaths.push(path);
+      return path;
+    } finally {
+      client.close();
+    }
+  };
   return {
     runtime,
     supervisor,
@@ -66,17 +87,26 @@ export async function openTestRuntime(options: { bridge: string; subnet: string 
         ...extra,
       };
     },
+    netnsPath,
     teardown: async () => {
       for (const s of await runtime.listPodSandboxes()) {
+        await netnsPath(s.id);
         await runtime.stopPodSandbox(s.id);
         await runtime.removePodSandbox(s.id);
       }
       await runtime.close();
       const left: string[] = [];
-      if (hostRun("ip", ["link", "show", options.bridge]).includes(options.bridge))
-        left.push(`bridge ${options.bridge}`);
-      // The bridge is the test's own: delete it (CNI never removes bridges), then look again.
-      hostRun("ip", ["link", "del", options.bridge]);
+      // The bridge is the test's own and CNI never removes bridges: delete it, then look again.
+      // Veths of removed sandboxes go away asynchronously (RUNTIME.md): retry for a few seconds.
+      const bridgeGone = async (): Promise<boolean> => {
+        for (let i = 0; i < 30; i++) {
+          hostRun("ip", ["link", "del", options.bridge]);
+          if (!hostRun("ip", ["link", "show", options.bridge]).includes(options.bridge)) return true;
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        return false;
+      };
+      if (!(await bridgeGone())) left.push(`bridge ${options.bridge}`);
       const rules = hostRun("iptables-save", [])
         .split("\n")
         .filter((l) => l.includes(options.bridge) || l.includes(options.subnet.split("/")[0] ?? "-"));
