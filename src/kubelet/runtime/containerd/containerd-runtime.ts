@@ -1,7 +1,7 @@
 // The Runtime interface over CRI v1 to containerd: sandbox and container lifecycle, status, stats,
 // execSync for probes, the CNI conflist on updateRuntimeConfig, pod cgroup cleanup after removal,
 // and container events synthesised by polling (containerd 1.6 has no GetContainerEvents).
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Duplex } from "node:stream";
 import {
@@ -191,7 +191,7 @@ export class ContainerdRuntime implements Runtime {
     const pidsLimit = this.pendingPidsLimits.get(containerId);
     if (pidsLimit === undefined) return;
     this.pendingPidsLimits.delete(containerId);
-    // CRI carries pids.max only as cgroup v2 `unified`; on v1 hosts write it into the container's cgroup.
+    // CRI carries pids.max only as cgroup v2 `unified` (refused on v1): write it into the container's cgroup.
     const res = await this.client.call<ContainerStatusResponse>("ContainerStatus", {
       containerId,
       verbose: true,
@@ -391,10 +391,14 @@ export class ContainerdRuntime implements Runtime {
   }
 }
 
-function writePidsLimit(cgroupPath: string, limit: number): void {
+function writePidsLimit(cgroupsPath: string, limit: number): void {
+  // cgroup v2 has one hierarchy at /sys/fs/cgroup; v1 has the pids controller's own.
+  const hierarchy = existsSync("/sys/fs/cgroup/cgroup.controllers")
+    ? "/sys/fs/cgroup"
+    : "/sys/fs/cgroup/pids";
   try {
-    writeFileSync(join("/sys/fs/cgroup/pids", cgroupPath, "pids.max"), String(limit));
+    writeFileSync(join(hierarchy, cgroupsPath, "pids.max"), String(limit));
   } catch {
-    // No pids hierarchy (cgroup v2 hosts get it through `unified`), or the container already exited.
+    // No pids controller, or the container already exited and its cgroup is gone.
   }
 }
