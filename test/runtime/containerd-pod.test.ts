@@ -120,6 +120,13 @@ test("execSync returns stdout, stderr and the exit code", async () => {
   );
 });
 
+test("execSync reports a command outliving its timeout as timed out", async () => {
+  const r = await t.runtime.execSync(clientId, ["sleep", "30"], 1);
+  assert.equal(r.timedOut, true);
+  const ps = await t.runtime.execSync(clientId, ["ps", "-o", "args"], 5);
+  assert.equal(ps.stdout.toString().includes("sleep 30"), false, "the timed-out command was killed");
+});
+
 test("exec without a tty pipes stdin to EOF and reports the exit code", async () => {
   const session = await t.runtime.exec(clientId, {
     cmd: ["sh", "-c", "cat; echo done >&2; exit 4"],
@@ -307,6 +314,15 @@ test("an existing CRI socket can be used without supervision (--container-runtim
     "containerd",
     "closing the unsupervised runtime leaves containerd running",
   );
+});
+
+test("containerd stopped and started again finds its containers still running", async () => {
+  await t.supervisor.stop();
+  const r = hostRun("runc", ["--root", `${t.supervisor.layout.runcRoot}/k8s.io`, "list", "-q"]);
+  assert.ok(r.includes(serverId), "the shim kept the container while containerd was down");
+  await t.supervisor.start();
+  const server = await t.runtime.containerStatus(serverId);
+  assert.equal(server.state, "CONTAINER_RUNNING");
 });
 
 test("containerd killed -9 is restarted and the running containers are still there", async () => {
