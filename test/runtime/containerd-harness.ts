@@ -43,11 +43,11 @@ export async function openTestRuntime(options: { bridge: string; subnet: string 
   const opened = await openContainerdRuntime({
     dataDir: dir.path,
     network: { name: options.bridge, bridge: options.bridge },
+    sandboxImageArchive: images.pause,
   });
   const { supervisor } = opened;
   if (!supervisor) throw new Error("supervisor missing");
   const runtime = opened;
-  await runtime.images.importImage(images.pause);
   await runtime.images.importImage(images.busybox);
   await runtime.updateRuntimeConfig({ podCidr: options.subnet });
   const cgroupRoot = `/${options.bridge}`;

@@ -140,7 +140,8 @@ export class ContainerdSupervisor {
     if (this.closing) return;
     this.options.logger?.warn({ code, signal, log: this.layout.logPath }, "containerd exited; restarting it");
     // Back off while it fails young, so a containerd that cannot start does not spin.
-    this.backoffMs = Date.now() - this.startedAt > 60_000 ? minBackoffMs : Math.min(this.backoffMs * 2, maxBackoffMs);
+    this.backoffMs =
+      Date.now() - this.startedAt > 60_000 ? minBackoffMs : Math.min(this.backoffMs * 2, maxBackoffMs);
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
       if (this.closing) return;
