@@ -261,7 +261,7 @@ test("exit codes, reasons, runAsUser, pids limit and a stop that has to kill", a
 
   const limited = await runContainer(
     podId,
-    container("limited", ["sh", "-c", "trap '' TERM; while :; do sleep 1; done"], {
+    container("limited", ["sh", "-c", "trap '' TERM; touch /tmp/trapped; while :; do sleep 1; done"], {
       linux: { resources: { pidsLimit: 20 }, securityContext: { runAsUser: 1234, runAsGroup: 2345 } },
     }),
     podConfig,
@@ -270,6 +270,10 @@ test("exit codes, reasons, runAsUser, pids limit and a stop that has to kill", a
   assert.match(id.stdout.toString(), /uid=1234 gid=2345/);
   const pids = await t.runtime.execSync(limited, ["cat", "/sys/fs/cgroup/pids/pids.max"], 5);
   assert.equal(pids.stdout.toString().trim(), "20");
+  // SIGTERM must find the trap in place, or sh dies of it (143) instead of being killed (137).
+  await waitFor("the TERM trap", async () =>
+    (await t.runtime.execSync(limited, ["test", "-f", "/tmp/trapped"], 5)).exitCode === 0 ? true : undefined,
+  );
   await t.runtime.stopContainer(limited, 1);
   const killed = await t.runtime.containerStatus(limited);
   assert.equal(killed.state, "CONTAINER_EXITED");
