@@ -210,6 +210,9 @@ export class ContainerdSupervisor {
     this.child = undefined;
     this.adoptedPid = undefined;
     rmSync(this.pidFile, { force: true });
+    // A socket directory of our own outside the data dir (long data dirs) goes with containerd.
+    if (this.layout.socketDir !== this.layout.dir)
+      rmSync(this.layout.socketDir, { recursive: true, force: true });
   }
 }
 
