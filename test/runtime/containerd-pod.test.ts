@@ -189,13 +189,16 @@ test("attach reaches the main process of a container started with stdin and tty"
   await t.runtime.removeContainer(id);
 });
 
-test("listContainerStats reports cpu and memory of running containers", async () => {
+test("listContainerStats reports cpu and memory of running containers, in the pod's cgroup parent", async () => {
   const stats = await t.runtime.listContainerStats({ podSandboxId: podId });
   const server = stats.find((s) => s.containerId === serverId);
   assert.ok(server, "server has stats");
   assert.equal(server.podSandboxId, podId);
   assert.ok(server.memoryWorkingSetBytes > 0);
   assert.ok(server.cpuUsageCoreNanoSeconds > 0);
+  // The cgroupfs parent given in the sandbox config holds the container's cgroup.
+  const cgroup = `/sys/fs/cgroup/memory${podConfig.linux?.cgroupParent}/${serverId}`;
+  assert.ok(existsSync(cgroup), `${cgroup} exists`);
 });
 
 test("a container over its memory limit is OOMKilled with exit code 137", async () => {
