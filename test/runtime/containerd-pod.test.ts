@@ -152,14 +152,22 @@ test("exec with a tty runs on a terminal and can be resized", async () => {
     stderr: false,
   });
   assert.equal(session.stderr, undefined);
-  const out = readAll(session.stdout);
+  let text = "";
+  session.stdout?.on("data", (d: Buffer) => {
+    text += d.toString();
+  });
+  const ended = new Promise((r) => session.stdout?.once("end", r));
   session.resize({ width: 91, height: 33 });
-  await new Promise((r) => setTimeout(r, 200));
-  session.stdin?.write("tty; stty size; exit 7\n");
+  // The resize travels on its own channel: ask until the terminal shows it.
+  await waitFor("the new terminal size", async () => {
+    session.stdin?.write("stty size\n");
+    await new Promise((r) => setTimeout(r, 300));
+    return text.includes("33 91") ? true : undefined;
+  });
+  session.stdin?.write("tty; exit 7\n");
   assert.equal(await session.exitCode, 7);
-  const text = await out;
+  await ended;
   assert.match(text, /\/dev\/pts\/\d+/);
-  assert.match(text, /33 91/);
 });
 
 test("port-forward connects to a port inside the sandbox's network namespace", async () => {
@@ -259,7 +267,11 @@ test("exit codes, reasons, runAsUser, pids limit and a stop that has to kill", a
     return s.state === "CONTAINER_EXITED" ? s : undefined;
   });
   assert.deepEqual({ exitCode: done.exitCode, reason: done.reason }, { exitCode: 3, reason: "Error" });
-  assert.ok(done.finishedAt >= done.startedAt && done.startedAt > 0);
+  assert.ok(done.startedAt > 0, "started");
+  assert.ok(
+    done.finishedAt >= done.startedAt,
+    `finished ${done.finishedAt} not before started ${done.startedAt}`,
+  );
   await t.runtime.removeContainer(failing);
 
   const limited = await runContainer(

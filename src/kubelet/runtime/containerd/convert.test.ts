@@ -73,3 +73,10 @@ test("nanosecond strings become epoch milliseconds without float rounding", () =
   assert.equal(nanosToMillis("0"), 0);
   assert.equal(nanosToMillis(""), 0);
 });
+
+test("a container whose exit was recorded before its start never finishes before it started", () => {
+  const status = containerStatusFromCri({ ...exited(3), startedAt: "1700000003000000000" }, "s");
+  assert.equal(status.startedAt, status.finishedAt);
+  const neverStarted = containerStatusFromCri({ ...exited(128), startedAt: "0" }, "s");
+  assert.equal(neverStarted.startedAt, 0);
+});

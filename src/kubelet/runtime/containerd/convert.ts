@@ -142,14 +142,18 @@ function reasonOf(s: CriContainerStatus): string {
 }
 
 export function containerStatusFromCri(s: CriContainerStatus, podSandboxId: string): ContainerStatus {
+  const startedAt = nanosToMillis(s.startedAt);
+  const finishedAt = nanosToMillis(s.finishedAt);
   return {
     id: s.id,
     podSandboxId,
     metadata: { name: s.metadata?.name ?? "", attempt: s.metadata?.attempt ?? 0 },
     state: s.state,
     createdAt: nanosToMillis(s.createdAt),
-    startedAt: nanosToMillis(s.startedAt),
-    finishedAt: nanosToMillis(s.finishedAt),
+    // containerd records the start after the task runs; a process that exits at once can have its
+    // exit recorded first. Nothing finishes before it starts: clamp.
+    startedAt: finishedAt > 0 && startedAt > finishedAt ? finishedAt : startedAt,
+    finishedAt,
     exitCode: s.exitCode,
     image: { image: s.image?.image ?? "" },
     imageRef: s.imageRef,
