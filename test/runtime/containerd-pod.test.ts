@@ -179,6 +179,14 @@ test("port-forward connects to a port inside the sandbox's network namespace", a
   assert.ok(text.endsWith("hello-from-server\n"));
 });
 
+test("port-forward to a port nobody listens on fails with the helper's reason", async () => {
+  await assert.rejects(
+    t.runtime.portForward(podId, 8081),
+    /port-forward to port 8081 failed: .*(refused|can't connect)/,
+  );
+  await assert.rejects(t.runtime.portForward("0".repeat(64), 8080), RuntimeNotFoundError);
+});
+
 test("attach reaches the main process of a container started with stdin and tty", async () => {
   const id = await runContainer(podId, container("console", ["sh"], { stdin: true, tty: true }), podConfig);
   const session = await t.runtime.attach(id, { stdin: true, stdout: true, stderr: false, tty: true });
