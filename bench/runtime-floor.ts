@@ -2,6 +2,7 @@
 // StartContainer of one busybox container, measured pod by pod through Skiff's containerd runtime
 // (no kubelet, no API). Prints JSON with p50/p99 per step. bench/pods imports runtimeFloor().
 // Usage: node --import tsx bench/runtime-floor.ts [pods=20]
+import { cpus, loadavg } from "node:os";
 import type { Runtime } from "../src/kubelet/runtime/runtime.ts";
 import { busyboxImage, openTestRuntime } from "../test/runtime/containerd-harness.ts";
 
@@ -89,6 +90,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
         {
           runtime: `${version.runtimeName} ${version.runtimeVersion} (CRI)`,
           containerd_start_and_import_ms: containerdReadyMs,
+          // The host's load while measuring: on a shared 2-core machine it scales every figure.
+          loadavg_1m: Math.round(loadavg()[0] ?? 0),
+          cpus: cpus().length,
           ...figures,
         },
         null,
