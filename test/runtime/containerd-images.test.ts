@@ -60,6 +60,34 @@ test("importImage loads an OCI archive and reports every name it carries", async
   assert.match(images[0]?.id ?? "", /^sha256:[0-9a-f]{64}$/);
 });
 
+test("importImage also takes a docker-archive and an OCI layout directory", async () => {
+  const work = tempDir("skc-archives-");
+  try {
+    const dockerArchive = `${work.path}/busybox.docker.tar`;
+    execFileSync("skopeo", [
+      "copy",
+      `oci-archive:${testImages().busybox}:${busyboxImage}`,
+      `docker-archive:${dockerArchive}:skiff-test/from-docker-archive:v1`,
+    ]);
+    const fromDocker = await t.runtime.images.importImage(dockerArchive);
+    assert.ok(fromDocker.some((i) => i.repoTags.includes("docker.io/skiff-test/from-docker-archive:v1")));
+
+    const layout = `${work.path}/layout`;
+    execFileSync("skopeo", [
+      "copy",
+      `oci-archive:${testImages().busybox}:${busyboxImage}`,
+      `oci:${layout}:skiff.local/from-layout:v1`,
+    ]);
+    const fromLayout = await t.runtime.images.importImage(layout);
+    assert.ok(
+      fromLayout.some((i) => i.repoTags.some((tag) => tag.includes("from-layout"))),
+      JSON.stringify(fromLayout),
+    );
+  } finally {
+    work.remove();
+  }
+});
+
 test("pullImage fetches from a plain-HTTP registry on 127.0.0.1; the image then runs", async () => {
   assert.equal(await t.runtime.images.imageStatus({ image: pulledRef }), undefined);
   const ref = await t.runtime.images.pullImage({ image: pulledRef });

@@ -1,7 +1,8 @@
 // CRI's ImageService over containerd, plus importImage, which CRI lacks: `ctr images import` into
-// containerd's `k8s.io` namespace (the one the CRI plugin reads) from an OCI or docker archive.
-import { execFile } from "node:child_process";
-import { statfs } from "node:fs/promises";
+// containerd's `k8s.io` namespace (the one the CRI plugin reads) from an OCI archive, a docker
+// archive, or an OCI layout directory.
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { stat, statfs } from "node:fs/promises";
 import { promisify } from "node:util";
 import type { AuthConfig, Image, ImageService, ImageSpec } from "../runtime.ts";
 import type { CriClient } from "./cri-client.ts";
@@ -15,6 +16,13 @@ import type {
 import { int64 } from "./cri-types.ts";
 
 const execFileAsync = promisify(execFile);
+
+function exitOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    child.once("error", () => resolve(-1));
+    child.once("close", (code) => resolve(code ?? -1));
+  });
+}
 
 function imageFromCri(i: CriImage): Image {
   return { id: i.id, repoTags: i.repoTags, repoDigests: i.repoDigests, size: Number(i.size) };
@@ -51,19 +59,41 @@ export class ContainerdImageService implements ImageService {
   }
 
   async importImage(archivePath: string): Promise<Image[]> {
-    const { stdout } = await execFileAsync(
-      this.options.ctrBinary ?? "ctr",
-      ["--address", this.options.socket, "-n", "k8s.io", "images", "import", archivePath],
-      { maxBuffer: 4 * 1024 * 1024 },
-    );
+    const stdout = await this.ctrImport(archivePath);
     // ctr prints `unpacking <name> (sha256:…)...done` per image it imported.
     const names = [...stdout.matchAll(/^unpacking (\S+) \(/gm)].map((m) => m[1] ?? "");
     const images: Image[] = [];
     for (const name of names) {
       const image = await this.imageStatus({ image: name });
-      if (image) images.push(image);
+      if (image && !images.some((i) => i.id === image.id)) images.push(image);
     }
     return images;
+  }
+
+  /** `ctr images import`; an OCI layout directory is streamed to it as a tar on stdin. */
+  private async ctrImport(path: string): Promise<string> {
+    const ctr = this.options.ctrBinary ?? "ctr";
+    const args = ["--address", this.options.socket, "-n", "k8s.io", "images", "import"];
+    if (!(await stat(path)).isDirectory()) {
+      return (await execFileAsync(ctr, [...args, path], { maxBuffer: 4 * 1024 * 1024 })).stdout;
+    }
+    const tar = spawn("tar", ["-C", path, "-cf", "-", "."], { stdio: ["ignore", "pipe", "pipe"] });
+    const importer = spawn(ctr, [...args, "-"], { stdio: ["pipe", "pipe", "pipe"] });
+    tar.stdout.pipe(importer.stdin);
+    let out = "";
+    let err = "";
+    importer.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    importer.stderr.on("data", (d: Buffer) => {
+      err += d.toString();
+    });
+    tar.stderr.on("data", (d: Buffer) => {
+      err += d.toString();
+    });
+    const [tarCode, ctrCode] = await Promise.all([exitOf(tar), exitOf(importer)]);
+    if (tarCode !== 0 || ctrCode !== 0) throw new Error(`importing ${path} failed: ${err.trim()}`);
+    return out;
   }
 
   async fsUsage(): Promise<{ usedBytes: number; capacityBytes: number }> {
