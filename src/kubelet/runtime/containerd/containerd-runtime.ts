@@ -4,6 +4,7 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Duplex } from "node:stream";
+import { status as grpcStatus } from "@grpc/grpc-js";
 import {
   type ContainerConfig,
   type ContainerEvent,
@@ -236,7 +237,7 @@ export class ContainerdRuntime implements Runtime {
       return { stdout: res.stdout, stderr: res.stderr, exitCode: res.exitCode, timedOut: false };
     } catch (err) {
       // containerd answers DeadlineExceeded when the command outlives its timeout.
-      if (err instanceof CriError && err.code === 4) {
+      if (err instanceof CriError && err.code === grpcStatus.DEADLINE_EXCEEDED) {
         return { stdout: Buffer.alloc(0), stderr: Buffer.from(err.message), exitCode: -1, timedOut: true };
       }
       throw err;
