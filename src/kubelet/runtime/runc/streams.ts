@@ -1,9 +1,9 @@
 // Processes the runtime runs beside a container: `runc exec` collected (probes, hooks) or streamed
 // (kubectl exec; a terminal comes from util-linux `script`, since Node cannot receive runc's pty
 // master over a console socket), and port-forward as busybox `nc` inside the sandbox's netns.
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, type ChildProcessByStdio, spawn } from "node:child_process";
 import { readdir, readFile, readlink } from "node:fs/promises";
-import { Duplex } from "node:stream";
+import { Duplex, type Readable, type Writable } from "node:stream";
 import type { ExecSyncResult, StreamOptions, StreamSession } from "../runtime.ts";
 import type { OciCli } from "./oci-cli.ts";
 
@@ -109,15 +109,43 @@ export function execStream(oci: OciCli, id: string, cmd: string[], options: Stre
   };
 }
 
+/** A child process's stdin and stdout as one Duplex; destroying it ends the process. */
+class ProcessDuplex extends Duplex {
+  readonly #child: ChildProcessByStdio<Writable, Readable, null>;
+
+  constructor(child: ChildProcessByStdio<Writable, Readable, null>) {
+    super();
+    this.#child = child;
+    child.stdout.on("data", (d: Buffer) => {
+      if (!this.push(d)) child.stdout.pause();
+    });
+    child.stdout.on("end", () => this.push(null));
+    child.stdin.on("error", (err) => this.destroy(err));
+    child.on("error", (err) => this.destroy(err));
+  }
+
+  override _read(): void {
+    this.#child.stdout.resume();
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.#child.stdin.write(chunk, callback);
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.#child.stdin.end(callback);
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    if (this.#child.exitCode === null && this.#child.signalCode === null) this.#child.kill("SIGTERM");
+    callback(error);
+  }
+}
+
 /** A TCP connection to `port` on the sandbox's loopback: `nc` run by nsenter in its network namespace. */
 export function portForward(netnsPath: string, port: number): Duplex {
   const child = spawn("nsenter", [`--net=${netnsPath}`, "busybox", "nc", "127.0.0.1", String(port)], {
     stdio: ["pipe", "pipe", "ignore"],
   });
-  const duplex = Duplex.from({ readable: child.stdout, writable: child.stdin });
-  duplex.on("close", () => {
-    if (child.exitCode === null) child.kill("SIGTERM");
-  });
-  child.on("error", (err) => duplex.destroy(err));
-  return duplex;
+  return new ProcessDuplex(child);
 }
