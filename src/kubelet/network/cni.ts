@@ -43,6 +43,18 @@ export interface CniAttachment {
   result: CniResult;
 }
 
+interface CachedAttachment {
+  result: CniResult;
+  portMappings: PortMapping[];
+  /** Plugin types ADD ran, in order (DEL runs the same ones, reversed). */
+  plugins: string[];
+}
+
+function servesOnlyPortMappings(plugin: CniPlugin): boolean {
+  const capabilities = plugin.capabilities as Record<string, boolean> | undefined;
+  return capabilities?.portMappings === true && Object.keys(capabilities).length === 1;
+}
+
 export const defaultCniBinDir = "/usr/lib/cni";
 
 /** The conflist RUNTIME.md measured: bridge with host-local IPAM from the pod CIDR, then portmap. */
@@ -128,38 +140,65 @@ export class CniNetwork {
     }
   }
 
-  /** ADD: attaches the namespace at `netnsPath` and returns its IP; the result is cached for DEL. */
+  /**
+   * ADD: attaches the namespace at `netnsPath` and returns its IP; the result is cached for DEL.
+   * A plugin serving only port mappings is skipped when the sandbox has none (portmap is the slowest
+   * plugin, RUNTIME.md); DEL then skips it too.
+   */
   async add(
     containerId: string,
     netnsPath: string,
     portMappings: PortMapping[] = [],
   ): Promise<CniAttachment> {
-    const confList = this.#require();
+    const plugins = this.#require().plugins.filter(
+      (p) => portMappings.length > 0 || !servesOnlyPortMappings(p),
+    );
     let prevResult: CniResult | undefined;
-    for (const plugin of confList.plugins) {
-      const result = await this.#invoke("ADD", plugin, containerId, netnsPath, prevResult, portMappings);
-      prevResult = result;
+    const ran: string[] = [];
+    try {
+      for (const plugin of plugins) {
+        prevResult = await this.#invoke("ADD", plugin, containerId, netnsPath, prevResult, portMappings);
+        ran.push(plugin.type);
+      }
+    } catch (err) {
+      // Undo what was added (the spec asks the runtime to DEL after a failed ADD).
+      await this.#delPlugins(plugins, containerId, netnsPath, prevResult, portMappings).catch(() => {});
+      throw err;
     }
     const result = prevResult ?? {};
-    await writeFile(this.#resultPath(containerId), JSON.stringify({ result, portMappings }));
+    const cached: CachedAttachment = { result, portMappings, plugins: ran };
+    await writeFile(this.#resultPath(containerId), JSON.stringify(cached));
     const address = result.ips?.[0]?.address;
-    if (!address) throw new Error(`CNI network ${this.name} gave sandbox ${containerId} no IP`);
+    if (!address) throw new CniError(`CNI network ${this.name} gave sandbox ${containerId} no IP`);
     return { ip: address.split("/")[0] ?? address, result };
   }
 
-  /** DEL in reverse plugin order; tolerant of a namespace that is already gone. Idempotent. */
+  /** DEL in reverse plugin order, with the cached ADD result. Idempotent. */
   async del(containerId: string, netnsPath: string): Promise<void> {
     const confList = this.#require();
-    let cached: { result?: CniResult; portMappings?: PortMapping[] } = {};
+    let cached: Partial<CachedAttachment> = {};
     try {
-      cached = JSON.parse(await readFile(this.#resultPath(containerId), "utf8")) as typeof cached;
+      cached = JSON.parse(await readFile(this.#resultPath(containerId), "utf8")) as Partial<CachedAttachment>;
     } catch {
-      // No cached result: DEL without prevResult still releases the IP and the rules.
+      // No cached result: DEL every plugin without prevResult; that still releases the IP and the rules.
     }
-    for (const plugin of [...confList.plugins].reverse()) {
-      await this.#invoke("DEL", plugin, containerId, netnsPath, cached.result, cached.portMappings ?? []);
-    }
+    const plugins = cached.plugins
+      ? confList.plugins.filter((p) => cached.plugins?.includes(p.type))
+      : confList.plugins;
+    await this.#delPlugins(plugins, containerId, netnsPath, cached.result, cached.portMappings ?? []);
     await rm(this.#resultPath(containerId), { force: true });
+  }
+
+  async #delPlugins(
+    plugins: CniPlugin[],
+    containerId: string,
+    netnsPath: string,
+    result: CniResult | undefined,
+    portMappings: PortMapping[],
+  ): Promise<void> {
+    for (const plugin of [...plugins].reverse()) {
+      await this.#invoke("DEL", plugin, containerId, netnsPath, result, portMappings);
+    }
   }
 
   /** Removes the bridge (CNI never deletes it); for node teardown, when no pod is attached. */

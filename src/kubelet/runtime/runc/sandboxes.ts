@@ -57,14 +57,21 @@ export async function createSandbox(env: SandboxEnv, config: PodSandboxConfig): 
     networkAttached: false,
   };
   try {
-    await mkdir(dir, { recursive: true });
-    await createCgroup(record.cgroupParent);
-    if (record.netnsName) {
+    const attach = async () => {
+      if (!record.netnsName) return;
       const path = await createNetns(record.netnsName);
       const attachment = await env.network.add(id, path, config.portMappings ?? []);
       record.networkAttached = true;
       record.ip = attachment.ip;
-    }
+    };
+    // The network is the slow part (process spawns); the cgroup and the directory go alongside it.
+    const results = await Promise.allSettled([
+      mkdir(dir, { recursive: true }),
+      createCgroup(record.cgroupParent),
+      attach(),
+    ]);
+    const failed = results.find((r) => r.status === "rejected");
+    if (failed) throw failed.reason;
     record.files = await writeSandboxFiles({
       dir,
       hostname,
