@@ -113,7 +113,7 @@ test("stats of a busy container are non-zero", async () => {
   await h.runtime.removePodSandbox(sandboxId);
 });
 
-test("port-forward reaches a server on the sandbox's loopback; exec runs through a terminal", async () => {
+test("port-forward reaches a server on the sandbox's loopback; exec runs through a resizable terminal", async () => {
   const { id: sandboxId, config } = await h.runSandbox("pf");
   const id = await run(
     sandboxId,
@@ -138,7 +138,7 @@ test("port-forward reaches a server on the sandbox's loopback; exec runs through
   assert.match(response, /forwarded/);
 
   const session = await h.runtime.exec(id, {
-    cmd: ["sh", "-c", "tty; echo in-a-tty"],
+    cmd: ["sh", "-c", "tty; sleep 1; stty size; echo in-a-tty"],
     tty: true,
     stdin: false,
     stdout: true,
@@ -147,9 +147,12 @@ test("port-forward reaches a server on the sandbox's loopback; exec runs through
   const out: Buffer[] = [];
   session.stdout?.on("data", (d: Buffer) => out.push(d));
   assert.equal(session.stderr, undefined);
+  await new Promise((r) => setTimeout(r, 300));
+  session.resize({ width: 123, height: 45 });
   assert.equal(await session.exitCode, 0);
   const text = Buffer.concat(out).toString();
   assert.match(text, /\/dev\/pts\/\d+/);
+  assert.match(text, /^45 123\r?$/m, "the resize reached the container's terminal");
   assert.match(text, /in-a-tty/);
 
   const piped = await h.runtime.exec(id, {

@@ -318,6 +318,12 @@ export class RuncRuntime implements Runtime {
 
   async exec(containerId: string, options: StreamOptions & { cmd: string[] }): Promise<StreamSession> {
     this.#running(containerId);
+    if (options.tty && this.#parts.ociName === "crun") {
+      // crun 1.8's foreground `exec --tty` wraps the terminal's output in its own log lines.
+      throw new RuntimeUnsupportedError(
+        "exec with a terminal needs runc (the crun runtime runs exec without tty only)",
+      );
+    }
     return execStream(this.#parts.oci, containerId, options.cmd, options);
   }
 
