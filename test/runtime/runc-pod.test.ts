@@ -1,9 +1,10 @@
 // The runc runtime with real runc, conmon and CNI: a pod of two containers sharing one IP and
 // reaching each other on localhost, exit codes and CRI logs, execSync, and a clean host afterwards.
 import assert from "node:assert/strict";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { after, before, test } from "node:test";
-import type { ContainerConfig } from "../../src/kubelet/runtime/runtime.ts";
+import { type ContainerConfig, RuntimeUnsupportedError } from "../../src/kubelet/runtime/runtime.ts";
 import { busyboxImage, openHarness, type RuncHarness } from "./runc-support.ts";
 
 let h: RuncHarness;
@@ -142,4 +143,62 @@ test("execSync returns output and exit code, and times out", async () => {
   assert.equal(slow.timedOut, true);
   assert.notEqual(slow.exitCode, 0);
   await h.runtime.removePodSandbox(sandboxId);
+});
+
+test("user, read-only rootfs, bind mounts, events and attach to the output", async () => {
+  const { id: sandboxId, config } = await h.runSandbox("secure");
+  const hostDir = `${h.dir}/volume`;
+  mkdirSync(hostDir);
+  writeFileSync(`${hostDir}/greeting`, "from the host\n");
+  const events: string[] = [];
+  const unsubscribe = h.runtime.onContainerEvent((e) => events.push(`${e.type}`));
+  const id = await h.runtime.createContainer(
+    sandboxId,
+    container(
+      "secure",
+      [
+        "id -u; id -g; cat /data/greeting; touch /rootfs-file 2>/dev/null || echo read-only; echo written > /data/out; for i in 1 2 3; do echo tick $i; echo tock $i >&2; sleep 0.3; done",
+      ],
+      {
+        mounts: [{ containerPath: "/data", hostPath: hostDir }],
+        linux: { securityContext: { runAsUser: 0, runAsGroup: 0, readonlyRootfs: true } },
+      },
+    ),
+    config,
+  );
+  await h.runtime.startContainer(id);
+  const attached = await h.runtime.attach(id, { tty: false, stdin: false, stdout: true, stderr: true });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  attached.stdout?.on("data", (d: Buffer) => out.push(d));
+  attached.stderr?.on("data", (d: Buffer) => err.push(d));
+  assert.equal(await attached.exitCode, 0);
+  assert.match(Buffer.concat(out).toString(), /tick 3\n$/);
+  assert.match(Buffer.concat(err).toString(), /tock 3\n$/);
+  const status = await h.runtime.containerStatus(id);
+  const log = await readFile(status.logPath ?? "", "utf8");
+  assert.match(log, / stdout F 0\n.* stdout F 0\n.* stdout F from the host\n.* stdout F read-only\n/);
+  assert.equal(readFileSync(`${hostDir}/out`, "utf8"), "written\n");
+  await assert.rejects(
+    h.runtime.attach(id, { tty: false, stdin: true, stdout: true, stderr: true }),
+    RuntimeUnsupportedError,
+  );
+  assert.deepEqual(events, ["CONTAINER_CREATED_EVENT", "CONTAINER_STARTED_EVENT", "CONTAINER_STOPPED_EVENT"]);
+
+  const user = await h.runtime.createContainer(
+    sandboxId,
+    container("user", ["id -u; id -g"], {
+      linux: { securityContext: { runAsUser: 1000, runAsGroup: 3000 } },
+    }),
+    config,
+  );
+  await h.runtime.startContainer(user);
+  const userStatus = await waitFor("the user container to exit", async () => {
+    const s = await h.runtime.containerStatus(user);
+    return s.state === "CONTAINER_EXITED" ? s : undefined;
+  });
+  assert.match(await readFile(userStatus.logPath ?? "", "utf8"), / stdout F 1000\n.* stdout F 3000\n/);
+  await h.runtime.removePodSandbox(sandboxId);
+  unsubscribe();
+  assert.equal(events.at(-1), "CONTAINER_DELETED_EVENT");
 });

@@ -130,7 +130,7 @@ export async function refreshContainer(env: ContainerEnv, record: ContainerRecor
   const [text, info] = await Promise.all([readFile(file, "utf8"), stat(file)]);
   const code = Number.parseInt(text.trim(), 10);
   record.exitCode = Number.isNaN(code) ? 255 : code;
-  record.finishedAt = Math.floor(info.mtimeMs);
+  record.finishedAt = Math.max(Math.floor(info.mtimeMs), record.startedAt);
   record.state = "CONTAINER_EXITED";
   // The container's cgroup stays until `runc delete`, so its OOM-kill counter is still readable.
   const oomKilled = (await oomKillCount(record.cgroupsPath)) > 0;

@@ -35,6 +35,7 @@ import type {
   StreamSession,
 } from "../runtime.ts";
 import { RuntimeNotFoundError, RuntimeUnsupportedError } from "../runtime.ts";
+import { attachToLog } from "./attach.ts";
 import { cgroupUsage } from "./cgroups.ts";
 import * as containers from "./containers.ts";
 import { OciCli, type OciRuntimeName, writeCrunWrapper } from "./oci-cli.ts";
@@ -244,8 +245,10 @@ export class RuncRuntime implements Runtime {
     const record = this.#container(containerId);
     if (record.state !== "CONTAINER_CREATED")
       throw new Error(`container ${containerId} is ${record.state}, not created`);
+    // Taken before `runc start`: a short-lived container can exit before the command returns.
+    const startedAt = Date.now();
     await this.#parts.oci.start(containerId);
-    record.startedAt = Date.now();
+    record.startedAt = startedAt;
     record.state = "CONTAINER_RUNNING";
     await this.#containerRecords.write(record);
     this.#emit(record, "CONTAINER_STARTED_EVENT");
@@ -327,12 +330,31 @@ export class RuncRuntime implements Runtime {
     return execStream(this.#parts.oci, containerId, options.cmd, options);
   }
 
-  async attach(containerId: string, _options: StreamOptions): Promise<StreamSession> {
-    this.#running(containerId);
-    // conmon's attach socket is SOCK_SEQPACKET, which Node's net module cannot open.
-    throw new RuntimeUnsupportedError(
-      "attach is not supported by the runc runtime yet (use kubectl logs -f or exec)",
-    );
+  async attach(containerId: string, options: StreamOptions): Promise<StreamSession> {
+    if (options.stdin) {
+      // conmon's attach socket is SOCK_SEQPACKET, which Node's net module cannot open.
+      throw new RuntimeUnsupportedError(
+        "attach with stdin is not supported by the runc runtime (use kubectl exec)",
+      );
+    }
+    const record = this.#running(containerId);
+    return attachToLog({ ...options, logPath: record.logPath, exited: this.#exitCodeOf(record) });
+  }
+
+  /** Resolves once the container has exited (the exit-dir watcher emits the stop event). */
+  #exitCodeOf(record: ContainerRecord): Promise<number> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if (record.state !== "CONTAINER_EXITED") return false;
+        unsubscribe();
+        resolve(record.exitCode);
+        return true;
+      };
+      const unsubscribe = this.onContainerEvent((event) => {
+        if (event.containerId === record.id) check();
+      });
+      if (!check()) void this.#refresh(record).then(check);
+    });
   }
 
   async portForward(podSandboxId: string, port: number): Promise<Duplex> {
