@@ -18,7 +18,7 @@ import {
   sha256Digest,
 } from "./oci.ts";
 import { InvalidReferenceError, normalizeReference } from "./reference.ts";
-import { readTar } from "./tar.ts";
+import { readTar, TarFormatError } from "./tar.ts";
 
 /** An image whose blobs are all in the blob store. */
 export interface ArchivedImage {
@@ -217,9 +217,15 @@ export async function readArchive(
   blobs: BlobStore,
   created: Set<string>,
 ): Promise<ArchivedImage[]> {
-  const files = (await stat(path)).isDirectory()
-    ? directoryFiles(path, blobs, new Set(await listFiles(path)), created)
-    : await tarFiles(path, blobs, created);
+  let files: ArchiveFiles;
+  try {
+    files = (await stat(path)).isDirectory()
+      ? directoryFiles(path, blobs, new Set(await listFiles(path)), created)
+      : await tarFiles(path, blobs, created);
+  } catch (err) {
+    if (err instanceof TarFormatError) throw new ArchiveFormatError(`${path}: ${err.message}`);
+    throw err;
+  }
   if (files.has("index.json") && files.has("oci-layout")) return fromOciLayout(files, blobs);
   if (files.has("manifest.json")) return fromDockerArchive(files, blobs);
   throw new ArchiveFormatError(`${path} is neither an OCI image layout nor a docker-archive`);

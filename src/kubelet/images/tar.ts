@@ -165,6 +165,13 @@ function entryType(flag: string): TarEntryType {
   return "other";
 }
 
+function checksumOk(h: Buffer): boolean {
+  const stored = parseNumber(h, 148, 8);
+  let unsigned = 0;
+  for (let i = 0; i < BLOCK; i++) unsigned += i >= 148 && i < 156 ? 0x20 : (h[i] ?? 0);
+  return stored === unsigned;
+}
+
 /** Thrown for an archive that is not a well-formed tar. */
 export class TarFormatError extends Error {
   override name = "TarFormatError";
@@ -197,49 +204,55 @@ export async function* readTar(source: AsyncIterable<Buffer | Uint8Array>): Asyn
     pendingLength = rest.length;
     return out;
   }
-  let pax = new Map<string, string>();
-  let longName: string | undefined;
-  let longLink: string | undefined;
-  for (;;) {
-    const h = await take(BLOCK);
-    if (!h) return; // Some writers omit the trailing zero blocks.
-    if (h.every((b) => b === 0)) return;
-    const size = parseNumber(h, 124, 12);
-    if (!Number.isFinite(size)) throw new TarFormatError("tar header with an unreadable size");
-    const data = await take(size + (size % BLOCK === 0 ? 0 : BLOCK - (size % BLOCK)));
-    if (!data) throw new TarFormatError("tar archive ends inside an entry");
-    const content = Buffer.from(data.subarray(0, size));
-    const flag = String.fromCharCode(h[156] ?? 0);
-    if (flag === "x") {
-      pax = parsePax(content);
-      continue;
+  try {
+    let pax = new Map<string, string>();
+    let longName: string | undefined;
+    let longLink: string | undefined;
+    for (;;) {
+      const h = await take(BLOCK);
+      if (!h) return; // Some writers omit the trailing zero blocks.
+      if (h.every((b) => b === 0)) return;
+      if (!checksumOk(h)) throw new TarFormatError("not a tar archive (bad header checksum)");
+      const size = parseNumber(h, 124, 12);
+      if (!Number.isFinite(size)) throw new TarFormatError("tar header with an unreadable size");
+      const data = await take(size + (size % BLOCK === 0 ? 0 : BLOCK - (size % BLOCK)));
+      if (!data) throw new TarFormatError("tar archive ends inside an entry");
+      const content = Buffer.from(data.subarray(0, size));
+      const flag = String.fromCharCode(h[156] ?? 0);
+      if (flag === "x") {
+        pax = parsePax(content);
+        continue;
+      }
+      if (flag === "g") continue;
+      if (flag === "L" || flag === "K") {
+        const text = cString(content, 0, content.length);
+        if (flag === "L") longName = text;
+        else longLink = text;
+        continue;
+      }
+      const magic = h.subarray(257, 263).toString("ascii");
+      const prefix = magic.startsWith("ustar") ? cString(h, 345, 155) : "";
+      const baseName = cString(h, 0, 100);
+      const name = pax.get("path") ?? longName ?? (prefix ? `${prefix}/${baseName}` : baseName);
+      const linkname = pax.get("linkpath") ?? longLink ?? cString(h, 157, 100);
+      const type = entryType(flag);
+      yield {
+        name,
+        type,
+        mode: parseNumber(h, 100, 8) & 0o7777,
+        uid: Number(pax.get("uid") ?? parseNumber(h, 108, 8)),
+        gid: Number(pax.get("gid") ?? parseNumber(h, 116, 8)),
+        mtime: Math.floor(Number(pax.get("mtime") ?? parseNumber(h, 136, 12))),
+        linkname,
+        content: type === "file" ? content : Buffer.alloc(0),
+      };
+      pax = new Map();
+      longName = undefined;
+      longLink = undefined;
     }
-    if (flag === "g") continue;
-    if (flag === "L" || flag === "K") {
-      const text = cString(content, 0, content.length);
-      if (flag === "L") longName = text;
-      else longLink = text;
-      continue;
-    }
-    const magic = h.subarray(257, 263).toString("ascii");
-    const prefix = magic.startsWith("ustar") ? cString(h, 345, 155) : "";
-    const baseName = cString(h, 0, 100);
-    const name = pax.get("path") ?? longName ?? (prefix ? `${prefix}/${baseName}` : baseName);
-    const linkname = pax.get("linkpath") ?? longLink ?? cString(h, 157, 100);
-    const type = entryType(flag);
-    yield {
-      name,
-      type,
-      mode: parseNumber(h, 100, 8) & 0o7777,
-      uid: Number(pax.get("uid") ?? parseNumber(h, 108, 8)),
-      gid: Number(pax.get("gid") ?? parseNumber(h, 116, 8)),
-      mtime: Math.floor(Number(pax.get("mtime") ?? parseNumber(h, 136, 12))),
-      linkname,
-      content: type === "file" ? content : Buffer.alloc(0),
-    };
-    pax = new Map();
-    longName = undefined;
-    longLink = undefined;
+  } finally {
+    // Stopping early (end blocks, an error, a consumer break) must still close the source (a file).
+    await iterator.return?.();
   }
 }
 
