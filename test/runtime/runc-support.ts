@@ -90,13 +90,15 @@ export async function openHarness(options: { ociRuntime?: OciRuntimeName } = {})
       return { id, config };
     },
     async teardown() {
-      for (const sandbox of await runtime.listPodSandboxes()) await runtime.removePodSandbox(sandbox.id);
-      await runtime.close();
-      await runtime.network.removeBridge();
-      const left = leftovers(harness);
-      await removeCgroup(cgroupParent);
-      dir.remove();
-      return left;
+      try {
+        for (const sandbox of await runtime.listPodSandboxes()) await runtime.removePodSandbox(sandbox.id);
+        await runtime.close();
+        await runtime.network.removeBridge();
+        return leftovers(harness);
+      } finally {
+        await removeCgroup(cgroupParent).catch(() => {});
+        dir.remove();
+      }
     },
   };
   return harness;

@@ -15,7 +15,10 @@ const network = new CniNetwork({ bridge: `skr${tag}`, networkName: `skr-cni-${ta
 const namespaces: string[] = [];
 
 after(async () => {
+  // DEL is idempotent: run it again so a failed assertion above leaves no rule or lease behind.
+  if (network.ready) for (const ns of namespaces) await network.del(ns, netnsPath(ns)).catch(() => {});
   for (const ns of namespaces) await deleteNetns(ns);
+  assert.deepEqual(rulesOf(`skr-cni-${tag}`), []);
   await network.removeBridge();
   assert.equal(existsSync(`/sys/class/net/skr${tag}`), false);
   dir.remove();

@@ -21,14 +21,18 @@ test("paths are normalised and may not escape", () => {
 test("a pod cgroup is created in every pod controller and removed with its children", async () => {
   const root = `/skiff-test-${randomBytes(3).toString("hex")}`;
   const pod = `${root}/pod1`;
-  await createCgroup(pod);
-  for (const c of podControllers) assert.ok(existsSync(`/sys/fs/cgroup/${c}${pod}`), c);
-  mkdirSync(`/sys/fs/cgroup/memory${pod}/container1`);
-  assert.equal(cgroupExists(pod), true);
-  const usage = await cgroupUsage(pod);
-  assert.equal(usage.cpuUsageCoreNanoSeconds, 0, "no process ever ran in it");
-  assert.ok(usage.memoryWorkingSetBytes <= usage.memoryUsageBytes);
-  assert.equal(await oomKillCount(pod), 0);
+  try {
+    await createCgroup(pod);
+    for (const c of podControllers) assert.ok(existsSync(`/sys/fs/cgroup/${c}${pod}`), c);
+    mkdirSync(`/sys/fs/cgroup/memory${pod}/container1`);
+    assert.equal(cgroupExists(pod), true);
+    const usage = await cgroupUsage(pod);
+    assert.equal(usage.cpuUsageCoreNanoSeconds, 0, "no process ever ran in it");
+    assert.ok(usage.memoryWorkingSetBytes <= usage.memoryUsageBytes);
+    assert.equal(await oomKillCount(pod), 0);
+  } finally {
+    await removeCgroup(root);
+  }
   await removeCgroup(root);
   await removeCgroup(root); // idempotent
   for (const c of podControllers) assert.equal(existsSync(`/sys/fs/cgroup/${c}${root}`), false, c);
