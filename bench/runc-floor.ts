@@ -12,7 +12,7 @@ import { ImageStore } from "../src/kubelet/images/store.ts";
 import { removeCgroup } from "../src/kubelet/runtime/runc/cgroups.ts";
 import { writeCrunWrapper } from "../src/kubelet/runtime/runc/oci-cli.ts";
 import { buildSpec } from "../src/kubelet/runtime/runc/oci-spec.ts";
-import { openRuncRuntime } from "../src/kubelet/runtime/runc/runc-runtime.ts";
+import { openRuncRuntime } from "../src/kubelet/runtime/runc/open.ts";
 import { testImages } from "../test/support/images.ts";
 
 const count = Number(process.argv[2] ?? 20);

@@ -1,7 +1,7 @@
 // A stand-in kubelet for runc-restart.test.ts: opens the runc runtime on the given state, runs a
 // sandbox with one long-running container, prints their ids as JSON and waits to be killed.
 import { ImageStore } from "../../src/kubelet/images/store.ts";
-import { openRuncRuntime } from "../../src/kubelet/runtime/runc/runc-runtime.ts";
+import { openRuncRuntime } from "../../src/kubelet/runtime/runc/open.ts";
 
 interface ChildArgs {
   stateDir: string;

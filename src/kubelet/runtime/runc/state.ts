@@ -2,7 +2,14 @@
 // written atomically (temp file + rename), so a restarted runtime re-adopts what it left running.
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { ContainerMetadata, ContainerState, PodSandboxMetadata, PodSandboxState } from "../runtime.ts";
+import type {
+  ContainerMetadata,
+  ContainerState,
+  ContainerStatus,
+  PodSandboxMetadata,
+  PodSandboxState,
+  PodSandboxStatus,
+} from "../runtime.ts";
 import type { SandboxFiles } from "./sandbox-files.ts";
 
 export interface SandboxRecord {
@@ -80,4 +87,36 @@ export class RecordStore<T extends { id: string }> {
     }
     return records;
   }
+}
+
+export function toSandboxStatus(record: SandboxRecord): PodSandboxStatus {
+  return {
+    id: record.id,
+    metadata: record.metadata,
+    state: record.state,
+    createdAt: record.createdAt,
+    network: { ip: record.ip, additionalIps: [] },
+    labels: record.labels,
+    annotations: record.annotations,
+  };
+}
+
+export function toContainerStatus(record: ContainerRecord): ContainerStatus {
+  return {
+    id: record.id,
+    podSandboxId: record.podSandboxId,
+    metadata: record.metadata,
+    state: record.state,
+    createdAt: record.createdAt,
+    startedAt: record.startedAt,
+    finishedAt: record.finishedAt,
+    exitCode: record.exitCode,
+    image: { image: record.image },
+    imageRef: record.imageRef,
+    reason: record.reason,
+    message: record.message,
+    labels: record.labels,
+    annotations: record.annotations,
+    logPath: record.logPath,
+  };
 }
