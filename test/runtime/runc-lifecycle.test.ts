@@ -138,7 +138,11 @@ test("port-forward reaches a server on the sandbox's loopback; exec runs through
   assert.match(response, /forwarded/);
 
   const session = await h.runtime.exec(id, {
-    cmd: ["sh", "-c", "tty; sleep 1; stty size; echo in-a-tty"],
+    cmd: [
+      "sh",
+      "-c",
+      'tty; for i in $(seq 100); do [ "$(stty size)" = "45 123" ] && break; sleep 0.1; done; stty size; echo in-a-tty',
+    ],
     tty: true,
     stdin: false,
     stdout: true,
@@ -147,7 +151,6 @@ test("port-forward reaches a server on the sandbox's loopback; exec runs through
   const out: Buffer[] = [];
   session.stdout?.on("data", (d: Buffer) => out.push(d));
   assert.equal(session.stderr, undefined);
-  await new Promise((r) => setTimeout(r, 300));
   session.resize({ width: 123, height: 45 });
   assert.equal(await session.exitCode, 0);
   const text = Buffer.concat(out).toString();

@@ -65,7 +65,18 @@ async function ptyOf(scriptPid: number): Promise<string | undefined> {
       }
     }
   } catch {
-    // The process is gone: nothing to resize.
+    // The process is gone or not yet started.
+  }
+  return undefined;
+}
+
+/** Waits (up to 5 s) for `script` to have forked its child: a resize sent right after exec must not be lost. */
+async function waitForPty(child: ChildProcess): Promise<string | undefined> {
+  const deadline = Date.now() + 5000;
+  while (child.pid !== undefined && child.exitCode === null && Date.now() < deadline) {
+    const pty = await ptyOf(child.pid);
+    if (pty) return pty;
+    await new Promise((r) => setTimeout(r, 20));
   }
   return undefined;
 }
@@ -92,10 +103,10 @@ export function execStream(oci: OciCli, id: string, cmd: string[], options: Stre
     ...(options.stdout ? { stdout: child.stdout } : {}),
     ...(options.stderr && !options.tty ? { stderr: child.stderr } : {}),
     resize(size) {
-      const pid = child.pid;
-      if (!options.tty || pid === undefined) return;
-      // Setting the size on the pty makes the kernel send SIGWINCH to runc, which resizes the container's pty.
-      void ptyOf(pid).then((pty) => {
+      if (!options.tty) return;
+      // Setting the size on script's pty makes the kernel send SIGWINCH to runc, which resizes the
+      // container's pty; runc also copies the size when it starts, so an early resize is kept too.
+      void waitForPty(child).then((pty) => {
         if (!pty) return;
         spawn("stty", ["-F", pty, "rows", String(size.height), "cols", String(size.width)], {
           stdio: "ignore",
