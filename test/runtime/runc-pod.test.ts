@@ -1,6 +1,7 @@
 // The runc runtime with real runc, conmon and CNI: a pod of two containers sharing one IP and
 // reaching each other on localhost, exit codes and CRI logs, execSync, and a clean host afterwards.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { after, before, test } from "node:test";
@@ -201,4 +202,29 @@ test("user, read-only rootfs, bind mounts, events and attach to the output", asy
   await h.runtime.removePodSandbox(sandboxId);
   unsubscribe();
   assert.equal(events.at(-1), "CONTAINER_DELETED_EVENT");
+});
+
+test("a hostPort mapping reaches the pod from the host's loopback (portmap)", async () => {
+  const hostPort = 41_000 + Math.floor(Math.random() * 2000);
+  const { id: sandboxId, config } = await h.runSandbox("mapped", {
+    portMappings: [{ protocol: "TCP", containerPort: 8090, hostPort }],
+  });
+  const id = await h.runtime.createContainer(
+    sandboxId,
+    container("srv", ["mkdir /www && echo via-hostport > /www/index.html && exec httpd -f -p 8090 -h /www"]),
+    config,
+  );
+  await h.runtime.startContainer(id);
+  const body = await waitFor("the hostPort to answer", async () => {
+    try {
+      const response = await fetch(`http://127.0.0.1:${hostPort}/`, { signal: AbortSignal.timeout(2000) });
+      return response.ok ? await response.text() : undefined;
+    } catch {
+      return undefined;
+    }
+  });
+  assert.equal(body, "via-hostport\n");
+  await h.runtime.removePodSandbox(sandboxId);
+  const rules = execFileSync("iptables-save", { encoding: "utf8" });
+  assert.equal(rules.includes(`--dports ${hostPort}`), false, "portmap rules removed with the sandbox");
 });
