@@ -57,6 +57,7 @@ export async function createContainer(
     cgroupsPath: `${sandbox.cgroupParent}/${id}`,
     bundle,
     rootfsMounted: false,
+    ...(image.config.StopSignal ? { stopSignal: image.config.StopSignal } : {}),
   };
   await mkdir(bundle, { recursive: true });
   try {
@@ -162,7 +163,7 @@ export async function waitForExit(env: ContainerEnv, id: string, timeoutMs: numb
   return true;
 }
 
-/** SIGTERM, then SIGKILL to every process once `timeoutSeconds` have passed (CRI StopContainer). */
+/** SIGTERM (or the image's StopSignal), then SIGKILL to every process after `timeoutSeconds` (CRI StopContainer). */
 export async function stopContainer(
   env: ContainerEnv,
   record: ContainerRecord,
@@ -170,7 +171,7 @@ export async function stopContainer(
 ): Promise<void> {
   if (record.state === "CONTAINER_EXITED") return;
   if (timeoutSeconds > 0) {
-    await env.oci.kill(record.id, "SIGTERM");
+    await env.oci.kill(record.id, record.stopSignal ?? "SIGTERM");
     if (await waitForExit(env, record.id, timeoutSeconds * 1000)) return;
   }
   await env.oci.kill(record.id, "SIGKILL", true);

@@ -49,6 +49,8 @@ export interface ContainerRecord {
   cgroupsPath: string;
   /** Directory with config.json, the overlay upper/work dirs and the rootfs mount point. */
   bundle: string;
+  /** The image's StopSignal (Kubernetes sends it instead of SIGTERM); absent: SIGTERM. */
+  stopSignal?: string;
   /** Whether the overlay rootfs is mounted (unmounted at removal). */
   rootfsMounted: boolean;
 }
