@@ -1,10 +1,13 @@
 // `skiff image import|ls|rm|pull|build-busybox`: the node's image store from the command line.
+import { execFile } from "node:child_process";
 import type { Writable } from "node:stream";
+import { promisify } from "node:util";
 import type { Command } from "commander";
 import { writeBusyboxArchives } from "../kubelet/images/busybox.ts";
 import { ImageStore } from "../kubelet/images/store.ts";
 import { UsageError } from "./usage.ts";
 
+const execFileAsync = promisify(execFile);
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 interface DataDirOptions {
@@ -49,6 +52,31 @@ export function formatImageTable(rows: { repoTags: string[]; id: string; size: n
     .join("\n");
 }
 
+/** Thrown when ctr refuses an import (its last stderr line is the message). */
+export class ContainerdImportError extends Error {
+  override name = "ContainerdImportError";
+}
+
+/** `ctr images import` into containerd's k8s.io namespace (the one its CRI plugin serves). */
+async function importIntoContainerd(address: string, file: string): Promise<string[]> {
+  try {
+    const { stdout } = await execFileAsync("ctr", [
+      "--address",
+      address,
+      "-n",
+      "k8s.io",
+      "images",
+      "import",
+      file,
+    ]);
+    // ctr prints `unpacking <name> (sha256:…)...done` per image.
+    return [...stdout.matchAll(/^unpacking (\S+) \(/gm)].map((m) => m[1] ?? "");
+  } catch (err) {
+    const stderr = String((err as { stderr?: string }).stderr ?? "").trim();
+    throw new ContainerdImportError(`ctr images import ${file}: ${stderr.split("\n").at(-1) || String(err)}`);
+  }
+}
+
 export function registerImage(program: Command, stdout: Writable = process.stdout): void {
   const image = program.command("image").description("manage the images of this node's image store");
   const print = (text: string) => stdout.write(`${text}\n`);
@@ -63,8 +91,15 @@ export function registerImage(program: Command, stdout: Writable = process.stdou
     .description("load OCI layout directories, oci-archive or docker-archive tarballs")
     .argument("<files...>", "archive files or OCI layout directories")
     .option(...dataDirOption)
-    .action(async (files: string[], opts: DataDirOptions) => {
-      // A containerd node keeps images in containerd, not here; see the runtime's ImageService.
+    .option("--containerd-address <socket>", "import into this containerd (namespace k8s.io) instead")
+    .action(async (files: string[], opts: DataDirOptions & { containerdAddress?: string }) => {
+      if (opts.containerdAddress) {
+        for (const file of files) {
+          for (const name of await importIntoContainerd(opts.containerdAddress, file))
+            print(`imported ${name}`);
+        }
+        return;
+      }
       const store = new ImageStore({ dataDir: opts.dataDir });
       for (const file of files) {
         const imported = await store.importImage(file);

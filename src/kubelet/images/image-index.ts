@@ -78,6 +78,11 @@ export class ImageIndex {
   }
 }
 
+/** Thrown when another live process holds the index lock for more than ~15 s. */
+export class ImageIndexLockError extends Error {
+  override name = "ImageIndexLockError";
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -101,7 +106,8 @@ async function lockFile(path: string): Promise<() => Promise<void>> {
     const owner = Number(await readFile(path, "utf8").catch(() => ""));
     // An empty file is a lock being written right now; only a recorded dead pid is stale.
     if (owner > 0 && !alive(owner)) await rm(path, { force: true });
-    else if (attempt > 3000) throw new Error(`image index lock ${path} held by pid ${owner} for too long`);
+    else if (attempt > 3000)
+      throw new ImageIndexLockError(`image index lock ${path} held by pid ${owner} for too long`);
     else await sleep(5);
   }
 }

@@ -89,9 +89,20 @@ function basicCredentials(auth: AuthConfig | undefined): string | undefined {
   return undefined;
 }
 
+/** Manifests, indexes, tokens and error bodies are small; a registry sending more is refused. */
+const maxBodyBytes = 4 << 20;
+
 async function readBody(res: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of res) chunks.push(chunk as Buffer);
+  let length = 0;
+  for await (const chunk of res) {
+    length += (chunk as Buffer).length;
+    if (length > maxBodyBytes) {
+      res.destroy();
+      throw new RegistryError(`registry response larger than ${maxBodyBytes} bytes`);
+    }
+    chunks.push(chunk as Buffer);
+  }
   return Buffer.concat(chunks);
 }
 

@@ -31,6 +31,11 @@ export interface UnpackedImage {
   config: ImageRuntimeConfig;
 }
 
+/** Thrown for an image whose manifest and config disagree (layers vs diff_ids). */
+export class InvalidImageError extends Error {
+  override name = "InvalidImageError";
+}
+
 /** Thrown when a reference names no image in the store. */
 export class ImageNotFoundError extends Error {
   override name = "ImageNotFoundError";
@@ -168,7 +173,7 @@ export class ImageStore implements ImageService {
     const config = JSON.parse((await this.blobs.read(configDigest)).toString("utf8")) as ImageConfig;
     const diffIds = config.rootfs?.diff_ids ?? [];
     if (diffIds.length !== manifest.layers.length) {
-      throw new Error(
+      throw new InvalidImageError(
         `image ${configDigest}: ${diffIds.length} diff_ids for ${manifest.layers.length} layers`,
       );
     }

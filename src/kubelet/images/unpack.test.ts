@@ -67,3 +67,16 @@ test("an opaque whiteout keeps what the same layer adds to the directory", async
     dir.remove();
   }
 });
+
+test("a file larger than the buffering limit is streamed to disk intact", async () => {
+  const dir = tempDir();
+  try {
+    const big = Buffer.alloc(3 << 20);
+    for (let i = 0; i < big.length; i += 4096) big.writeUInt32LE(i, i);
+    await apply(dir.path, [{ name: "big.bin", type: "file", mode: 0o640, content: big }], true);
+    assert.ok(readFileSync(join(dir.path, "big.bin")).equals(big));
+    assert.equal(statSync(join(dir.path, "big.bin")).mode & 0o777, 0o640);
+  } finally {
+    dir.remove();
+  }
+});

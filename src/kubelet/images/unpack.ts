@@ -1,7 +1,7 @@
 // Applies image layers to a directory as the OCI image spec says: entries in order, `.wh.<name>`
 // deletes <name> from lower layers, `.wh..wh..opq` empties its directory of lower-layer content.
 // Paths are resolved inside the root (symlinks in the rootfs can never lead a write outside it).
-import { createReadStream } from "node:fs";
+import { createReadStream, createWriteStream } from "node:fs";
 import {
   chmod,
   lchown,
@@ -16,6 +16,7 @@ import {
 } from "node:fs/promises";
 import { posix } from "node:path";
 import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import { readTar, type TarEntry } from "./tar.ts";
 
@@ -132,7 +133,8 @@ async function applyEntry(root: string, entry: TarEntry, state: LayerState): Pro
   if (existing) await removePath(state, path);
   switch (entry.type) {
     case "file":
-      await writeFile(path, entry.content ?? Buffer.alloc(0));
+      if (entry.stream) await pipeline(entry.stream, createWriteStream(path));
+      else await writeFile(path, entry.content ?? Buffer.alloc(0));
       await setOwnerAndMode(path, entry, { link: false, created: true });
       break;
     case "symlink":
@@ -161,7 +163,9 @@ export async function applyLayer(root: string, source: Readable, options: { gzip
   }
   const state: LayerState = { written: new Set(), parents: new Map() };
   try {
-    for await (const entry of readTar(stream)) await applyEntry(root, entry, state);
+    // Files above 1 MiB are streamed to disk, so a large file never sits in memory whole.
+    for await (const entry of readTar(stream, { maxBufferedBytes: 1 << 20 }))
+      await applyEntry(root, entry, state);
   } finally {
     source.destroy();
   }
