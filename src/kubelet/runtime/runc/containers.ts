@@ -183,8 +183,9 @@ export async function stopContainer(
 /** Deletes the container from the OCI runtime and removes its bundle, rootfs mount and cgroup. */
 export async function removeContainerFiles(env: ContainerEnv, record: ContainerRecord): Promise<void> {
   await env.oci.delete(record.id);
-  // conmon writes the exit file and exits once the init is gone; wait so no conmon outlives the record.
-  await waitForExit(env, record.id, 5000);
+  // conmon writes the exit file and exits once the init is gone; wait so no conmon outlives the
+  // record (a container whose conmon never started has no pid file and nothing to wait for).
+  if (existsSync(join(record.bundle, "conmon.pid"))) await waitForExit(env, record.id, 5000);
   if (record.rootfsMounted) await unmountOverlay(record.bundle);
   await removeCgroup(record.cgroupsPath);
   await rm(record.bundle, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 // RuncRuntime: CRI-shaped calls served by runc (or crun) directly, with conmon per container, CNI
 // for the pod network and Skiff's image store for root filesystems. Open it with openRuncRuntime (open.ts).
-import { type FSWatcher, watch } from "node:fs";
+import { existsSync, type FSWatcher, watch } from "node:fs";
 import { join } from "node:path";
 import type { Duplex } from "node:stream";
 import type { UnpackedImage } from "../../images/store.ts";
@@ -92,7 +92,16 @@ export class RuncRuntime implements Runtime {
   /** Loads the records an earlier process left and settles containers that exited meanwhile. */
   async adopt(): Promise<void> {
     await Promise.all([this.#sandboxRecords.init(), this.#containerRecords.init()]);
-    for (const record of await this.#sandboxRecords.loadAll()) this.#sandboxes.set(record.id, record);
+    for (const record of await this.#sandboxRecords.loadAll()) {
+      this.#sandboxes.set(record.id, record);
+      // A namespace that vanished (a host reboot) cannot hold the pod any more: the kubelet recreates it.
+      const netns = sandboxNetnsPath(record);
+      if (record.state === "SANDBOX_READY" && netns && !existsSync(netns)) {
+        // networkAttached stays: CNI DEL tolerates a missing namespace and still releases the IP.
+        record.state = "SANDBOX_NOTREADY";
+        await this.#sandboxRecords.write(record);
+      }
+    }
     for (const record of await this.#containerRecords.loadAll()) {
       this.#containers.set(record.id, record);
       if (await containers.reconcileContainer(this.#containerEnv, record))
