@@ -228,3 +228,13 @@ test("a hostPort mapping reaches the pod from the host's loopback (portmap)", as
   const rules = execFileSync("iptables-save", { encoding: "utf8" });
   assert.equal(rules.includes(`--dports ${hostPort}`), false, "portmap rules removed with the sandbox");
 });
+
+test("sandboxes created concurrently get distinct IPs and are all removed", async () => {
+  const sandboxes = await Promise.all([1, 2, 3, 4, 5].map((i) => h.runSandbox(`par-${i}`)));
+  const ips = await Promise.all(
+    sandboxes.map(async (s) => (await h.runtime.podSandboxStatus(s.id)).network.ip),
+  );
+  assert.equal(new Set(ips).size, 5, ips.join(" "));
+  await Promise.all(sandboxes.map((s) => h.runtime.removePodSandbox(s.id)));
+  assert.deepEqual(await h.runtime.listPodSandboxes(), []);
+});
