@@ -12,7 +12,7 @@ import { busyboxImage, openHarness, type RuncHarness } from "./runc-support.ts";
 let h: RuncHarness;
 
 before(async () => {
-  h = await openHarness({ ociRuntime: "crun" });
+  h = await openHarness({ subnet: 13, ociRuntime: "crun" });
 });
 
 after(async () => {

@@ -11,7 +11,7 @@ import { busyboxImage, openHarness, type RuncHarness } from "./runc-support.ts";
 let h: RuncHarness;
 
 before(async () => {
-  h = await openHarness();
+  h = await openHarness({ subnet: 11 });
 });
 
 after(async () => {

@@ -10,7 +10,7 @@ import { openHarness, type RuncHarness } from "./runc-support.ts";
 let h: RuncHarness;
 
 before(async () => {
-  h = await openHarness();
+  h = await openHarness({ subnet: 14 });
 });
 
 after(async () => {

@@ -38,13 +38,20 @@ export interface RuncHarness {
   teardown(): Promise<string[]>;
 }
 
-export async function openHarness(options: { ociRuntime?: OciRuntimeName } = {}): Promise<RuncHarness> {
+/**
+ * `subnet` is the third octet of the file's 10.202.x.0/24: fixed per test file, so files running
+ * concurrently never share a subnet (two bridges with one subnet break each other's routes).
+ */
+export async function openHarness(options: {
+  subnet: number;
+  ociRuntime?: OciRuntimeName;
+}): Promise<RuncHarness> {
   const tag = randomBytes(3).toString("hex");
   const dir = tempDir("skiff-runc-");
   const stateDir = `${dir.path}/state`;
   const bridge = `skr${tag}`;
   const networkName = `skr-${tag}`;
-  const podCidr = `10.202.${1 + ((randomBytes(1)[0] ?? 0) % 250)}.0/24`;
+  const podCidr = `10.202.${options.subnet}.0/24`;
   const cgroupParent = `/skiff-test-${tag}`;
   const images = new ImageStore({ dataDir: dir.path });
   await images.importImage(testImages().busybox);
