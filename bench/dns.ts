@@ -2,8 +2,8 @@
 // from this process, 256 queries in flight, over names of 1,000 services (ClusterIP and headless
 // with 10 endpoints) plus NXDOMAIN names. Usage: npm run bench:dns   Prints one JSON document.
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { createSocket } from "node:dgram";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { decodeResponse, encodeQuery, RType } from "../src/dns/message.ts";

@@ -214,7 +214,9 @@ function ipv6(address: string): Buffer {
   const t = tail === "" ? [] : tail.split(":");
   const groups = address.includes("::") ? [...h, ...Array(8 - h.length - t.length).fill("0"), ...t] : h;
   const b = Buffer.alloc(16);
-  groups.forEach((g, i) => b.writeUInt16BE(Number.parseInt(g, 16) || 0, i * 2));
+  groups.forEach((g, i) => {
+    b.writeUInt16BE(Number.parseInt(g, 16) || 0, i * 2);
+  });
   return b;
 }
 

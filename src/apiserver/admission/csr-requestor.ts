@@ -7,7 +7,8 @@ export const csrRequestorAdmission: AdmissionPlugin = {
   name: "CertificateSigningRequestRequestor",
   admit(attrs) {
     if (attrs.operation !== "CREATE" || attrs.subresource !== "") return;
-    if (attrs.def.group !== "certificates.k8s.io" || attrs.def.resource !== "certificatesigningrequests") return;
+    if (attrs.def.group !== "certificates.k8s.io" || attrs.def.resource !== "certificatesigningrequests")
+      return;
     const csr = attrs.object as { spec?: Record<string, unknown> } | undefined;
     if (!csr) return;
     csr.spec ??= {};
