@@ -42,6 +42,14 @@ export class BackOff {
     return this.o.clock.now() - eventTime < e.delayMs;
   }
 
+  /** Whether the last `next()` for the key is less than its delay ago (image pulls). */
+  isInBackOffSinceUpdate(key: string): boolean {
+    const e = this.entries.get(key);
+    const now = this.o.clock.now();
+    if (!e || this.expired(now, e)) return false;
+    return now - e.lastUpdate < e.delayMs;
+  }
+
   /** When the window that started at `eventTime` ends. */
   until(key: string, eventTime: number): number {
     return eventTime + this.delay(key);
