@@ -1,0 +1,78 @@
+// CRI's ImageService over containerd, plus importImage, which CRI lacks: `ctr images import` into
+// containerd's `k8s.io` namespace (the one the CRI plugin reads) from an OCI or docker archive.
+import { execFile } from "node:child_process";
+import { statfs } from "node:fs/promises";
+import { promisify } from "node:util";
+import type { AuthConfig, Image, ImageService, ImageSpec } from "../runtime.ts";
+import type { CriClient } from "./cri-client.ts";
+import type {
+  CriImage,
+  ImageFsInfoResponse,
+  ImageStatusResponse,
+  ListImagesResponse,
+  PullImageResponse,
+} from "./cri-types.ts";
+import { int64 } from "./cri-types.ts";
+
+const execFileAsync = promisify(execFile);
+
+function imageFromCri(i: CriImage): Image {
+  return { id: i.id, repoTags: i.repoTags, repoDigests: i.repoDigests, size: Number(i.size) };
+}
+
+export interface ContainerdImageServiceOptions {
+  client: CriClient;
+  /** containerd's socket, for `ctr --address`. */
+  socket: string;
+  /** Default `ctr` on PATH. */
+  ctrBinary?: string;
+}
+
+export class ContainerdImageService implements ImageService {
+  constructor(private readonly options: ContainerdImageServiceOptions) {}
+
+  async pullImage(image: ImageSpec, auth?: AuthConfig): Promise<string> {
+    const res = await this.options.client.call<PullImageResponse>("PullImage", { image, auth });
+    return res.imageRef;
+  }
+
+  async imageStatus(image: ImageSpec): Promise<Image | undefined> {
+    const res = await this.options.client.call<ImageStatusResponse>("ImageStatus", { image });
+    return res.image ? imageFromCri(res.image) : undefined;
+  }
+
+  async listImages(): Promise<Image[]> {
+    const res = await this.options.client.call<ListImagesResponse>("ListImages", {});
+    return res.images.map(imageFromCri);
+  }
+
+  async removeImage(image: ImageSpec): Promise<void> {
+    await this.options.client.call("RemoveImage", { image });
+  }
+
+  async importImage(archivePath: string): Promise<Image[]> {
+    const { stdout } = await execFileAsync(
+      this.options.ctrBinary ?? "ctr",
+      ["--address", this.options.socket, "-n", "k8s.io", "images", "import", archivePath],
+      { maxBuffer: 4 * 1024 * 1024 },
+    );
+    // ctr prints `unpacking <name> (sha256:…)...done` per image it imported.
+    const names = [...stdout.matchAll(/^unpacking (\S+) \(/gm)].map((m) => m[1] ?? "");
+    const images: Image[] = [];
+    for (const name of names) {
+      const image = await this.imageStatus({ image: name });
+      if (image) images.push(image);
+    }
+    return images;
+  }
+
+  async fsUsage(): Promise<{ usedBytes: number; capacityBytes: number }> {
+    const res = await this.options.client.call<ImageFsInfoResponse>("ImageFsInfo", {});
+    const fs = res.imageFilesystems[0];
+    const usedBytes = int64(fs?.usedBytes);
+    const mountpoint = fs?.fsId?.mountpoint;
+    if (!mountpoint) return { usedBytes, capacityBytes: 0 };
+    const st = await statfs(mountpoint);
+    return { usedBytes, capacityBytes: st.blocks * st.bsize };
+  }
+}
