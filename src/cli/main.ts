@@ -1,6 +1,7 @@
 // The `skiff` command: entry point of the bundled CLI.
 import { Command, CommanderError, Option } from "commander";
 import { runControllerManager } from "./controller-manager.ts";
+import { registerImage } from "./image.ts";
 import { runSchedulerCommand } from "./scheduler.ts";
 import { runServer } from "./server.ts";
 import { registerSim } from "./sim-command.ts";
@@ -62,6 +63,7 @@ program
   });
 
 registerSim(program);
+registerImage(program);
 
 function fail(message: string, code: number): never {
   process.stderr.write(`error: ${message.replace(/^error: /, "")}\n`);

@@ -165,6 +165,13 @@ function entryType(flag: string): TarEntryType {
   return "other";
 }
 
+function checksumOk(h: Buffer): boolean {
+  const stored = parseNumber(h, 148, 8);
+  let unsigned = 0;
+  for (let i = 0; i < BLOCK; i++) unsigned += i >= 148 && i < 156 ? 0x20 : (h[i] ?? 0);
+  return stored === unsigned;
+}
+
 /** Thrown for an archive that is not a well-formed tar. */
 export class TarFormatError extends Error {
   override name = "TarFormatError";
@@ -204,6 +211,7 @@ export async function* readTar(source: AsyncIterable<Buffer | Uint8Array>): Asyn
     const h = await take(BLOCK);
     if (!h) return; // Some writers omit the trailing zero blocks.
     if (h.every((b) => b === 0)) return;
+    if (!checksumOk(h)) throw new TarFormatError("not a tar archive (bad header checksum)");
     const size = parseNumber(h, 124, 12);
     if (!Number.isFinite(size)) throw new TarFormatError("tar header with an unreadable size");
     const data = await take(size + (size % BLOCK === 0 ? 0 : BLOCK - (size % BLOCK)));
