@@ -34,6 +34,13 @@ import { PodWorker } from "./pod-worker.ts";
 import { DefaultProbeRunner, type ProbeRunner } from "./probe-runner.ts";
 import { Prober } from "./prober.ts";
 import { serviceEnvFor } from "./service-env.ts";
+import {
+  configHashAnnotation,
+  configMirrorAnnotation,
+  isMirrorPod,
+  isStaticPod,
+  StaticPodSource,
+} from "./static-pods.ts";
 import type { PodVolumes } from "./types.ts";
 
 const core = (resource: string, kind: string, namespaced: boolean) => ({
@@ -91,6 +98,10 @@ export interface KubeletOptions {
   /** Pod sync workers (default 4). */
   workers?: number;
   labels?: Record<string, string>;
+  /** Directory of static pod manifests (--pod-manifest-path). */
+  staticPodPath?: string;
+  /** cgroupfs root of pod cgroups (default /skiff/kubepods). */
+  cgroupRoot?: string;
   onError?: (err: unknown, what: string) => void;
   onReadyChange?: (ready: boolean, message: string) => void;
 }
@@ -106,6 +117,7 @@ export class Kubelet {
   private readonly nodeInformer: Informer<Node>;
   private readonly prober: Prober;
   private readonly events: EventRecorder;
+  private readonly staticPods: StaticPodSource | undefined;
   private nodeStatus: NodeStatusManager | undefined;
   private volumes: PodVolumes | undefined;
   private worker: PodWorker | undefined;
@@ -147,6 +159,16 @@ export class Kubelet {
       runner: o.probeRunner ?? new DefaultProbeRunner(o.runtime),
       onChange: (key) => this.queue.add(key),
     });
+    this.staticPods = o.staticPodPath
+      ? new StaticPodSource({
+          dir: o.staticPodPath,
+          nodeName: o.nodeName,
+          onChange: (keys) => {
+            for (const k of keys) this.queue.add(k);
+          },
+          onError: (err, what) => this.error(err, what),
+        })
+      : undefined;
     this.events = new EventRecorder({
       events: o.client.resource<Event>(resources.events),
       component: "kubelet",
@@ -311,6 +333,7 @@ export class Kubelet {
         ...(o.clusterDNS ? { clusterDNS: o.clusterDNS } : {}),
         hostDNS: resolv,
         podLogsRoot: `${o.dataDir}/pods-logs`,
+        ...(o.cgroupRoot ? { cgroupRoot: o.cgroupRoot } : {}),
       },
       containers: new ContainerRunner({
         runtime: o.runtime,
@@ -345,6 +368,7 @@ export class Kubelet {
     });
     this.informer.start();
     await this.informer.waitForSync();
+    this.staticPods?.start();
     await this.relist();
     for (let i = 0; i < (o.workers ?? 4); i++) this.workers.push(this.work());
     this.timers.push(
@@ -382,6 +406,7 @@ export class Kubelet {
     if (this.stopping || !worker || !this.informer.hasSynced()) return;
     try {
       const known = new Set(this.informer.indexer.list().map((p) => p.metadata?.uid ?? ""));
+      for (const p of this.staticPods?.pods() ?? []) known.add(p.metadata?.uid ?? "");
       for (const key of worker.keys()) known.add(worker.uidOf(key) ?? "");
       const orphans = new Set<string>();
       for (const s of await this.o.runtime.listPodSandboxes()) {
@@ -398,7 +423,7 @@ export class Kubelet {
   private async work(): Promise<void> {
     for (let key = await this.queue.get(); key !== undefined; key = await this.queue.get()) {
       try {
-        await this.worker?.sync(key, this.informer.indexer.get(key));
+        await this.syncKey(key);
         this.queue.forget(key);
       } catch (err) {
         this.error(err, `pod ${key}`);
@@ -409,7 +434,72 @@ export class Kubelet {
     }
   }
 
+  /** A pod from the API, or a static pod (whose mirror in the API is kept in step). */
+  private async syncKey(key: string): Promise<void> {
+    const apiPod = this.informer.indexer.get(key);
+    const staticPod = this.staticPods?.get(key);
+    if (staticPod) {
+      await this.syncMirror(staticPod, apiPod);
+      await this.worker?.sync(key, staticPod);
+      return;
+    }
+    if (isMirrorPod(apiPod) && apiPod) {
+      // Its manifest is gone: the pod stops and its mirror goes.
+      await this.worker?.sync(key, undefined);
+      await this.deleteNow(apiPod);
+      return;
+    }
+    await this.worker?.sync(key, apiPod);
+  }
+
+  /** Creates the mirror pod of a static pod, replacing one of another version or one being deleted. */
+  private async syncMirror(staticPod: Pod, mirror: Pod | undefined): Promise<void> {
+    const hash = staticPod.metadata?.annotations?.[configHashAnnotation] ?? "";
+    if (mirror && (!isMirrorPod(mirror) || mirror.metadata?.annotations?.[configMirrorAnnotation] === hash)) {
+      if (!mirror.metadata?.deletionTimestamp || !isMirrorPod(mirror)) return;
+    }
+    if (mirror) await this.deleteNow(mirror);
+    const m = staticPod.metadata ?? {};
+    const { uid: _uid, ...meta } = m;
+    const node = this.nodeInformer.indexer.list()[0];
+    const body: Pod = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: {
+        ...meta,
+        annotations: { ...m.annotations, [configMirrorAnnotation]: hash },
+        ...(node?.metadata?.uid
+          ? {
+              ownerReferences: [
+                {
+                  apiVersion: "v1",
+                  kind: "Node",
+                  name: this.o.nodeName,
+                  uid: node.metadata.uid,
+                  controller: true,
+                },
+              ],
+            }
+          : {}),
+      },
+      spec: staticPod.spec ?? { containers: [] },
+    };
+    try {
+      await this.o.client.resource<Pod>(resources.pods).create(body, { namespace: m.namespace ?? "default" });
+    } catch (err) {
+      if (!isReason(err, "AlreadyExists")) throw err;
+    }
+  }
+
   private async patchStatus(pod: Pod, status: PodStatus): Promise<void> {
+    const key = `${pod.metadata?.namespace}/${pod.metadata?.name}`;
+    if (isStaticPod(pod)) {
+      // A static pod reports through its mirror (another uid); no mirror yet, the next sync writes.
+      const mirror = this.informer.indexer.get(key);
+      if (!mirror || !isMirrorPod(mirror)) throw new Error(`mirror pod ${key} is not in the cache yet`);
+      this.staticPods?.setStatus(key, status);
+      pod = mirror;
+    }
     try {
       await this.o.client
         .resource<Pod>(resources.pods)
@@ -440,6 +530,7 @@ export class Kubelet {
     this.stopping = true;
     for (const w of this.readyWaiters.splice(0)) w();
     for (const t of this.timers) clearInterval(t);
+    this.staticPods?.stop();
     this.unsubscribe?.();
     this.nodeStatus?.stop();
     await this.informer.stop();

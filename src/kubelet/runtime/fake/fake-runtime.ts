@@ -23,7 +23,7 @@ import {
   RuntimeUnsupportedError,
   type StreamSession,
 } from "../runtime.ts";
-import type { PodIpAllocator } from "./ipam.ts";
+import { PodIpAllocator, parseIpv4Cidr } from "./ipam.ts";
 
 /** Seconds a started container runs before it exits by itself (absent: until stopped). */
 export const runSecondsAnnotation = "sim.skiff.dev/run-seconds";
@@ -98,12 +98,16 @@ export class FakeRuntime implements Runtime {
   private readonly listeners = new Set<(e: ContainerEvent) => void>();
   private seq = 0;
   private execHandler: FakeExecHandler | undefined;
+  /** The pod network: given at construction, or made from the first pod CIDR configured. */
+  private ipam: PodIpAllocator | undefined;
   /** Runtime status reported to the kubelet (tests flip it). */
   runtimeStatus: RuntimeStatus | undefined;
   /** The last pod CIDR the kubelet configured. */
   podCidr = "";
 
-  constructor(private readonly options: FakeRuntimeOptions) {}
+  constructor(private readonly options: FakeRuntimeOptions) {
+    this.ipam = options.ipam;
+  }
 
   private id(): string {
     this.seq++;
@@ -147,7 +151,7 @@ export class FakeRuntime implements Runtime {
 
   async runPodSandbox(config: PodSandboxConfig): Promise<string> {
     const id = this.id();
-    const ip = this.options.ipam?.allocate() ?? "";
+    const ip = this.ipam?.allocate() ?? "";
     this.sandboxes.set(id, {
       containers: new Set(),
       status: {
@@ -168,7 +172,7 @@ export class FakeRuntime implements Runtime {
     if (!s || s.status.state === "SANDBOX_NOTREADY") return;
     for (const cid of s.containers) this.kill(cid, killedExitCode, "Error");
     s.status.state = "SANDBOX_NOTREADY";
-    if (s.status.network.ip) this.options.ipam?.release(s.status.network.ip);
+    if (s.status.network.ip) this.ipam?.release(s.status.network.ip);
   }
 
   async removePodSandbox(podSandboxId: string): Promise<void> {
@@ -298,14 +302,15 @@ export class FakeRuntime implements Runtime {
     return (
       this.runtimeStatus ?? {
         runtimeReady: true,
-        networkReady: this.options.ipam !== undefined || this.podCidr !== "",
+        networkReady: this.ipam !== undefined,
       }
     );
   }
 
-  /** Records the CIDR; the fake's IP allocator is fixed when it is constructed. */
+  /** Records the CIDR; without an allocator yet, sandboxes get IPs from it from now on. */
   async updateRuntimeConfig(config: { podCidr: string }): Promise<void> {
     this.podCidr = config.podCidr;
+    this.ipam ??= new PodIpAllocator(parseIpv4Cidr(config.podCidr));
   }
 
   /** Installs the exec handler (probes, hooks); undefined restores "unsupported". */
