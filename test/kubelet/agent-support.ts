@@ -86,7 +86,8 @@ export async function startNodeCluster(options: { index: number }): Promise<Node
     if (r.code !== 0) throw new Error(`kubectl ${args.join(" ")}: ${r.stderr}`);
     return r.stdout;
   };
-  const pod = async (name: string): Promise<Pod> => JSON.parse(await kubectl("get", "pod", name, "-o", "json"));
+  const pod = async (name: string): Promise<Pod> =>
+    JSON.parse(await kubectl("get", "pod", name, "-o", "json"));
   const cluster: NodeCluster = {
     server,
     agent,
@@ -112,7 +113,9 @@ export async function startNodeCluster(options: { index: number }): Promise<Node
         }
         await new Promise((res) => setTimeout(res, 500));
       }
-      throw new Error(`pod ${name}: ${what} did not happen; last status ${JSON.stringify(last?.status)}\n${cluster.agent.log}`);
+      throw new Error(
+        `pod ${name}: ${what} did not happen; last status ${JSON.stringify(last?.status)}\n${cluster.agent.log}`,
+      );
     },
     logs: (p, container, attempt) => {
       const m = p.metadata ?? {};
@@ -130,7 +133,9 @@ export async function startNodeCluster(options: { index: number }): Promise<Node
     },
     teardown: async () => {
       const left: string[] = [];
-      await server.kubectl(["delete", "pods", "--all", "--wait=true", "--timeout=90s"], { timeoutMs: 100_000 });
+      await server.kubectl(["delete", "pods", "--all", "--wait=true", "--timeout=90s"], {
+        timeoutMs: 100_000,
+      });
       for (const f of readdirSync(manifests)) rmSync(join(manifests, f));
       // Static pods stop once their manifest is gone (the mirror goes too).
       for (let i = 0; i < 60; i++) {
