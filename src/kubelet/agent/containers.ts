@@ -168,12 +168,14 @@ export class ContainerRunner {
     const began = this.o.clock.now();
     const preStop = c?.lifecycle?.preStop;
     if (preStop && cur.state === "CONTAINER_RUNNING" && graceSeconds > 0 && c) {
+      let timer: { cancel(): void } | undefined;
       const r = await Promise.race([
         this.o.hooks.run(preStop, { podIP, container: c, containerId: cur.id }, graceSeconds),
-        new Promise<{ ok: false; message: string }>((done) =>
-          this.o.clock.at(began + graceSeconds * 1000, () => done({ ok: false, message: "timed out" })),
-        ),
+        new Promise<{ ok: false; message: string }>((done) => {
+          timer = this.o.clock.at(began + graceSeconds * 1000, () => done({ ok: false, message: "timed out" }));
+        }),
       ]);
+      timer?.cancel();
       if (!r.ok) this.o.event(pod, "Warning", "FailedPreStopHook", `PreStopHook failed: ${r.message}`);
     }
     const left = graceSeconds - Math.floor((this.o.clock.now() - began) / 1000);
