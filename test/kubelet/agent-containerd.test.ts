@@ -46,7 +46,7 @@ before(async () => {
   containers:
   - name: main
     image: ${busybox}
-    command: ["sh", "-c", "echo job-done"]`,
+    command: ["sh", "-c", "echo job-done; printf bye > /dev/termination-log"]`,
       ) +
       pod(
         "values",
@@ -59,12 +59,14 @@ before(async () => {
     - {name: PASSWORD, valueFrom: {secretKeyRef: {name: sec, key: password}}}
     - {name: MY_IP, valueFrom: {fieldRef: {fieldPath: status.podIP}}}
     - {name: MEM, valueFrom: {resourceFieldRef: {resource: limits.memory, divisor: 1Mi}}}
-    command: ["sh", "-c", "cat /etc/cfg/greeting; echo; cat /etc/sec/password; echo; cat /etc/pod/name; echo; cat /etc/pod/labels; echo; echo env $GREETING $PASSWORD $MEM; exec sleep 3600"]
+    command: ["sh", "-c", "cat /etc/cfg/greeting; echo; cat /etc/sec/password; echo; cat /etc/pod/name; echo; cat /etc/pod/labels; echo; grep ' /cache ' /proc/mounts | cut -d' ' -f3; echo env $GREETING $PASSWORD $MEM; exec sleep 3600"]
     volumeMounts:
     - {name: cfg, mountPath: /etc/cfg}
     - {name: sec, mountPath: /etc/sec}
     - {name: pod, mountPath: /etc/pod}
+    - {name: cache, mountPath: /cache}
   volumes:
+  - {name: cache, emptyDir: {medium: Memory}}
   - {name: cfg, configMap: {name: cfg}}
   - {name: sec, secret: {secretName: sec}}
   - name: pod
@@ -132,16 +134,17 @@ test("a Job-like pod completes with exit code 0", async () => {
   assert.equal(status(p, "main")?.state?.terminated?.exitCode, 0);
   assert.equal(status(p, "main")?.state?.terminated?.reason, "Completed");
   assert.equal(c.logs(p, "main"), "job-done");
+  assert.equal(status(p, "main")?.state?.terminated?.message, "bye");
 });
 
-test("configMap, secret and downwardAPI values are visible inside the container", async () => {
+test("configMap, secret and downwardAPI values are visible inside the container; emptyDir Memory is tmpfs", async () => {
   const p = await c.waitPod(
     "values",
     (x) => running(x) && c.logs(x, "main").includes("env "),
     "values printed",
   );
   const lines = c.logs(p, "main").split("\n");
-  assert.deepEqual(lines.slice(0, 4), ["hello-cm", "s3cret", "values", 'app="values"']);
+  assert.deepEqual(lines.slice(0, 5), ["hello-cm", "s3cret", "values", 'app="values"', "tmpfs"]);
   assert.equal(lines.at(-1), "env hello-cm s3cret 64");
 });
 

@@ -46,6 +46,8 @@ export interface StartInput {
   sandboxConfig: PodSandboxConfig;
   volumes: Map<string, string>;
   hostsFile?: string;
+  /** Host file bound at the container's terminationMessagePath. */
+  terminationLog?: string;
 }
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -84,6 +86,10 @@ export class ContainerRunner {
     }
     if (i.hostsFile && !out.some((m) => m.containerPath === "/etc/hosts")) {
       out.push({ containerPath: "/etc/hosts", hostPath: i.hostsFile });
+    }
+    const termPath = i.container.terminationMessagePath ?? "/dev/termination-log";
+    if (i.terminationLog && !out.some((m) => m.containerPath === termPath)) {
+      out.push({ containerPath: termPath, hostPath: i.terminationLog });
     }
     return out;
   }
@@ -172,7 +178,9 @@ export class ContainerRunner {
       const r = await Promise.race([
         this.o.hooks.run(preStop, { podIP, container: c, containerId: cur.id }, graceSeconds),
         new Promise<{ ok: false; message: string }>((done) => {
-          timer = this.o.clock.at(began + graceSeconds * 1000, () => done({ ok: false, message: "timed out" }));
+          timer = this.o.clock.at(began + graceSeconds * 1000, () =>
+            done({ ok: false, message: "timed out" }),
+          );
         }),
       ]);
       timer?.cancel();

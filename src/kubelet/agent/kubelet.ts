@@ -381,7 +381,10 @@ export class Kubelet {
   async relist(): Promise<void> {
     if (this.stopping) return;
     try {
-      for (const s of await this.o.runtime.listPodSandboxes()) {
+      const sandboxes = await this.o.runtime.listPodSandboxes();
+      const live = new Set(sandboxes.map((s) => s.id));
+      for (const id of this.sandboxKeys.keys()) if (!live.has(id)) this.sandboxKeys.delete(id);
+      for (const s of sandboxes) {
         const ns = s.labels["io.kubernetes.pod.namespace"] ?? s.metadata.namespace;
         const name = s.labels["io.kubernetes.pod.name"] ?? s.metadata.name;
         this.sandboxKeys.set(s.id, `${ns}/${name}`);

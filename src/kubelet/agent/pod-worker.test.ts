@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 import { exitCodeAnnotation, runSecondsAnnotation } from "../runtime/fake/fake-runtime.ts";
 import { testPod, WorkerHarness } from "./harness.test-support.ts";
@@ -112,10 +114,13 @@ test("restartPolicy Never: a container that exits 0 makes the pod Succeeded; OnF
   const h = new WorkerHarness(testPod({ restartPolicy: "Never" }, { [runSecondsAnnotation]: "1" }));
   try {
     await h.sync();
+    // What the container would write to /dev/termination-log becomes the terminated message.
+    writeFileSync(join(h.dir, "pods", "uid-1", "containers", "c", "0"), "all done");
     await h.advance(1000);
     const s = await h.sync();
     assert.equal(s?.phase, "Succeeded");
     const c = h.containerStatus("c");
+    assert.equal(c?.state?.terminated?.message, "all done");
     assert.equal(c?.state?.terminated?.exitCode, 0);
     assert.equal(c?.state?.terminated?.reason, "Completed");
     assert.equal(c?.restartCount, 0);

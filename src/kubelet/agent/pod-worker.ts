@@ -2,6 +2,7 @@
 // runtime holds (volumes, sandbox, init containers in order, containers, restarts under the
 // restart policy with CrashLoopBackOff, liveness kills) and acts on the difference, then writes
 // the pod status when it changed; deletions run the graceful termination and the final DELETE.
+import { readFileSync } from "node:fs";
 import type { Container, Pod, PodStatus } from "kubernetes-types/core/v1.js";
 import type { Clock } from "../clock.ts";
 import type { BackOff } from "../pod/backoff.ts";
@@ -278,6 +279,7 @@ export class PodWorker {
       sandboxConfig: sandboxConfig(pod, ctx.sandbox.metadata.attempt, this.o.sandbox),
       volumes: ctx.volumes,
       ...(ctx.hostsFile ? { hostsFile: ctx.hostsFile } : {}),
+      terminationLog: this.o.volumes.terminationLog(rec.uid, c.name, attempt, true),
     });
     if (!("id" in r)) {
       rec.waiting.set(c.name, r);
@@ -383,8 +385,8 @@ export class PodWorker {
       if (terminal) waiting = undefined;
       return apiContainerStatus({
         spec: c,
-        current: cur,
-        previous: attempts[1],
+        current: this.withTerminationMessage(rec, c, cur),
+        previous: this.withTerminationMessage(rec, c, attempts[1]),
         restartCount: cur?.metadata.attempt ?? 0,
         backOffMessage: waiting?.reason === "CrashLoopBackOff" ? waiting.message : undefined,
         waiting: waiting && waiting.reason !== "CrashLoopBackOff" ? waiting : undefined,
@@ -407,6 +409,35 @@ export class PodWorker {
       terminal,
       now: rfc3339(now),
     });
+  }
+
+  /** An exited container's message: its termination-log file, or its last log lines (FallbackToLogsOnError). */
+  private withTerminationMessage(
+    rec: PodRecord,
+    c: Container,
+    s: ContainerStatus | undefined,
+  ): ContainerStatus | undefined {
+    if (!s || s.state !== "CONTAINER_EXITED" || s.message) return s;
+    let message = "";
+    try {
+      const file = this.o.volumes.terminationLog(rec.uid, c.name, s.metadata.attempt, false);
+      message = readFileSync(file, "utf8").slice(0, 4096);
+      if (
+        !message &&
+        c.terminationMessagePolicy === "FallbackToLogsOnError" &&
+        s.exitCode !== 0 &&
+        s.logPath
+      ) {
+        const lines = readFileSync(s.logPath, "utf8").trimEnd().split("\n").slice(-80);
+        message = lines
+          .map((l) => l.replace(/^\S+ (stdout|stderr) [FP] /, ""))
+          .join("\n")
+          .slice(-2048);
+      }
+    } catch {
+      return s;
+    }
+    return message ? { ...s, message } : s;
   }
 
   private async write(pod: Pod, rec: PodRecord, status: PodStatus): Promise<void> {

@@ -18,6 +18,8 @@ export interface PodVolumes {
   setUp(pod: Pod): Promise<Map<string, string>>;
   /** The pod's /etc/hosts file (hostname and pod IP), written beside its volumes. */
   hostsFile(pod: Pod, podIP: string): Promise<string>;
+  /** The host file bound at a container attempt's terminationMessagePath (created empty when asked). */
+  terminationLog(uid: string, container: string, attempt: number, create: boolean): string;
   /** Unmounts and removes everything of the pod. Idempotent. */
   tearDown(uid: string): Promise<void>;
   /** Pod uids with state on disk (orphan clean-up after a restart). */

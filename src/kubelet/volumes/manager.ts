@@ -186,6 +186,16 @@ export class VolumeManager implements PodVolumes {
     return path;
   }
 
+  terminationLog(uid: string, container: string, attempt: number, create: boolean): string {
+    const dir = join(this.root, uid, "containers", container);
+    const path = join(dir, String(attempt));
+    if (create) {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path, "", { mode: 0o666 });
+    }
+    return path;
+  }
+
   async tearDown(uid: string): Promise<void> {
     if (!uid) return;
     const dir = this.podDir(uid);
