@@ -417,7 +417,7 @@ export class PodWorker {
     c: Container,
     s: ContainerStatus | undefined,
   ): ContainerStatus | undefined {
-    if (!s || s.state !== "CONTAINER_EXITED" || s.message) return s;
+    if (s?.state !== "CONTAINER_EXITED" || s.message) return s;
     let message = "";
     try {
       const file = this.o.volumes.terminationLog(rec.uid, c.name, s.metadata.attempt, false);
