@@ -43,11 +43,11 @@ export async function openTestRuntime(options: { bridge: string; subnet: string 
   const opened = await openContainerdRuntime({
     dataDir: dir.path,
     network: { name: options.bridge, bridge: options.bridge },
+    sandboxImageArchive: images.pause,
   });
   const { supervisor } = opened;
   if (!supervisor) throw new Error("supervisor missing");
   const runtime = opened;
-  await runtime.images.importImage(images.pause);
   await runtime.images.importImage(images.busybox);
   await runtime.updateRuntimeConfig({ podCidr: options.subnet });
   const cgroupRoot = `/${options.bridge}`;
@@ -89,13 +89,21 @@ export async function openTestRuntime(options: { bridge: string; subnet: string 
     },
     netnsPath,
     teardown: async () => {
-      for (const s of await runtime.listPodSandboxes()) {
-        await netnsPath(s.id);
-        await runtime.stopPodSandbox(s.id);
-        await runtime.removePodSandbox(s.id);
-      }
-      await runtime.close();
       const left: string[] = [];
+      // Every sandbox is removed even if one fails, and containerd is stopped whatever happened.
+      try {
+        for (const s of await runtime.listPodSandboxes()) {
+          try {
+            await netnsPath(s.id);
+            await runtime.stopPodSandbox(s.id);
+            await runtime.removePodSandbox(s.id);
+          } catch (err) {
+            left.push(`sandbox ${s.id}: ${err instanceof Error ? err.message : String(err)}`);
+          }
+        }
+      } finally {
+        await runtime.close();
+      }
       // The bridge is the test's own and CNI never removes bridges: delete it, then look again.
       // Veths of removed sandboxes go away asynchronously (RUNTIME.md): retry for a few seconds.
       const bridgeGone = async (): Promise<boolean> => {

@@ -6,7 +6,13 @@ import { existsSync, readFileSync } from "node:fs";
 import { connect } from "node:net";
 import type { Readable } from "node:stream";
 import { after, before, test } from "node:test";
-import type { ContainerConfig, PodSandboxConfig } from "../../src/kubelet/runtime/runtime.ts";
+import { openContainerdRuntime } from "../../src/kubelet/runtime/containerd/open.ts";
+import {
+  type ContainerConfig,
+  type ContainerEvent,
+  type PodSandboxConfig,
+  RuntimeNotFoundError,
+} from "../../src/kubelet/runtime/runtime.ts";
 import { busyboxImage, hostRun, openTestRuntime, type TestRuntime } from "./containerd-harness.ts";
 
 let t: TestRuntime;
@@ -112,6 +118,13 @@ test("execSync returns stdout, stderr and the exit code", async () => {
     { stdout: r.stdout.toString(), stderr: r.stderr.toString(), exitCode: r.exitCode, timedOut: r.timedOut },
     { stdout: "out\n", stderr: "err\n", exitCode: 3, timedOut: false },
   );
+});
+
+test("execSync reports a command outliving its timeout as timed out", async () => {
+  const r = await t.runtime.execSync(clientId, ["sleep", "30"], 1);
+  assert.equal(r.timedOut, true);
+  const ps = await t.runtime.execSync(clientId, ["ps", "-o", "args"], 5);
+  assert.equal(ps.stdout.toString().includes("sleep 30"), false, "the timed-out command was killed");
 });
 
 test("exec without a tty pipes stdin to EOF and reports the exit code", async () => {
@@ -234,6 +247,86 @@ test("a hostPort is reachable on 127.0.0.1 through portmap", async () => {
     false,
     "portmap rules removed",
   );
+});
+
+test("exit codes, reasons, runAsUser, pids limit and a stop that has to kill", async () => {
+  const failing = await runContainer(podId, container("failing", ["sh", "-c", "exit 3"]), podConfig);
+  const done = await waitFor("the failing container to exit", async () => {
+    const s = await t.runtime.containerStatus(failing);
+    return s.state === "CONTAINER_EXITED" ? s : undefined;
+  });
+  assert.deepEqual({ exitCode: done.exitCode, reason: done.reason }, { exitCode: 3, reason: "Error" });
+  assert.ok(done.finishedAt >= done.startedAt && done.startedAt > 0);
+  await t.runtime.removeContainer(failing);
+
+  const limited = await runContainer(
+    podId,
+    container("limited", ["sh", "-c", "trap '' TERM; touch /tmp/trapped; while :; do sleep 1; done"], {
+      linux: { resources: { pidsLimit: 20 }, securityContext: { runAsUser: 1234, runAsGroup: 2345 } },
+    }),
+    podConfig,
+  );
+  const id = await t.runtime.execSync(limited, ["id"], 5);
+  assert.match(id.stdout.toString(), /uid=1234 gid=2345/);
+  const pids = await t.runtime.execSync(limited, ["cat", "/sys/fs/cgroup/pids/pids.max"], 5);
+  assert.equal(pids.stdout.toString().trim(), "20");
+  // SIGTERM must find the trap in place, or sh dies of it (143) instead of being killed (137).
+  await waitFor("the TERM trap", async () =>
+    (await t.runtime.execSync(limited, ["test", "-f", "/tmp/trapped"], 5)).exitCode === 0 ? true : undefined,
+  );
+  await t.runtime.stopContainer(limited, 1);
+  const killed = await t.runtime.containerStatus(limited);
+  assert.equal(killed.state, "CONTAINER_EXITED");
+  assert.equal(killed.exitCode, 137, "SIGTERM ignored, SIGKILL after the timeout");
+  await t.runtime.removeContainer(limited);
+  await assert.rejects(t.runtime.containerStatus(limited), RuntimeNotFoundError);
+  // Stop and remove are idempotent.
+  await t.runtime.stopContainer(limited, 0);
+  await t.runtime.removeContainer(limited);
+});
+
+test("container events are reported from containerd's state changes", async () => {
+  const events: ContainerEvent[] = [];
+  const unsubscribe = t.runtime.onContainerEvent((e) => events.push(e));
+  try {
+    // The first poll reports what exists; wait for it so the new container's events stand out.
+    await waitFor("the first poll", async () => (events.length > 0 ? true : undefined));
+    const id = await runContainer(podId, container("short", ["sh", "-c", "sleep 1"]), podConfig);
+    await waitFor("the stopped event", async () =>
+      events.some((e) => e.containerId === id && e.type === "CONTAINER_STOPPED_EVENT") ? true : undefined,
+    );
+    await t.runtime.removeContainer(id);
+    await waitFor("the deleted event", async () =>
+      events.some((e) => e.containerId === id && e.type === "CONTAINER_DELETED_EVENT") ? true : undefined,
+    );
+    const mine = events.filter((e) => e.containerId === id);
+    assert.equal(mine[0]?.type, "CONTAINER_CREATED_EVENT");
+    assert.ok(mine.every((e) => e.podSandboxId === podId));
+  } finally {
+    unsubscribe();
+  }
+});
+
+test("an existing CRI socket can be used without supervision (--container-runtime-endpoint)", async () => {
+  const other = await openContainerdRuntime({ endpoint: `unix://${t.supervisor.socket}` });
+  assert.equal(other.supervisor, undefined);
+  const sandboxes = await other.listPodSandboxes({ id: podId });
+  assert.equal(sandboxes[0]?.network.ip, (await t.runtime.podSandboxStatus(podId)).network.ip);
+  await other.close();
+  assert.equal(
+    (await t.runtime.version()).runtimeName,
+    "containerd",
+    "closing the unsupervised runtime leaves containerd running",
+  );
+});
+
+test("containerd stopped and started again finds its containers still running", async () => {
+  await t.supervisor.stop();
+  const r = hostRun("runc", ["--root", `${t.supervisor.layout.runcRoot}/k8s.io`, "list", "-q"]);
+  assert.ok(r.includes(serverId), "the shim kept the container while containerd was down");
+  await t.supervisor.start();
+  const server = await t.runtime.containerStatus(serverId);
+  assert.equal(server.state, "CONTAINER_RUNNING");
 });
 
 test("containerd killed -9 is restarted and the running containers are still there", async () => {

@@ -33,6 +33,7 @@ test("the config sets Skiff's own paths, the local pause image and the host's re
     'address = "/d/containerd/containerd.sock.ttrpc"',
     'sandbox_image = "skiff.local/pause:3.9"',
     "restrict_oom_score_adj = true",
+    "netns_mounts_under_state_dir = true",
     'bin_dir = "/usr/lib/cni"',
     'conf_dir = "/d/containerd/cni/net.d"',
     "SystemdCgroup = false",

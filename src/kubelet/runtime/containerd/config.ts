@@ -97,6 +97,10 @@ disabled_plugins = [${disabledPlugins.map(str).join(", ")}]
     sandbox_image = ${str(options.sandboxImage)}
     # root lacks CAP_SYS_RESOURCE here: a negative oom_score_adj would fail container creation.
     restrict_oom_score_adj = true
+    # Pod netns files under our own state dir, not /run/netns: a process that bind-mounts
+    # /run/netns onto itself (ip netns add does, once) would hide a netns mounted before it,
+    # and containerd could then never unlink it (EBUSY) nor stop the sandbox.
+    netns_mounts_under_state_dir = true
     systemd_cgroup = false
     disable_tcp_service = true
     stream_server_address = "127.0.0.1"

@@ -1,13 +1,12 @@
 // The Runtime interface over CRI v1 to containerd: sandbox and container lifecycle, status, stats,
 // execSync for probes, the CNI conflist on updateRuntimeConfig, pod cgroup cleanup after removal,
 // and container events synthesised by polling (containerd 1.6 has no GetContainerEvents).
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Duplex } from "node:stream";
 import {
   type ContainerConfig,
   type ContainerEvent,
-  type ContainerEventType,
   type ContainerFilter,
   type ContainerStats,
   type ContainerStatus,
@@ -23,13 +22,7 @@ import {
 } from "../runtime.ts";
 import { removeCgroup } from "./cgroups.ts";
 import { type CniNetworkOptions, writeCniConflist } from "./cni.ts";
-import {
-  containerFromCri,
-  containerStatusFromCri,
-  criContainerConfig,
-  criSandboxConfig,
-  sandboxFromCri,
-} from "./convert.ts";
+import { containerStatusFromCri, criContainerConfig, criSandboxConfig, sandboxFromCri } from "./convert.ts";
 import { CriClient, CriError } from "./cri-client.ts";
 import {
   type ContainerStatusResponse,
@@ -37,14 +30,15 @@ import {
   int64,
   type ListContainerStatsResponse,
   type ListContainersResponse,
-  type ListPodSandboxResponse,
   nanosToMillis,
   type PodSandboxStatusResponse,
   type StatusResponse,
   type StreamUrlResponse,
   type VersionResponse,
 } from "./cri-types.ts";
+import { ContainerEventPoller } from "./events.ts";
 import { ContainerdImageService } from "./images.ts";
+import { CriListing } from "./listing.ts";
 import { openRemoteCommand } from "./remotecommand.ts";
 import { connectInNetns, runcExec } from "./streams.ts";
 
@@ -82,17 +76,20 @@ function verboseInfo(info: Record<string, string>): VerboseInfo {
 export class ContainerdRuntime implements Runtime {
   readonly images: ContainerdImageService;
   private readonly client: CriClient;
-  private readonly listeners = new Set<(e: ContainerEvent) => void>();
-  private poller: NodeJS.Timeout | undefined;
-  private polling = false;
-  /** Last seen state per container id, for event synthesis. */
-  private known = new Map<string, { state: string; podSandboxId: string }>();
+  private readonly events: ContainerEventPoller;
+  private readonly listing: CriListing;
   /** pids.max to write once a created container has started (its cgroup exists only then). */
   private readonly pendingPidsLimits = new Map<string, number>();
 
   constructor(private readonly options: ContainerdRuntimeOptions) {
     this.client = new CriClient({ endpoint: options.socket });
     this.images = new ContainerdImageService({ client: this.client, socket: options.socket });
+    this.listing = new CriListing(this.client);
+    this.events = new ContainerEventPoller({
+      list: async () =>
+        (await this.client.call<ListContainersResponse>("ListContainers", { filter: {} })).containers,
+      pollMs: options.eventPollMs,
+    });
   }
 
   async version(): Promise<{ runtimeName: string; runtimeVersion: string }> {
@@ -150,6 +147,7 @@ export class ContainerdRuntime implements Runtime {
       throw err;
     }
     await this.client.call("RemovePodSandbox", { podSandboxId });
+    this.listing.forgetSandbox(podSandboxId);
     // containerd leaves the pod's cgroup parent behind (RUNTIME.md).
     if (cgroupParent) removeCgroup(cgroupParent);
   }
@@ -160,15 +158,8 @@ export class ContainerdRuntime implements Runtime {
     return sandboxFromCri(res.status);
   }
 
-  async listPodSandboxes(filter?: PodSandboxFilter): Promise<PodSandboxStatus[]> {
-    const res = await this.client.call<ListPodSandboxResponse>("ListPodSandbox", {
-      filter: { id: filter?.id ?? "", state: filter?.state ? { state: filter.state } : undefined },
-    });
-    // The list carries no IPs; the kubelet needs them, so ask each sandbox (one call each, in parallel).
-    const statuses = await Promise.all(
-      res.items.map((s) => this.podSandboxStatus(s.id).catch(() => sandboxFromCri(s))),
-    );
-    return statuses;
+  listPodSandboxes(filter?: PodSandboxFilter): Promise<PodSandboxStatus[]> {
+    return this.listing.sandboxes(filter);
   }
 
   async createContainer(
@@ -191,7 +182,7 @@ export class ContainerdRuntime implements Runtime {
     const pidsLimit = this.pendingPidsLimits.get(containerId);
     if (pidsLimit === undefined) return;
     this.pendingPidsLimits.delete(containerId);
-    // CRI carries pids.max only as cgroup v2 `unified`; on v1 hosts write it into the container's cgroup.
+    // CRI carries pids.max only as cgroup v2 `unified` (refused on v1): write it into the container's cgroup.
     const res = await this.client.call<ContainerStatusResponse>("ContainerStatus", {
       containerId,
       verbose: true,
@@ -214,6 +205,7 @@ export class ContainerdRuntime implements Runtime {
 
   async removeContainer(containerId: string): Promise<void> {
     this.pendingPidsLimits.delete(containerId);
+    this.listing.forgetContainer(containerId);
     try {
       await this.client.call("RemoveContainer", { containerId });
     } catch (err) {
@@ -230,25 +222,8 @@ export class ContainerdRuntime implements Runtime {
     return containerStatusFromCri(res.status, verboseInfo(res.info).sandboxID ?? "");
   }
 
-  async listContainers(filter?: ContainerFilter): Promise<ContainerStatus[]> {
-    const res = await this.client.call<ListContainersResponse>("ListContainers", {
-      filter: {
-        id: filter?.id ?? "",
-        podSandboxId: filter?.podSandboxId ?? "",
-        state: filter?.state ? { state: filter.state } : undefined,
-      },
-    });
-    // Listings lack start/finish times, exit codes and reasons: complete each from its status.
-    return Promise.all(
-      res.containers.map(async (c) => {
-        try {
-          const s = await this.client.call<ContainerStatusResponse>("ContainerStatus", { containerId: c.id });
-          return s.status ? containerStatusFromCri(s.status, c.podSandboxId) : containerFromCri(c);
-        } catch {
-          return containerFromCri(c);
-        }
-      }),
-    );
+  listContainers(filter?: ContainerFilter): Promise<ContainerStatus[]> {
+    return this.listing.containers(filter);
   }
 
   async execSync(containerId: string, cmd: string[], timeoutSeconds: number): Promise<ExecSyncResult> {
@@ -340,61 +315,24 @@ export class ContainerdRuntime implements Runtime {
   }
 
   onContainerEvent(listener: (event: ContainerEvent) => void): () => void {
-    this.listeners.add(listener);
-    if (!this.poller) {
-      this.poller = setInterval(() => void this.pollEvents(), this.options.eventPollMs ?? 1000);
-      this.poller.unref();
-    }
-    return () => {
-      this.listeners.delete(listener);
-      if (this.listeners.size === 0 && this.poller) {
-        clearInterval(this.poller);
-        this.poller = undefined;
-      }
-    };
-  }
-
-  private async pollEvents(): Promise<void> {
-    if (this.polling) return;
-    this.polling = true;
-    try {
-      const res = await this.client.call<ListContainersResponse>("ListContainers", { filter: {} });
-      const now = Date.now();
-      const seen = new Map<string, { state: string; podSandboxId: string }>();
-      const emit = (containerId: string, podSandboxId: string, type: ContainerEventType): void => {
-        for (const l of this.listeners) l({ containerId, podSandboxId, type, createdAt: now });
-      };
-      for (const c of res.containers) {
-        seen.set(c.id, { state: c.state, podSandboxId: c.podSandboxId });
-        const before = this.known.get(c.id)?.state;
-        if (before === c.state) continue;
-        if (before === undefined) emit(c.id, c.podSandboxId, "CONTAINER_CREATED_EVENT");
-        if (c.state === "CONTAINER_RUNNING") emit(c.id, c.podSandboxId, "CONTAINER_STARTED_EVENT");
-        if (c.state === "CONTAINER_EXITED") emit(c.id, c.podSandboxId, "CONTAINER_STOPPED_EVENT");
-      }
-      for (const [id, c] of this.known)
-        if (!seen.has(id)) emit(id, c.podSandboxId, "CONTAINER_DELETED_EVENT");
-      this.known = seen;
-    } catch {
-      // containerd restarting: the next poll sees the difference.
-    } finally {
-      this.polling = false;
-    }
+    return this.events.subscribe(listener);
   }
 
   async close(): Promise<void> {
-    if (this.poller) clearInterval(this.poller);
-    this.poller = undefined;
-    this.listeners.clear();
+    this.events.close();
     this.client.close();
     await this.options.onClose?.();
   }
 }
 
-function writePidsLimit(cgroupPath: string, limit: number): void {
+function writePidsLimit(cgroupsPath: string, limit: number): void {
+  // cgroup v2 has one hierarchy at /sys/fs/cgroup; v1 has the pids controller's own.
+  const hierarchy = existsSync("/sys/fs/cgroup/cgroup.controllers")
+    ? "/sys/fs/cgroup"
+    : "/sys/fs/cgroup/pids";
   try {
-    writeFileSync(join("/sys/fs/cgroup/pids", cgroupPath, "pids.max"), String(limit));
+    writeFileSync(join(hierarchy, cgroupsPath, "pids.max"), String(limit));
   } catch {
-    // No pids hierarchy (cgroup v2 hosts get it through `unified`), or the container already exited.
+    // No pids controller, or the container already exited and its cgroup is gone.
   }
 }

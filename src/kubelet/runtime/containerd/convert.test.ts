@@ -4,19 +4,19 @@ import { containerStatusFromCri, criContainerConfig, criSandboxConfig } from "./
 import type { CriContainerStatus } from "./cri-types.ts";
 import { nanosToMillis } from "./cri-types.ts";
 
-test("oomScoreAdj is clamped to >= 0 and pidsLimit travels as unified pids.max", () => {
+test("oomScoreAdj is clamped to >= 0; pidsLimit is not sent as unified (runc refuses it on cgroup v1)", () => {
   const msg = criContainerConfig({
     metadata: { name: "c", attempt: 1 },
     image: { image: "busybox" },
     linux: { resources: { oomScoreAdj: -997, memoryLimitInBytes: 1024, pidsLimit: 50 } },
   }) as {
     linux: {
-      resources: { oomScoreAdj: number; memoryLimitInBytes: number; unified: Record<string, string> };
+      resources: { oomScoreAdj: number; memoryLimitInBytes: number; unified?: Record<string, string> };
     };
   };
   assert.equal(msg.linux.resources.oomScoreAdj, 0);
   assert.equal(msg.linux.resources.memoryLimitInBytes, 1024);
-  assert.deepEqual(msg.linux.resources.unified, { "pids.max": "50" });
+  assert.equal(msg.linux.resources.unified, undefined);
 });
 
 test("the sandbox config carries the cgroup parent, port mappings and run-as ids as Int64Value", () => {

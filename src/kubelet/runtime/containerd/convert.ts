@@ -67,8 +67,8 @@ function resources(r: LinuxContainerResources | undefined): Message | undefined 
     // A negative score needs CAP_SYS_RESOURCE, which root lacks on these machines (RUNTIME.md).
     oomScoreAdj: Math.max(0, r.oomScoreAdj ?? 0),
     cpusetCpus: r.cpusetCpus ?? "",
-    // pids.max is cgroup v2's `unified` in CRI; on v1 hosts the runtime writes it after start.
-    unified: r.pidsLimit === undefined ? {} : { "pids.max": String(r.pidsLimit) },
+    // No pids.max here: CRI has it only in cgroup v2's `unified`, which runc refuses on v1 hosts;
+    // the runtime writes it into the container's cgroup after start instead.
   };
 }
 

@@ -69,7 +69,11 @@ export class ContainerdImageService implements ImageService {
   async fsUsage(): Promise<{ usedBytes: number; capacityBytes: number }> {
     const res = await this.options.client.call<ImageFsInfoResponse>("ImageFsInfo", {});
     const fs = res.imageFilesystems[0];
-    const usedBytes = int64(fs?.usedBytes);
+    let usedBytes = int64(fs?.usedBytes);
+    if (usedBytes === 0) {
+      // containerd measures its snapshots only every stats_collect_period; until then, the images' sizes.
+      usedBytes = (await this.listImages()).reduce((sum, i) => sum + i.size, 0);
+    }
     const mountpoint = fs?.fsId?.mountpoint;
     if (!mountpoint) return { usedBytes, capacityBytes: 0 };
     const st = await statfs(mountpoint);

@@ -56,3 +56,19 @@ test("start fails with containerd's own words when it cannot run", async () => {
     dir.remove();
   }
 });
+
+test("a data dir too long for a unix socket path gets its socket under /run/skiff-<hash>", async () => {
+  const dir = tempDir("skc-sup-");
+  const dataDir = `${dir.path}/${"long-path-segment/".repeat(5)}data`;
+  const supervisor = new ContainerdSupervisor({ dataDir });
+  try {
+    assert.match(supervisor.socket, /^\/run\/skiff-[0-9a-f]{12}\/containerd\.sock$/);
+    await supervisor.start();
+    assert.ok(existsSync(supervisor.socket));
+    await supervisor.stop();
+    assert.equal(existsSync(supervisor.layout.socketDir), false, "the socket directory is removed");
+  } finally {
+    await supervisor.stop();
+    dir.remove();
+  }
+});

@@ -25,6 +25,9 @@ export interface ContainerdSupervisorOptions {
   logger?: Logger;
 }
 
+const minBackoffMs = 250;
+const maxBackoffMs = 30_000;
+
 export class ContainerdSupervisor {
   readonly layout: ContainerdLayout;
   private child: ChildProcess | undefined;
@@ -32,6 +35,9 @@ export class ContainerdSupervisor {
   private adoptedWatch: NodeJS.Timeout | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
   private closing = false;
+  /** Restart delay; doubles while containerd keeps dying young, back to the minimum after a good run. */
+  private backoffMs = minBackoffMs;
+  private startedAt = 0;
   /** How many times containerd was started after it died (tests watch this). */
   restarts = 0;
   private readonly pidFile: string;
@@ -52,6 +58,7 @@ export class ContainerdSupervisor {
 
   /** Starts (or adopts) containerd and resolves once its CRI plugin answers Status. */
   async start(): Promise<void> {
+    this.closing = false;
     const { layout } = this;
     for (const dir of [layout.dir, layout.socketDir, layout.cniConfDir, layout.cniIpamDir]) {
       mkdirSync(dir, { recursive: true });
@@ -105,6 +112,7 @@ export class ContainerdSupervisor {
   }
 
   private spawnChild(): void {
+    this.startedAt = Date.now();
     const log = openSync(this.layout.logPath, "a");
     try {
       const child = spawn(
@@ -131,13 +139,15 @@ export class ContainerdSupervisor {
   private exited(code: number | null, signal: NodeJS.Signals | null): void {
     if (this.closing) return;
     this.options.logger?.warn({ code, signal, log: this.layout.logPath }, "containerd exited; restarting it");
-    // A short pause so a containerd that fails at once does not spin.
+    // Back off while it fails young, so a containerd that cannot start does not spin.
+    this.backoffMs =
+      Date.now() - this.startedAt > 60_000 ? minBackoffMs : Math.min(this.backoffMs * 2, maxBackoffMs);
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
       if (this.closing) return;
       this.restarts++;
       this.spawnChild();
-    }, 500);
+    }, this.backoffMs);
   }
 
   private async waitReady(): Promise<void> {
@@ -200,6 +210,9 @@ export class ContainerdSupervisor {
     this.child = undefined;
     this.adoptedPid = undefined;
     rmSync(this.pidFile, { force: true });
+    // A socket directory of our own outside the data dir (long data dirs) goes with containerd.
+    if (this.layout.socketDir !== this.layout.dir)
+      rmSync(this.layout.socketDir, { recursive: true, force: true });
   }
 }
 
