@@ -1,36 +1,21 @@
 // Test images (busybox, pause) built offline once into .cache/images/<content key>/ and shared by
-// every test file; concurrent builders write under temporary names and rename, so none sees a partial file.
+// every test file, and a real docker-registry to pull them from.
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import {
-  type BuiltImages,
-  BusyboxBuilderVersion,
-  writeBusyboxArchives,
-} from "../../src/kubelet/images/busybox.ts";
+import { type BuiltImages, cachedBusyboxArchives } from "../../src/kubelet/images/busybox.ts";
 
-const busyboxPath = "/bin/busybox";
 const cacheRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../.cache/images");
 
 let built: BuiltImages | undefined;
 
 /** Paths of the busybox (docker.io/library/busybox:latest, skiff.local/busybox:1) and pause archives. */
 export function testImages(): BuiltImages {
-  if (built) return built;
-  const key = createHash("sha256")
-    .update(`builder ${BusyboxBuilderVersion}\n`)
-    .update(readFileSync(busyboxPath))
-    .digest("hex")
-    .slice(0, 16);
-  const dir = join(cacheRoot, key);
-  const paths: BuiltImages = { busybox: join(dir, "busybox.oci.tar"), pause: join(dir, "pause.oci.tar") };
-  built =
-    existsSync(paths.busybox) && existsSync(paths.pause) ? paths : writeBusyboxArchives(dir, { busyboxPath });
+  if (!built) built = cachedBusyboxArchives(cacheRoot);
   return built;
 }
 
@@ -43,6 +28,8 @@ export interface RegistryServerOptions {
   storageDir: string;
   /** Extra registry config under `auth:` (htpasswd is written for "htpasswd"; token settings as given). */
   auth?: "htpasswd" | { token: { realm: string; service: string; issuer: string; rootcertbundle: string } };
+  /** Serve HTTPS with this certificate and key (PEM files). */
+  tls?: { certificate: string; key: string };
 }
 
 export interface RegistryServer {
@@ -60,7 +47,7 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** Starts Debian's docker-registry on a free 127.0.0.1 port; resolves once /v2/ answers. */
+/** Starts Debian's docker-registry on a free 127.0.0.1 port; resolves once it accepts connections. */
 export async function startRegistry(options: RegistryServerOptions): Promise<RegistryServer> {
   const port = await freePort();
   const confDir = mkdtempSync(join(tmpdir(), "skiff-registry-"));
@@ -78,6 +65,8 @@ export async function startRegistry(options: RegistryServerOptions): Promise<Reg
     "http:",
     `  addr: 127.0.0.1:${port}`,
   ];
+  if (options.tls)
+    lines.push("  tls:", `    certificate: ${options.tls.certificate}`, `    key: ${options.tls.key}`);
   if (options.auth === "htpasswd") {
     writeFileSync(join(confDir, "htpasswd"), htpasswdLine);
     lines.push("auth:", "  htpasswd:", "    realm: skiff-test", `    path: ${join(confDir, "htpasswd")}`);
@@ -110,11 +99,14 @@ export async function startRegistry(options: RegistryServerOptions): Promise<Reg
   };
   for (let i = 0; i < 200; i++) {
     if (child.exitCode !== null) break;
-    const status = await fetch(`http://127.0.0.1:${port}/v2/`).then(
-      (r) => r.status,
-      () => 0,
-    );
-    if (status === 200 || status === 401) return { host: `127.0.0.1:${port}`, stop };
+    const listening = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, "127.0.0.1", () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on("error", () => resolve(false));
+    });
+    if (listening) return { host: `127.0.0.1:${port}`, stop };
     await sleep(25);
   }
   await stop();

@@ -174,9 +174,13 @@ async function listFiles(dir: string, prefix = ""): Promise<string[]> {
 async function tarFiles(path: string, blobs: BlobStore, created: Set<string>): Promise<ArchiveFiles> {
   const digests = new Map<string, string>();
   const links = new Map<string, string>();
-  for await (const entry of readTar(createReadStream(path))) {
+  for await (const entry of readTar(createReadStream(path), { maxBufferedBytes: 1 << 20 })) {
     const name = posix.normalize(entry.name).replace(/^(\.\/|\/)+/, "");
-    if (entry.type === "file") {
+    if (entry.type === "file" && entry.stream) {
+      const digest = await blobs.putStream(entry.stream);
+      created.add(digest); // may have existed; deleting an unreferenced blob is harmless either way
+      digests.set(name, digest);
+    } else if (entry.type === "file") {
       const content = entry.content ?? Buffer.alloc(0);
       const digest = sha256Digest(content);
       if (!(await blobs.has(digest))) created.add(digest);

@@ -4,7 +4,6 @@ import { createHash, randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { digestHex, sha256Digest } from "./oci.ts";
 
@@ -63,9 +62,12 @@ export class BlobStore {
     return digest;
   }
 
-  /** Streams content into the store, verifying it against `expected` (and `size` when given). */
-  async putStream(source: Readable, expected: string, size?: number): Promise<void> {
-    digestHex(expected);
+  /**
+   * Streams content into the store, verifying it against `expected` (and `size`) when given; returns
+   * the digest.
+   */
+  async putStream(source: AsyncIterable<Buffer>, expected?: string, size?: number): Promise<string> {
+    if (expected !== undefined) digestHex(expected);
     const tmp = await this.#tempPath();
     const hash = createHash("sha256");
     let length = 0;
@@ -82,12 +84,14 @@ export class BlobStore {
         createWriteStream(tmp),
       );
       const digest = `sha256:${hash.digest("hex")}`;
-      if (digest !== expected)
+      if (expected !== undefined && digest !== expected) {
         throw new DigestMismatchError(`content has digest ${digest}, expected ${expected}`);
-      if (size !== undefined && size !== length) {
-        throw new DigestMismatchError(`content of ${expected} is ${length} bytes, expected ${size}`);
       }
-      await rename(tmp, this.path(expected));
+      if (size !== undefined && size !== length) {
+        throw new DigestMismatchError(`content of ${digest} is ${length} bytes, expected ${size}`);
+      }
+      await rename(tmp, this.path(digest));
+      return digest;
     } finally {
       await rm(tmp, { force: true });
     }

@@ -1,10 +1,18 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { tempDir } from "../../../test/support/tempdir.ts";
-import { BusyboxRefs, buildBusyboxArchives, PauseRef, writeBusyboxArchives } from "./busybox.ts";
+import {
+  BusyboxRefs,
+  buildBusyboxArchives,
+  cachedBusyboxArchives,
+  ensureBuiltinImages,
+  PauseRef,
+  writeBusyboxArchives,
+} from "./busybox.ts";
+import { ImageStore } from "./store.ts";
 
 test("busybox and pause archives are byte-for-byte reproducible", () => {
   const a = buildBusyboxArchives();
@@ -51,6 +59,22 @@ test("skopeo inspects the archives and umoci unpacks them into a runnable rootfs
     assert.ok(existsSync(join(rootfs, "tmp")));
     // The static binary runs from the unpacked rootfs.
     assert.match(execFileSync(join(rootfs, "bin/busybox"), ["echo", "hi"], { encoding: "utf8" }), /^hi/);
+  } finally {
+    dir.remove();
+  }
+});
+
+test("ensureBuiltinImages imports pause (and busybox) once, building into a content-keyed cache", async () => {
+  const dir = tempDir();
+  try {
+    const store = new ImageStore({ dataDir: join(dir.path, "data") });
+    const cacheRoot = join(dir.path, "cache");
+    const first = await ensureBuiltinImages(store, { cacheRoot, busybox: true });
+    assert.deepEqual(first.flatMap((i) => i.repoTags).sort(), [...BusyboxRefs, PauseRef].sort());
+    assert.deepEqual(await ensureBuiltinImages(store, { cacheRoot, busybox: true }), []);
+    const cached = cachedBusyboxArchives(cacheRoot);
+    assert.equal(readdirSync(cacheRoot).length, 1);
+    assert.ok(existsSync(cached.pause));
   } finally {
     dir.remove();
   }

@@ -1,8 +1,10 @@
 // Builds the busybox and pause test images offline from Debian's busybox-static: one reproducible
 // layer (the binary, a symlink per applet, /etc files) packaged as oci-archive tarballs.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { Image, ImageService } from "../runtime/runtime.ts";
 import { buildLayer, buildOciArchive, type ImageToWrite, type Layer } from "./layout-writer.ts";
 import type { ImageConfig } from "./oci.ts";
 import type { TarEntry } from "./tar.ts";
@@ -137,4 +139,43 @@ export function writeBusyboxArchives(outputDir: string, options: BusyboxBuildOpt
     renameSync(tmp, out[key]);
   }
   return out;
+}
+
+/**
+ * The archives built once per busybox binary under `cacheRoot/<content key>/` (a new binary or
+ * builder version gets a new directory; concurrent callers at worst build twice, never expose a
+ * partial file).
+ */
+export function cachedBusyboxArchives(cacheRoot: string, options: BusyboxBuildOptions = {}): BuiltImages {
+  const busyboxPath = options.busyboxPath ?? "/bin/busybox";
+  const key = createHash("sha256")
+    .update(`builder ${BusyboxBuilderVersion}\n`)
+    .update(readFileSync(busyboxPath))
+    .digest("hex")
+    .slice(0, 16);
+  const dir = join(cacheRoot, key);
+  const paths: BuiltImages = { busybox: join(dir, "busybox.oci.tar"), pause: join(dir, "pause.oci.tar") };
+  return existsSync(paths.busybox) && existsSync(paths.pause)
+    ? paths
+    : writeBusyboxArchives(dir, { busyboxPath });
+}
+
+/**
+ * Makes sure the pause image (and, with `busybox`, the busybox image) is in `images`, building the
+ * archives offline into `cacheRoot` when needed: a node must never need the internet for its sandbox.
+ * Returns the images imported (empty when all were present).
+ */
+export async function ensureBuiltinImages(
+  images: ImageService,
+  options: BusyboxBuildOptions & { cacheRoot: string; busybox?: boolean },
+): Promise<Image[]> {
+  const wanted: { ref: string; archive: keyof BuiltImages }[] = [{ ref: PauseRef, archive: "pause" }];
+  if (options.busybox) wanted.push({ ref: BusyboxRefs[1] as string, archive: "busybox" });
+  const imported: Image[] = [];
+  for (const { ref, archive } of wanted) {
+    if (await images.imageStatus({ image: ref })) continue;
+    const built = cachedBusyboxArchives(options.cacheRoot, options);
+    imported.push(...(await images.importImage(built[archive])));
+  }
+  return imported;
 }

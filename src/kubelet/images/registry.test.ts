@@ -16,7 +16,8 @@ import {
 import { tempDir } from "../../../test/support/tempdir.ts";
 import { DigestMismatchError } from "./blobs.ts";
 import { digestHex, MediaType, sha256Digest } from "./oci.ts";
-import { parseChallenge, RegistryError, registryBase } from "./registry.ts";
+import { InvalidReferenceError } from "./reference.ts";
+import { parseChallenge, RegistryError, registryBases } from "./registry.ts";
 import { ImageStore } from "./store.ts";
 
 const dir = tempDir("skiff-registry-test-");
@@ -102,6 +103,16 @@ test("pulls an OCI image and a docker schema2 image from a plain-HTTP loopback r
   assert.equal((await store.imageStatus({ image: digest }))?.id, id);
 });
 
+test("concurrent pulls of one reference end in one image; a bad reference rejects", async () => {
+  const store = newStore("concurrent");
+  const ids = await Promise.all(
+    Array.from({ length: 4 }, () => store.pullImage({ image: `${open.host}/busybox:1` })),
+  );
+  assert.equal(new Set(ids).size, 1);
+  assert.equal((await store.listImages()).length, 1);
+  await assert.rejects(store.pullImage({ image: "Not A Reference" }), InvalidReferenceError);
+});
+
 test("an image index resolves to its linux/amd64 image", async () => {
   const store = newStore("index");
   const id = await store.pullImage({ image: `${open.host}/multi:1` });
@@ -154,14 +165,14 @@ test("a missing tag is a 404 RegistryError; a corrupted blob fails digest verifi
 });
 
 test("registry endpoints and challenges", () => {
-  assert.equal(registryBase("127.0.0.1:5000"), "http://127.0.0.1:5000");
-  assert.equal(registryBase("localhost"), "http://localhost");
-  assert.equal(registryBase("docker.io"), "https://registry-1.docker.io");
-  assert.equal(registryBase("reg.example:5000"), "https://reg.example:5000");
-  assert.equal(
-    registryBase("reg.example:5000", { insecureRegistries: ["reg.example:5000"] }),
+  assert.deepEqual(registryBases("127.0.0.1:5000"), ["https://127.0.0.1:5000", "http://127.0.0.1:5000"]);
+  assert.deepEqual(registryBases("localhost"), ["https://localhost", "http://localhost"]);
+  assert.deepEqual(registryBases("docker.io"), ["https://registry-1.docker.io"]);
+  assert.deepEqual(registryBases("reg.example:5000"), ["https://reg.example:5000"]);
+  assert.deepEqual(registryBases("reg.example:5000", { insecureRegistries: ["reg.example:5000"] }), [
+    "https://reg.example:5000",
     "http://reg.example:5000",
-  );
+  ]);
   assert.deepEqual(
     parseChallenge(
       'Bearer realm="https://auth.example/token",service="registry",scope="repository:a/b:pull"',
@@ -249,6 +260,40 @@ test("Bearer token auth: the token server gets the basic credentials, the regist
   } finally {
     await server.stop();
     await new Promise((resolve) => tokenServer.close(resolve));
+    certDir.remove();
+  }
+});
+
+test("a TLS registry: trusted through the CA option, refused (never downgraded) without it", async () => {
+  const certDir = tempDir("skiff-registry-tls-");
+  const key = join(certDir.path, "key.pem");
+  const cert = join(certDir.path, "cert.pem");
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-subj",
+      "/CN=127.0.0.1",
+    ].concat(["-addext", "subjectAltName=IP:127.0.0.1", "-days", "1", "-keyout", key, "-out", cert]),
+    { stdio: "ignore" },
+  );
+  const server = await startRegistry({ storageDir, tls: { certificate: cert, key } });
+  try {
+    const image = { image: `${server.host}/busybox:1` };
+    await assert.rejects(newStore("tls-untrusted").pullImage(image), (err: NodeJS.ErrnoException) =>
+      /SELF_SIGNED|UNABLE_TO_VERIFY/.test(err.code ?? ""),
+    );
+    const store = new ImageStore({ dataDir: join(dir.path, "tls"), registry: { ca: readFileSync(cert) } });
+    const id = await store.pullImage(image);
+    assert.equal((await store.imageStatus(image))?.id, id);
+  } finally {
+    await server.stop();
     certDir.remove();
   }
 });

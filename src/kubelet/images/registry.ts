@@ -1,5 +1,6 @@
 // Pulls images over the OCI distribution API v2: manifest (or index → linux/amd64), config and layers,
-// each verified against its digest. Bearer-token and basic auth; plain HTTP for loopback registries.
+// each verified against its digest. Bearer-token and basic auth; TLS, with a plain-HTTP fallback for
+// loopback and configured insecure registries.
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import type { AuthConfig } from "../runtime/runtime.ts";
@@ -23,6 +24,8 @@ export interface PullOptions {
   insecureRegistries?: string[];
   /** Extra CA certificates (PEM) trusted for TLS registries. */
   ca?: string | Buffer;
+  /** A request whose connection is idle this long fails (ms, default 30 000). */
+  timeoutMs?: number;
 }
 
 /** Thrown when a registry refuses or fails a pull (status and URL in the message). */
@@ -48,12 +51,24 @@ function isLoopback(domain: string): boolean {
   return host === "localhost" || host === "::1" || /^127\./.test(host);
 }
 
-/** The registry's base URL: Docker Hub's API lives at registry-1.docker.io. */
-export function registryBase(domain: string, options: PullOptions = {}): string {
+/**
+ * The registry's base URLs, in the order to try: HTTPS, then plain HTTP for loopback and insecure
+ * registries (as Docker does: a loopback registry that speaks TLS is still used with TLS). Docker
+ * Hub's API lives at registry-1.docker.io.
+ */
+export function registryBases(domain: string, options: PullOptions = {}): string[] {
   const host = domain === "docker.io" ? "registry-1.docker.io" : domain;
   const plain = isLoopback(domain) || (options.insecureRegistries ?? []).includes(domain);
-  return `${plain ? "http" : "https"}://${host}`;
+  return plain ? [`https://${host}`, `http://${host}`] : [`https://${host}`];
 }
+
+/** Errors meaning "the server does not speak TLS" (not a certificate problem, which never falls back). */
+const notTls = new Set([
+  "EPROTO",
+  "ERR_SSL_WRONG_VERSION_NUMBER",
+  "ERR_SSL_PACKET_LENGTH_TOO_LONG",
+  "ECONNRESET",
+]);
 
 /** Parses `Bearer realm="…",service="…",scope="…"` into its scheme and parameters. */
 export function parseChallenge(header: string): { scheme: string; params: Record<string, string> } {
@@ -74,30 +89,65 @@ function basicCredentials(auth: AuthConfig | undefined): string | undefined {
   return undefined;
 }
 
+/** Manifests, indexes, tokens and error bodies are small; a registry sending more is refused. */
+const maxBodyBytes = 4 << 20;
+
 async function readBody(res: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of res) chunks.push(chunk as Buffer);
+  let length = 0;
+  for await (const chunk of res) {
+    length += (chunk as Buffer).length;
+    if (length > maxBodyBytes) {
+      res.destroy();
+      throw new RegistryError(`registry response larger than ${maxBodyBytes} bytes`);
+    }
+    chunks.push(chunk as Buffer);
+  }
   return Buffer.concat(chunks);
 }
 
 /** One pull: remembers the Authorization that worked so later requests do not repeat the challenge. */
 class RegistrySession {
   #authorization: string | undefined;
+  /** Base URLs not yet ruled out; the first is the one in use. */
+  #bases: string[];
 
   constructor(
-    private readonly base: string,
+    bases: string[],
     private readonly repository: string,
     private readonly options: PullOptions,
   ) {
+    this.#bases = bases;
     if (options.auth?.registryToken) this.#authorization = `Bearer ${options.auth.registryToken}`;
+  }
+
+  get base(): string {
+    return this.#bases[0] ?? "";
   }
 
   #send(url: string, headers: Record<string, string>): Promise<IncomingMessage> {
     const client = url.startsWith("https:") ? https : http;
+    const timeout = this.options.timeoutMs ?? 30_000;
     return new Promise((resolve, reject) => {
       const req = client.get(url, { headers, ...(this.options.ca ? { ca: this.options.ca } : {}) }, resolve);
+      req.setTimeout(timeout, () =>
+        req.destroy(new RegistryError(`GET ${url}: no answer for ${timeout} ms`)),
+      );
       req.on("error", reject);
     });
+  }
+
+  /** Sends to the registry, falling back to the next base URL when the server does not speak TLS. */
+  async #sendToRegistry(path: string, headers: Record<string, string>): Promise<IncomingMessage> {
+    for (;;) {
+      try {
+        return await this.#send(`${this.base}${path}`, headers);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code ?? "";
+        if (this.#bases.length > 1 && this.base.startsWith("https:") && notTls.has(code)) this.#bases.shift();
+        else throw err;
+      }
+    }
   }
 
   async #token(challenge: Record<string, string>): Promise<string> {
@@ -119,13 +169,19 @@ class RegistrySession {
 
   /** GET `path` under /v2/<repository>/, answering an auth challenge once and following redirects. */
   async get(path: string, accept?: string): Promise<IncomingMessage> {
-    let url = `${this.base}/v2/${this.repository}/${path}`;
+    let url: string | undefined; // set once a redirect leads elsewhere
+    const target = () => url ?? `${this.base}/v2/${this.repository}/${path}`;
     let challenged = false;
     for (let redirects = 0; redirects < 6; ) {
       const headers: Record<string, string> = accept ? { accept } : {};
       // Credentials go only to the registry itself, never to a storage host it redirects to.
-      if (this.#authorization && url.startsWith(this.base)) headers.authorization = this.#authorization;
-      const res = await this.#send(url, headers);
+      if (this.#authorization && (url === undefined || url.startsWith(this.base))) {
+        headers.authorization = this.#authorization;
+      }
+      const res =
+        url === undefined
+          ? await this.#sendToRegistry(`/v2/${this.repository}/${path}`, headers)
+          : await this.#send(url, headers);
       const status = res.statusCode ?? 0;
       if (status === 401 && !challenged) {
         res.resume();
@@ -135,24 +191,24 @@ class RegistrySession {
         else {
           const basic = basicCredentials(this.options.auth);
           if (!basic)
-            throw new RegistryError(`${url}: authentication required and no credentials given`, 401);
+            throw new RegistryError(`${target()}: authentication required and no credentials given`, 401);
           this.#authorization = `Basic ${basic}`;
         }
         continue;
       }
       if (status >= 300 && status < 400 && res.headers.location) {
         res.resume();
-        url = new URL(res.headers.location, url).toString();
+        url = new URL(res.headers.location, target()).toString();
         redirects++;
         continue;
       }
       if (status !== 200) {
         const body = (await readBody(res)).toString("utf8").slice(0, 300);
-        throw new RegistryError(`GET ${url}: HTTP ${status} ${body}`.trim(), status);
+        throw new RegistryError(`GET ${target()}: HTTP ${status} ${body}`.trim(), status);
       }
       return res;
     }
-    throw new RegistryError(`GET ${url}: too many redirects`);
+    throw new RegistryError(`GET ${target()}: too many redirects`);
   }
 }
 
@@ -179,7 +235,7 @@ export async function pullImage(
   blobs: BlobStore,
   options: PullOptions = {},
 ): Promise<ArchivedImage> {
-  const session = new RegistrySession(registryBase(ref.domain, options), ref.path, options);
+  const session = new RegistrySession(registryBases(ref.domain, options), ref.path, options);
   let manifest = await fetchManifest(session, blobs, ref.digest ?? ref.tag ?? "latest");
   if (isIndexMediaType(manifest.mediaType)) {
     const index = JSON.parse(manifest.body.toString("utf8")) as ImageIndex;

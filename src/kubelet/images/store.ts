@@ -75,6 +75,7 @@ export class ImageStore implements ImageService {
   readonly #options: ImageStoreOptions;
   readonly #now: () => number;
   readonly #unpacking = new Map<string, Promise<string>>();
+  readonly #pulling = new Map<string, Promise<string>>();
 
   constructor(options: ImageStoreOptions) {
     this.root = join(options.dataDir, "images");
@@ -87,11 +88,21 @@ export class ImageStore implements ImageService {
   /** Pulls from the registry the reference names (digest-verified) and records it; returns the image id. */
   async pullImage(image: ImageSpec, auth?: AuthConfig): Promise<string> {
     const ref = parseReference(image.image);
-    const pulled = await pullImage(ref, this.blobs, { ...this.#options.registry, ...(auth ? { auth } : {}) });
-    const stored = await this.record(pulled, {
-      repoDigest: `${repositoryName(ref)}@${pulled.manifestDigest}`,
-    });
-    return stored.id;
+    // Pods starting together with one image share one download (per reference and credentials).
+    const key = `${formatReference(ref)} ${JSON.stringify(auth ?? {})}`;
+    let pending = this.#pulling.get(key);
+    if (!pending) {
+      pending = (async () => {
+        const pulled = await pullImage(ref, this.blobs, {
+          ...this.#options.registry,
+          ...(auth ? { auth } : {}),
+        });
+        const repoDigest = `${repositoryName(ref)}@${pulled.manifestDigest}`;
+        return (await this.record(pulled, { repoDigest })).id;
+      })().finally(() => this.#pulling.delete(key));
+      this.#pulling.set(key, pending);
+    }
+    return pending;
   }
 
   async imageStatus(image: ImageSpec): Promise<Image | undefined> {

@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFile
 import { join } from "node:path";
 import { test } from "node:test";
 import { tempDir } from "../../../test/support/tempdir.ts";
-import { readTarBuffer, writeTar } from "./tar.ts";
+import { entryContent, readTar, readTarBuffer, writeTar } from "./tar.ts";
 
 test("GNU tar reads what writeTar writes, including long names through PAX", () => {
   const dir = tempDir();
@@ -59,4 +59,27 @@ test("readTar reads what GNU tar writes (long names, links, modes)", async () =>
 test("writeTar is a pure function of its entries", () => {
   const entries = [{ name: "f", type: "file" as const, content: Buffer.from("x") }];
   assert.deepEqual(writeTar(entries), writeTar(entries));
+});
+
+test("large files stream in chunks; unread content is skipped", async () => {
+  const big = Buffer.alloc(3 * 65536 + 17, 7);
+  const archive = writeTar([
+    { name: "big", type: "file", content: big },
+    { name: "skipped", type: "file", content: big },
+    { name: "small", type: "file", content: Buffer.from("s") },
+  ]);
+  // Feed it in odd-sized chunks, as a file stream or gunzip would.
+  async function* chunks(): AsyncGenerator<Buffer> {
+    for (let i = 0; i < archive.length; i += 5000) yield archive.subarray(i, i + 5000);
+  }
+  const seen: string[] = [];
+  for await (const entry of readTar(chunks(), { maxBufferedBytes: 1000 })) {
+    seen.push(entry.name);
+    if (entry.name === "big") {
+      assert.equal(entry.content, undefined);
+      assert.ok((await entryContent(entry)).equals(big));
+    }
+    if (entry.name === "small") assert.equal(entry.content?.toString(), "s");
+  }
+  assert.deepEqual(seen, ["big", "skipped", "small"]);
 });

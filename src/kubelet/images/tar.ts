@@ -17,6 +17,18 @@ export interface TarEntry {
   linkname?: string;
   /** File content (files only). */
   content?: Buffer;
+  /**
+   * Content of a file larger than readTar's `maxBufferedBytes`, instead of `content`: read it before
+   * asking for the next entry (whatever is left unread is skipped).
+   */
+  stream?: AsyncIterable<Buffer>;
+  /** Content size in bytes (set by readTar). */
+  size?: number;
+}
+
+export interface ReadTarOptions {
+  /** Files larger than this come as `stream` rather than `content` (default: all are buffered). */
+  maxBufferedBytes?: number;
 }
 
 const BLOCK = 512;
@@ -178,14 +190,36 @@ export class TarFormatError extends Error {
 }
 
 /**
- * Reads a tar archive from a stream of chunks, yielding each entry with its content buffered (the
- * memory bound is the largest single entry, not the archive). PAX and GNU long names are applied.
+ * Reads a tar archive from a stream of chunks, yielding each entry with its content buffered, or
+ * streamed past `maxBufferedBytes`, so memory stays bounded. PAX and GNU long names are applied.
  */
-export async function* readTar(source: AsyncIterable<Buffer | Uint8Array>): AsyncGenerator<TarEntry> {
+export async function* readTar(
+  source: AsyncIterable<Buffer | Uint8Array>,
+  options: ReadTarOptions = {},
+): AsyncGenerator<TarEntry> {
+  const maxBuffered = options.maxBufferedBytes ?? Number.POSITIVE_INFINITY;
   let pending: Buffer[] = [];
   let pendingLength = 0;
   const iterator = source[Symbol.asyncIterator]();
   let done = false;
+  /** Up to `max` bytes (at least one unless the source ended): the start of what is pending. */
+  async function takeSome(max: number): Promise<Buffer | undefined> {
+    if (pendingLength === 0 && !done) {
+      const next = await iterator.next();
+      if (next.done) done = true;
+      else {
+        pending.push(Buffer.from(next.value));
+        pendingLength += next.value.length;
+      }
+    }
+    const first = pending[0];
+    if (!first) return undefined;
+    const out = first.subarray(0, max);
+    if (out.length === first.length) pending.shift();
+    else pending[0] = first.subarray(out.length);
+    pendingLength -= out.length;
+    return out;
+  }
   async function take(n: number): Promise<Buffer | undefined> {
     while (pendingLength < n && !done) {
       const next = await iterator.next();
@@ -204,50 +238,77 @@ export async function* readTar(source: AsyncIterable<Buffer | Uint8Array>): Asyn
     pendingLength = rest.length;
     return out;
   }
-  let pax = new Map<string, string>();
-  let longName: string | undefined;
-  let longLink: string | undefined;
-  for (;;) {
-    const h = await take(BLOCK);
-    if (!h) return; // Some writers omit the trailing zero blocks.
-    if (h.every((b) => b === 0)) return;
-    if (!checksumOk(h)) throw new TarFormatError("not a tar archive (bad header checksum)");
-    const size = parseNumber(h, 124, 12);
-    if (!Number.isFinite(size)) throw new TarFormatError("tar header with an unreadable size");
-    const data = await take(size + (size % BLOCK === 0 ? 0 : BLOCK - (size % BLOCK)));
-    if (!data) throw new TarFormatError("tar archive ends inside an entry");
-    const content = Buffer.from(data.subarray(0, size));
-    const flag = String.fromCharCode(h[156] ?? 0);
-    if (flag === "x") {
-      pax = parsePax(content);
-      continue;
+  try {
+    let pax = new Map<string, string>();
+    let longName: string | undefined;
+    let longLink: string | undefined;
+    for (;;) {
+      const h = await take(BLOCK);
+      if (!h) return; // Some writers omit the trailing zero blocks.
+      if (h.every((b) => b === 0)) return;
+      if (!checksumOk(h)) throw new TarFormatError("not a tar archive (bad header checksum)");
+      const size = Number(pax.get("size") ?? parseNumber(h, 124, 12));
+      if (!Number.isFinite(size)) throw new TarFormatError("tar header with an unreadable size");
+      const padding = size % BLOCK === 0 ? 0 : BLOCK - (size % BLOCK);
+      const flag = String.fromCharCode(h[156] ?? 0);
+      const type = entryType(flag);
+      const streamed = type === "file" && size > maxBuffered;
+      let content = Buffer.alloc(0);
+      if (!streamed) {
+        const data = await take(size + padding);
+        if (!data) throw new TarFormatError("tar archive ends inside an entry");
+        content = Buffer.from(data.subarray(0, size));
+      }
+      if (flag === "x") {
+        pax = parsePax(content);
+        continue;
+      }
+      if (flag === "g") continue;
+      if (flag === "L" || flag === "K") {
+        const text = cString(content, 0, content.length);
+        if (flag === "L") longName = text;
+        else longLink = text;
+        continue;
+      }
+      const magic = h.subarray(257, 263).toString("ascii");
+      const prefix = magic.startsWith("ustar") ? cString(h, 345, 155) : "";
+      const baseName = cString(h, 0, 100);
+      const name = pax.get("path") ?? longName ?? (prefix ? `${prefix}/${baseName}` : baseName);
+      const linkname = pax.get("linkpath") ?? longLink ?? cString(h, 157, 100);
+      let remaining = streamed ? size : 0;
+      async function* body(): AsyncGenerator<Buffer> {
+        while (remaining > 0) {
+          const chunk = await takeSome(remaining);
+          if (!chunk) throw new TarFormatError("tar archive ends inside an entry");
+          remaining -= chunk.length;
+          yield chunk;
+        }
+      }
+      yield {
+        name,
+        type,
+        mode: parseNumber(h, 100, 8) & 0o7777,
+        uid: Number(pax.get("uid") ?? parseNumber(h, 108, 8)),
+        gid: Number(pax.get("gid") ?? parseNumber(h, 116, 8)),
+        mtime: Math.floor(Number(pax.get("mtime") ?? parseNumber(h, 136, 12))),
+        linkname,
+        size,
+        ...(streamed ? { stream: body() } : { content }),
+      };
+      if (streamed) {
+        for await (const _ of body()) {
+          // Skips what the consumer left unread.
+        }
+        if (padding > 0 && !(await take(padding)))
+          throw new TarFormatError("tar archive ends inside an entry");
+      }
+      pax = new Map();
+      longName = undefined;
+      longLink = undefined;
     }
-    if (flag === "g") continue;
-    if (flag === "L" || flag === "K") {
-      const text = cString(content, 0, content.length);
-      if (flag === "L") longName = text;
-      else longLink = text;
-      continue;
-    }
-    const magic = h.subarray(257, 263).toString("ascii");
-    const prefix = magic.startsWith("ustar") ? cString(h, 345, 155) : "";
-    const baseName = cString(h, 0, 100);
-    const name = pax.get("path") ?? longName ?? (prefix ? `${prefix}/${baseName}` : baseName);
-    const linkname = pax.get("linkpath") ?? longLink ?? cString(h, 157, 100);
-    const type = entryType(flag);
-    yield {
-      name,
-      type,
-      mode: parseNumber(h, 100, 8) & 0o7777,
-      uid: Number(pax.get("uid") ?? parseNumber(h, 108, 8)),
-      gid: Number(pax.get("gid") ?? parseNumber(h, 116, 8)),
-      mtime: Math.floor(Number(pax.get("mtime") ?? parseNumber(h, 136, 12))),
-      linkname,
-      content: type === "file" ? content : Buffer.alloc(0),
-    };
-    pax = new Map();
-    longName = undefined;
-    longLink = undefined;
+  } finally {
+    // Stopping early (end blocks, an error, a consumer break) must still close the source (a file).
+    await iterator.return?.();
   }
 }
 
@@ -259,4 +320,12 @@ export async function readTarBuffer(archive: Buffer): Promise<TarEntry[]> {
   }
   for await (const entry of readTar(one())) out.push(entry);
   return out;
+}
+
+/** The content of an entry, whether buffered or streamed. */
+export async function entryContent(entry: TarEntry): Promise<Buffer> {
+  if (!entry.stream) return entry.content ?? Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  for await (const chunk of entry.stream) chunks.push(chunk);
+  return Buffer.concat(chunks);
 }

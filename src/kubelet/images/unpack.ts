@@ -1,7 +1,7 @@
 // Applies image layers to a directory as the OCI image spec says: entries in order, `.wh.<name>`
 // deletes <name> from lower layers, `.wh..wh..opq` empties its directory of lower-layer content.
 // Paths are resolved inside the root (symlinks in the rootfs can never lead a write outside it).
-import { createReadStream } from "node:fs";
+import { createReadStream, createWriteStream } from "node:fs";
 import {
   chmod,
   lchown,
@@ -16,6 +16,7 @@ import {
 } from "node:fs/promises";
 import { posix } from "node:path";
 import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import { readTar, type TarEntry } from "./tar.ts";
 
@@ -71,49 +72,74 @@ async function resolveParent(root: string, parts: string[]): Promise<string> {
   return posix.join(root, ...resolved);
 }
 
-async function setOwnerAndMode(path: string, entry: TarEntry, isLink: boolean): Promise<void> {
+const runningAsRoot = process.getuid?.() === 0 && process.getgid?.() === 0;
+
+/** `created`: we just made the path, so as root it is already owned by 0:0. */
+async function setOwnerAndMode(path: string, entry: TarEntry, options: { link: boolean; created: boolean }) {
+  const uid = entry.uid ?? 0;
+  const gid = entry.gid ?? 0;
   // Ownership first: chown clears setuid/setgid bits, chmod then restores them.
-  await lchown(path, entry.uid ?? 0, entry.gid ?? 0).catch((err: NodeJS.ErrnoException) => {
-    if (err.code !== "EPERM" && err.code !== "EINVAL") throw err;
-  });
-  if (!isLink) await chmod(path, entry.mode ?? 0o644);
+  if (!(options.created && runningAsRoot && uid === 0 && gid === 0)) {
+    await lchown(path, uid, gid).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== "EPERM" && err.code !== "EINVAL") throw err;
+    });
+  }
+  if (!options.link) await chmod(path, entry.mode ?? 0o644);
 }
 
-async function applyEntry(root: string, entry: TarEntry, layerPaths: Set<string>): Promise<void> {
+interface LayerState {
+  /** Paths written by this layer: an opaque whiteout hides only lower layers' content. */
+  written: Set<string>;
+  /** Resolved parent directories (archive path → host path); cleared whenever anything is removed. */
+  parents: Map<string, string>;
+}
+
+async function removePath(state: LayerState, path: string): Promise<void> {
+  state.parents.clear();
+  await rm(path, { recursive: true, force: true });
+}
+
+async function applyEntry(root: string, entry: TarEntry, state: LayerState): Promise<void> {
+  const { written: layerPaths } = state;
   const parts = components(entry.name);
   if (parts.length === 0) return; // the root itself
   const base = parts[parts.length - 1] as string;
-  const parent = await resolveParent(root, parts);
   const parentKey = parts.slice(0, -1).join("/");
+  let parent = state.parents.get(parentKey);
+  if (parent === undefined) {
+    parent = await resolveParent(root, parts);
+    state.parents.set(parentKey, parent);
+  }
   if (base === OPAQUE) {
     for (const child of await readdir(parent)) {
       const key = parentKey ? `${parentKey}/${child}` : child;
-      if (!layerPaths.has(key)) await rm(posix.join(parent, child), { recursive: true, force: true });
+      if (!layerPaths.has(key)) await removePath(state, posix.join(parent, child));
     }
     return;
   }
   if (base.startsWith(WHITEOUT)) {
-    await rm(posix.join(parent, base.slice(WHITEOUT.length)), { recursive: true, force: true });
+    await removePath(state, posix.join(parent, base.slice(WHITEOUT.length)));
     return;
   }
   const path = posix.join(parent, base);
   layerPaths.add(parts.join("/"));
   const existing = await lstat(path).catch(() => undefined);
   if (entry.type === "directory") {
-    if (existing && !existing.isDirectory()) await rm(path, { force: true });
+    if (existing && !existing.isDirectory()) await removePath(state, path);
     if (!existing?.isDirectory()) await mkdir(path);
-    await setOwnerAndMode(path, entry, false);
+    await setOwnerAndMode(path, entry, { link: false, created: !existing?.isDirectory() });
     return;
   }
-  if (existing) await rm(path, { recursive: true, force: true });
+  if (existing) await removePath(state, path);
   switch (entry.type) {
     case "file":
-      await writeFile(path, entry.content ?? Buffer.alloc(0));
-      await setOwnerAndMode(path, entry, false);
+      if (entry.stream) await pipeline(entry.stream, createWriteStream(path));
+      else await writeFile(path, entry.content ?? Buffer.alloc(0));
+      await setOwnerAndMode(path, entry, { link: false, created: true });
       break;
     case "symlink":
       await symlink(entry.linkname ?? "", path);
-      await setOwnerAndMode(path, entry, true);
+      await setOwnerAndMode(path, entry, { link: true, created: true });
       break;
     case "hardlink": {
       const targetParts = components(entry.linkname ?? "");
@@ -135,10 +161,11 @@ export async function applyLayer(root: string, source: Readable, options: { gzip
     source.on("error", (err) => gunzip.destroy(err));
     stream = source.pipe(gunzip);
   }
-  // Paths written by this layer: an opaque whiteout hides only lower layers' content.
-  const layerPaths = new Set<string>();
+  const state: LayerState = { written: new Set(), parents: new Map() };
   try {
-    for await (const entry of readTar(stream)) await applyEntry(root, entry, layerPaths);
+    // Files above 1 MiB are streamed to disk, so a large file never sits in memory whole.
+    for await (const entry of readTar(stream, { maxBufferedBytes: 1 << 20 }))
+      await applyEntry(root, entry, state);
   } finally {
     source.destroy();
   }
