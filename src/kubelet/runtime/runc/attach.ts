@@ -1,0 +1,76 @@
+// Attach without stdin: follows the container's CRI log from its current end and splits it back
+// into stdout and stderr. conmon's attach socket (which would carry stdin) is SOCK_SEQPACKET, which
+// Node's net module cannot open, so an attach asking for stdin is refused by the runtime.
+import { open } from "node:fs/promises";
+import { PassThrough } from "node:stream";
+import type { StreamOptions, StreamSession } from "../runtime.ts";
+
+/** One CRI log line: `<RFC3339Nano> <stdout|stderr> <F|P> <text>`; P (partial) lines have no newline. */
+export function parseCriLogLine(line: string): { stream: "stdout" | "stderr"; text: string } | undefined {
+  const match = /^\S+ (stdout|stderr) (F|P) (.*)$/.exec(line);
+  if (!match) return undefined;
+  return {
+    stream: match[1] as "stdout" | "stderr",
+    text: match[2] === "P" ? (match[3] ?? "") : `${match[3] ?? ""}\n`,
+  };
+}
+
+export interface FollowOptions extends StreamOptions {
+  logPath: string;
+  /** Resolves with the container's exit code when it exits. */
+  exited: Promise<number>;
+  pollMs?: number;
+}
+
+export async function attachToLog(options: FollowOptions): Promise<StreamSession> {
+  const file = await open(options.logPath, "r");
+  let position = (await file.stat()).size;
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let pending = "";
+  let closed = false;
+  const drain = async () => {
+    for (;;) {
+      const buffer = Buffer.alloc(64 * 1024);
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, position);
+      if (bytesRead === 0) return;
+      position += bytesRead;
+      pending += buffer.subarray(0, bytesRead).toString("utf8");
+      const lines = pending.split("\n");
+      pending = lines.pop() ?? "";
+      for (const line of lines) {
+        const entry = parseCriLogLine(line);
+        if (!entry) continue;
+        // A terminal merges stderr into stdout.
+        const target = entry.stream === "stderr" && !options.tty ? stderr : stdout;
+        if ((target === stdout && options.stdout) || (target === stderr && options.stderr))
+          target.write(entry.text);
+      }
+    }
+  };
+  const finish = async () => {
+    if (closed) return;
+    closed = true;
+    clearInterval(timer);
+    await drain().catch(() => {});
+    await file.close().catch(() => {});
+    stdout.end();
+    stderr.end();
+  };
+  const timer = setInterval(() => void drain().catch(() => finish()), options.pollMs ?? 100);
+  const exitCode = options.exited.then(async (code) => {
+    await finish();
+    return code;
+  });
+  return {
+    ...(options.stdout ? { stdout } : {}),
+    ...(options.stderr && !options.tty ? { stderr } : {}),
+    resize() {
+      // The container's output is a log file here, not a terminal: there is nothing to resize.
+    },
+    exitCode,
+    close() {
+      void finish();
+    },
+  };
+}

@@ -1,0 +1,83 @@
+// The runtime's durable records: one JSON per sandbox and per container under the state dir,
+// written atomically (temp file + rename), so a restarted runtime re-adopts what it left running.
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { ContainerMetadata, ContainerState, PodSandboxMetadata, PodSandboxState } from "../runtime.ts";
+import type { SandboxFiles } from "./sandbox-files.ts";
+
+export interface SandboxRecord {
+  id: string;
+  metadata: PodSandboxMetadata;
+  state: PodSandboxState;
+  createdAt: number;
+  hostname: string;
+  netnsName: string;
+  ip: string;
+  /** The pod cgroup (cgroupfs path) the sandbox created and removes. */
+  cgroupParent: string;
+  logDirectory: string;
+  files: SandboxFiles;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** Whether CNI ADD succeeded and DEL is still owed. */
+  networkAttached: boolean;
+}
+
+export interface ContainerRecord {
+  id: string;
+  podSandboxId: string;
+  metadata: ContainerMetadata;
+  state: ContainerState;
+  createdAt: number;
+  startedAt: number;
+  finishedAt: number;
+  exitCode: number;
+  reason: string;
+  message: string;
+  image: string;
+  imageRef: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  logPath: string;
+  cgroupsPath: string;
+  /** Directory with config.json, the overlay upper/work dirs and the rootfs mount point. */
+  bundle: string;
+  /** Whether the overlay rootfs is mounted (unmounted at removal). */
+  rootfsMounted: boolean;
+}
+
+export class RecordStore<T extends { id: string }> {
+  readonly #dir: string;
+
+  constructor(dir: string) {
+    this.#dir = dir;
+  }
+
+  async init(): Promise<void> {
+    await mkdir(this.#dir, { recursive: true });
+  }
+
+  async write(record: T): Promise<void> {
+    const path = join(this.#dir, `${record.id}.json`);
+    const tmp = `${path}.tmp-${process.pid}`;
+    await writeFile(tmp, JSON.stringify(record));
+    await rename(tmp, path);
+  }
+
+  async remove(id: string): Promise<void> {
+    await rm(join(this.#dir, `${id}.json`), { force: true });
+  }
+
+  async loadAll(): Promise<T[]> {
+    const names = (await readdir(this.#dir)).filter((n) => n.endsWith(".json"));
+    const records: T[] = [];
+    for (const name of names) {
+      try {
+        records.push(JSON.parse(await readFile(join(this.#dir, name), "utf8")) as T);
+      } catch {
+        // A torn write cannot happen (rename), but a foreign file is skipped rather than fatal.
+      }
+    }
+    return records;
+  }
+}
