@@ -1,5 +1,5 @@
 // A cluster with one real node for agent tests: `skiff server --disable-agent` plus a `skiff
-// agent` child on Skiff's own containerd (bridge `skk…`, a subnet of 10.203.0.0/16, cgroups under
+// agent` child on Skiff's own containerd (or runc) (bridge `skk…`, a subnet of 10.203.0.0/16, cgroups under
 // /skk…, its own data dir); helpers to read pods, wait, read container logs from the runtime's log
 // files, and a teardown that checks the host keeps no bridge, cgroup or mount.
 import { execFileSync } from "node:child_process";
@@ -20,6 +20,7 @@ export interface NodeCluster {
   dataDir: string;
   manifests: string;
   bridge: string;
+  podCidr: string;
   cgroupRoot: string;
   kubectl(...args: string[]): Promise<string>;
   apply(yaml: string): Promise<void>;
@@ -39,7 +40,10 @@ function run(cmd: string, args: string[]): string {
   }
 }
 
-export async function startNodeCluster(options: { index: number }): Promise<NodeCluster> {
+export async function startNodeCluster(options: {
+  index: number;
+  runtime?: "containerd" | "runc";
+}): Promise<NodeCluster> {
   const bridge = `skk${options.index}`;
   const subnet = `10.203.${options.index}.0/24`;
   const cgroupRoot = `/skk${options.index}`;
@@ -61,7 +65,7 @@ export async function startNodeCluster(options: { index: number }): Promise<Node
         "--data-dir",
         dataDir,
         "--runtime",
-        "containerd",
+        options.runtime ?? "containerd",
         "--bridge",
         bridge,
         "--pod-cidr",
@@ -95,6 +99,7 @@ export async function startNodeCluster(options: { index: number }): Promise<Node
     dataDir,
     manifests,
     bridge,
+    podCidr: subnet,
     cgroupRoot,
     kubectl,
     pod,
@@ -121,11 +126,13 @@ export async function startNodeCluster(options: { index: number }): Promise<Node
       const m = p.metadata ?? {};
       const base = join(dataDir, "pods-logs", `${m.namespace}_${m.name}_${m.uid}`, container);
       const n = attempt ?? Math.max(...readdirSync(base).map((f) => Number.parseInt(f, 10)));
-      return readFileSync(join(base, `${n}.log`), "utf8")
-        .split("\n")
-        .filter((l) => l !== "")
-        .map((l) => l.replace(/^\S+ (stdout|stderr) [FP] /, ""))
-        .join("\n");
+      // CRI log lines: `<time> <stream> <P|F> <text>`; P(artial) lines continue on the next one.
+      let out = "";
+      for (const line of readFileSync(join(base, `${n}.log`), "utf8").split("\n")) {
+        const m = /^\S+ (?:stdout|stderr) ([FP]) ?(.*)$/.exec(line);
+        if (m) out += m[1] === "P" ? m[2] : `${m[2]}\n`;
+      }
+      return out.replace(/\n$/, "");
     },
     startAgent: async () => {
       cluster.agent = await startAgent();

@@ -8,6 +8,7 @@ import type { Clock } from "../clock.ts";
 import type { BackOff } from "../pod/backoff.ts";
 import { containerHash, containerHashAnnotation } from "../pod/container-config.ts";
 import { type SandboxOptions, sandboxConfig } from "../pod/sandbox-config.ts";
+import { removeCgroup } from "../runtime/containerd/cgroups.ts";
 import type { ContainerStatus, PodSandboxStatus, Runtime } from "../runtime/runtime.ts";
 import { apiContainerStatus, rfc3339 } from "../status/container-status.ts";
 import { deepEqual } from "../status/equal.ts";
@@ -342,6 +343,11 @@ export class PodWorker {
 
   private async removeRuntimeState(uid: string, observed: ObservedPod): Promise<void> {
     for (const s of observed.sandboxes) await this.o.runtime.removePodSandbox(s.id);
+    // Runtimes may leave the pod's cgroup parent behind (RUNTIME.md): the kubelet removes it,
+    // under whichever QoS class the pod had. Busy (non-empty) cgroups stay.
+    const root = this.o.sandbox.cgroupRoot ?? "/skiff/kubepods";
+    if (observed.sandboxes.length > 0)
+      for (const qos of ["", "burstable/", "besteffort/"]) removeCgroup(`${root}/${qos}pod${uid}`);
     await this.o.volumes.tearDown(uid);
     this.o.backOff.resetPrefix(`${uid}/`);
   }

@@ -1,12 +1,13 @@
 // Opens the container runtime the agent was asked for: containerd (Skiff's own supervised
 // instance, or an existing CRI socket), runc, or the fake; `auto` tries containerd, then runc,
 // and otherwise says exactly what to install. The local pause image is imported when missing.
-import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { TimerQueue } from "../clock.ts";
-import { PauseRef, writeBusyboxArchives } from "../images/busybox.ts";
-import { openContainerdRuntime } from "./containerd/open.ts";
+import { ensureBuiltinImages } from "../images/busybox.ts";
+import { ImageStore } from "../images/store.ts";
+import { missingContainerdBinaries, openContainerdRuntime } from "./containerd/open.ts";
 import { FakeRuntime } from "./fake/fake-runtime.ts";
+import { openRuncRuntime, RuntimeToolMissingError } from "./runc/runc-runtime.ts";
 import type { Runtime } from "./runtime.ts";
 
 export type RuntimeChoice = "auto" | "containerd" | "runc" | "fake";
@@ -38,21 +39,31 @@ export const installHint =
   "or runc, conmon and the CNI plugins (apt-get install runc conmon containernetworking-plugins); " +
   "or run with --runtime fake (no real containers)";
 
-function onPath(binary: string): boolean {
-  try {
-    execFileSync("sh", ["-c", `command -v ${binary}`], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
+/** The pause and busybox images, built offline from the host's busybox-static, when missing. */
+async function ensureLocalImages(runtime: Runtime, dataDir: string): Promise<void> {
+  await ensureBuiltinImages(runtime.images, { cacheRoot: join(dataDir, "images-build"), busybox: true });
 }
 
-/** Imports the pause (and busybox) images built offline from the host's busybox when the pause image is missing. */
-async function ensureLocalImages(runtime: Runtime, dataDir: string): Promise<void> {
-  if (await runtime.images.imageStatus({ image: PauseRef })) return;
-  const built = writeBusyboxArchives(join(dataDir, "images-build"));
-  await runtime.images.importImage(built.pause);
-  await runtime.images.importImage(built.busybox);
+async function openRunc(o: OpenRuntimeOptions): Promise<OpenedRuntime> {
+  const images = new ImageStore({ dataDir: o.dataDir });
+  let runtime: Runtime;
+  try {
+    runtime = await openRuncRuntime({
+      stateDir: join(o.dataDir, "runc"),
+      images,
+      network: { bridge: o.bridge ?? "skiff0", name: o.bridge ?? "skiff" },
+    });
+  } catch (err) {
+    if (err instanceof RuntimeToolMissingError) throw new RuntimeUnavailableError(err.message);
+    throw err;
+  }
+  try {
+    await ensureLocalImages(runtime, o.dataDir);
+  } catch (err) {
+    await runtime.close();
+    throw err;
+  }
+  return { runtime, kind: "runc" };
 }
 
 async function openContainerd(o: OpenRuntimeOptions): Promise<OpenedRuntime> {
@@ -77,11 +88,10 @@ export async function openRuntime(o: OpenRuntimeOptions): Promise<OpenedRuntime>
     case "containerd":
       return openContainerd(o);
     case "runc":
-      throw new RuntimeUnavailableError(
-        "the runc runtime is not part of this build yet; use --runtime containerd (or fake)",
-      );
+      return openRunc(o);
     case "auto": {
-      if (o.endpoint || (onPath("containerd") && onPath("runc"))) {
+      const missing = missingContainerdBinaries();
+      if (o.endpoint || missing.length === 0) {
         try {
           const opened = await openContainerd(o);
           o.say?.("runtime: containerd (auto)");
@@ -91,7 +101,16 @@ export async function openRuntime(o: OpenRuntimeOptions): Promise<OpenedRuntime>
           throw new RuntimeUnavailableError(`containerd is installed but could not start: ${why}`);
         }
       }
-      throw new RuntimeUnavailableError(installHint);
+      try {
+        const opened = await openRunc(o);
+        o.say?.(`runtime: runc (auto; containerd needs ${missing.join(", ")})`);
+        return opened;
+      } catch (err) {
+        const why = err instanceof Error ? err.message : String(err);
+        throw new RuntimeUnavailableError(
+          `${installHint} (containerd: missing ${missing.join(", ")}; runc: ${why})`,
+        );
+      }
     }
   }
 }
