@@ -95,7 +95,7 @@ export interface KubeletOptions {
   housekeepingMs?: number;
   /** Node status checks (default 10 s). */
   statusUpdateMs?: number;
-  /** Pod sync workers (default 4). */
+  /** Pod sync workers (default 16: sandbox creation waits on the runtime, so pods start in parallel). */
   workers?: number;
   labels?: Record<string, string>;
   /** Directory of static pod manifests (--pod-manifest-path). */
@@ -370,7 +370,7 @@ export class Kubelet {
     await this.informer.waitForSync();
     this.staticPods?.start();
     await this.relist();
-    for (let i = 0; i < (o.workers ?? 4); i++) this.workers.push(this.work());
+    for (let i = 0; i < (o.workers ?? 16); i++) this.workers.push(this.work());
     this.timers.push(
       setInterval(() => void this.relist(), o.relistMs ?? 2000),
       setInterval(() => void this.housekeeping(), o.housekeepingMs ?? 10_000),
