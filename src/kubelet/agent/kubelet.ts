@@ -4,17 +4,7 @@
 
 import { readFileSync } from "node:fs";
 import type { Lease } from "kubernetes-types/coordination/v1.js";
-import type {
-  ConfigMap,
-  Event,
-  Node,
-  PersistentVolume,
-  PersistentVolumeClaim,
-  Pod,
-  PodStatus,
-  Secret,
-} from "kubernetes-types/core/v1.js";
-import { ApiError } from "../../api/errors.ts";
+import type { Event, Node, Pod, Secret } from "kubernetes-types/core/v1.js";
 import { EventRecorder } from "../../client/events.ts";
 import { Informer } from "../../client/informer/informer.ts";
 import type { RestClient } from "../../client/rest.ts";
@@ -25,8 +15,8 @@ import { hostCapacity, hostInfo } from "../node/host.ts";
 import { BackOff } from "../pod/backoff.ts";
 import { parseResolvConf, podUidLabel } from "../pod/sandbox-config.ts";
 import type { Runtime } from "../runtime/runtime.ts";
-import { VolumeManager, type VolumeObjectSource } from "../volumes/manager.ts";
-import type { TokenSource } from "../volumes/projection.ts";
+import { VolumeManager } from "../volumes/manager.ts";
+import { AgentApi, resources } from "./api.ts";
 import { ContainerRunner } from "./containers.ts";
 import { ImageManager } from "./images.ts";
 import { NodeStatusManager } from "./node-status.ts";
@@ -34,40 +24,8 @@ import { PodWorker } from "./pod-worker.ts";
 import { DefaultProbeRunner, type ProbeRunner } from "./probe-runner.ts";
 import { Prober } from "./prober.ts";
 import { serviceEnvFor } from "./service-env.ts";
-import {
-  configHashAnnotation,
-  configMirrorAnnotation,
-  isMirrorPod,
-  isStaticPod,
-  StaticPodSource,
-} from "./static-pods.ts";
+import { isMirrorPod, StaticPodSource } from "./static-pods.ts";
 import type { PodVolumes } from "./types.ts";
-
-const core = (resource: string, kind: string, namespaced: boolean) => ({
-  group: "",
-  version: "v1",
-  resource,
-  kind,
-  namespaced,
-});
-export const resources = {
-  nodes: core("nodes", "Node", false),
-  pods: core("pods", "Pod", true),
-  configMaps: core("configmaps", "ConfigMap", true),
-  secrets: core("secrets", "Secret", true),
-  services: core("services", "Service", true),
-  serviceAccounts: core("serviceaccounts", "ServiceAccount", true),
-  persistentVolumeClaims: core("persistentvolumeclaims", "PersistentVolumeClaim", true),
-  persistentVolumes: core("persistentvolumes", "PersistentVolume", false),
-  events: core("events", "Event", true),
-  leases: {
-    group: "coordination.k8s.io",
-    version: "v1",
-    resource: "leases",
-    namespaced: true,
-    kind: "Lease",
-  },
-};
 
 export interface KubeletOptions {
   client: RestClient;
@@ -106,9 +64,6 @@ export interface KubeletOptions {
   onReadyChange?: (ready: boolean, message: string) => void;
 }
 
-const isReason = (err: unknown, ...reasons: string[]): boolean =>
-  err instanceof ApiError && reasons.includes(err.reason);
-
 export class Kubelet {
   readonly clock: Clock;
   private readonly ownClock: TimerQueue | undefined;
@@ -118,6 +73,7 @@ export class Kubelet {
   private readonly prober: Prober;
   private readonly events: EventRecorder;
   private readonly staticPods: StaticPodSource | undefined;
+  private readonly api: AgentApi;
   private nodeStatus: NodeStatusManager | undefined;
   private volumes: PodVolumes | undefined;
   private worker: PodWorker | undefined;
@@ -169,6 +125,13 @@ export class Kubelet {
           onError: (err, what) => this.error(err, what),
         })
       : undefined;
+    this.api = new AgentApi({
+      client: o.client,
+      nodeName: o.nodeName,
+      pods: this.informer,
+      nodes: this.nodeInformer,
+      staticPods: this.staticPods,
+    });
     this.events = new EventRecorder({
       events: o.client.resource<Event>(resources.events),
       component: "kubelet",
@@ -201,60 +164,6 @@ export class Kubelet {
   waitReady(): Promise<void> {
     if (this.ready || this.stopping) return Promise.resolve();
     return new Promise((r) => this.readyWaiters.push(r));
-  }
-
-  private objects(): VolumeObjectSource {
-    const get = async <T>(
-      resource: typeof resources.nodes,
-      ns: string,
-      name: string,
-    ): Promise<T | undefined> => {
-      try {
-        return (await this.o.client.resource(resource).get(name, { namespace: ns })) as T;
-      } catch (err) {
-        if (isReason(err, "NotFound")) return undefined;
-        throw err;
-      }
-    };
-    return {
-      configMap: (ns, name) => get<ConfigMap>(resources.configMaps, ns, name),
-      secret: (ns, name) => get<Secret>(resources.secrets, ns, name),
-      persistentVolumeClaim: (ns, name) =>
-        get<PersistentVolumeClaim>(resources.persistentVolumeClaims, ns, name),
-      persistentVolume: (name) => get<PersistentVolume>(resources.persistentVolumes, "", name),
-    };
-  }
-
-  /** A bound token from serviceaccounts/token; undefined when the API does not serve TokenRequest. */
-  private tokens(): TokenSource {
-    return async (pod, audience, expirationSeconds) => {
-      const m = pod.metadata ?? {};
-      const body = {
-        apiVersion: "authentication.k8s.io/v1",
-        kind: "TokenRequest",
-        spec: {
-          ...(audience ? { audiences: [audience] } : {}),
-          expirationSeconds,
-          boundObjectRef: { apiVersion: "v1", kind: "Pod", name: m.name, uid: m.uid },
-        },
-      };
-      try {
-        const r = await this.o.client
-          .resource(resources.serviceAccounts)
-          .createSubresource<{ status?: { token?: string } }>(
-            pod.spec?.serviceAccountName ?? "default",
-            "token",
-            body,
-            {
-              namespace: m.namespace ?? "",
-            },
-          );
-        return r.status?.token;
-      } catch (err) {
-        if (isReason(err, "NotFound", "MethodNotAllowed")) return undefined;
-        throw err;
-      }
-    };
   }
 
   async start(): Promise<void> {
@@ -293,7 +202,7 @@ export class Kubelet {
     });
     const event = (pod: Pod, type: "Normal" | "Warning", reason: string, message: string): void =>
       this.events.event({ apiVersion: "v1", kind: "Pod", ...pod }, type, reason, message);
-    const objects = this.objects();
+    const objects = this.api.objects();
     const images = new ImageManager({
       images: o.runtime.images,
       backOff,
@@ -320,7 +229,7 @@ export class Kubelet {
         dataDir: o.dataDir,
         objects,
         allocatable,
-        tokens: this.tokens(),
+        tokens: this.api.tokens(),
         event: (pod, type, reason, message) => event(pod, type, reason, message),
       });
     this.worker = new PodWorker({
@@ -350,8 +259,8 @@ export class Kubelet {
       prober: this.prober,
       backOff,
       api: {
-        patchStatus: (pod, status) => this.patchStatus(pod, status),
-        deleteNow: (pod) => this.deleteNow(pod),
+        patchStatus: (pod, status) => this.api.patchStatus(pod, status),
+        deleteNow: (pod) => this.api.deleteNow(pod),
       },
       event,
       wake: (key, at) => {
@@ -442,90 +351,17 @@ export class Kubelet {
     const apiPod = this.informer.indexer.get(key);
     const staticPod = this.staticPods?.get(key);
     if (staticPod) {
-      await this.syncMirror(staticPod, apiPod);
+      await this.api.syncMirror(staticPod, apiPod);
       await this.worker?.sync(key, staticPod);
       return;
     }
     if (isMirrorPod(apiPod) && apiPod) {
       // Its manifest is gone: the pod stops and its mirror goes.
       await this.worker?.sync(key, undefined);
-      await this.deleteNow(apiPod);
+      await this.api.deleteNow(apiPod);
       return;
     }
     await this.worker?.sync(key, apiPod);
-  }
-
-  /** Creates the mirror pod of a static pod, replacing one of another version or one being deleted. */
-  private async syncMirror(staticPod: Pod, mirror: Pod | undefined): Promise<void> {
-    const hash = staticPod.metadata?.annotations?.[configHashAnnotation] ?? "";
-    if (mirror && (!isMirrorPod(mirror) || mirror.metadata?.annotations?.[configMirrorAnnotation] === hash)) {
-      if (!mirror.metadata?.deletionTimestamp || !isMirrorPod(mirror)) return;
-    }
-    if (mirror) await this.deleteNow(mirror);
-    const m = staticPod.metadata ?? {};
-    const { uid: _uid, ...meta } = m;
-    const node = this.nodeInformer.indexer.list()[0];
-    const body: Pod = {
-      apiVersion: "v1",
-      kind: "Pod",
-      metadata: {
-        ...meta,
-        annotations: { ...m.annotations, [configMirrorAnnotation]: hash },
-        ...(node?.metadata?.uid
-          ? {
-              ownerReferences: [
-                {
-                  apiVersion: "v1",
-                  kind: "Node",
-                  name: this.o.nodeName,
-                  uid: node.metadata.uid,
-                  controller: true,
-                },
-              ],
-            }
-          : {}),
-      },
-      spec: staticPod.spec ?? { containers: [] },
-    };
-    try {
-      await this.o.client.resource<Pod>(resources.pods).create(body, { namespace: m.namespace ?? "default" });
-    } catch (err) {
-      if (!isReason(err, "AlreadyExists")) throw err;
-    }
-  }
-
-  private async patchStatus(pod: Pod, status: PodStatus): Promise<void> {
-    const key = `${pod.metadata?.namespace}/${pod.metadata?.name}`;
-    if (isStaticPod(pod)) {
-      // A static pod reports through its mirror (another uid); no mirror yet, the next sync writes.
-      const mirror = this.informer.indexer.get(key);
-      if (!mirror || !isMirrorPod(mirror)) throw new Error(`mirror pod ${key} is not in the cache yet`);
-      this.staticPods?.setStatus(key, status);
-      pod = mirror;
-    }
-    try {
-      await this.o.client
-        .resource<Pod>(resources.pods)
-        .patch(
-          pod.metadata?.name ?? "",
-          { metadata: { uid: pod.metadata?.uid }, status },
-          { type: "strategic", subresource: "status", namespace: pod.metadata?.namespace ?? "" },
-        );
-    } catch (err) {
-      if (!isReason(err, "NotFound")) throw err;
-    }
-  }
-
-  private async deleteNow(pod: Pod): Promise<void> {
-    try {
-      await this.o.client.resource<Pod>(resources.pods).delete(pod.metadata?.name ?? "", {
-        namespace: pod.metadata?.namespace ?? "",
-        gracePeriodSeconds: 0,
-        preconditions: { uid: pod.metadata?.uid ?? "" },
-      });
-    } catch (err) {
-      if (!isReason(err, "NotFound", "Conflict")) throw err;
-    }
   }
 
   /** Stops syncing and heartbeats; containers keep running (a restarted agent re-adopts them). */
@@ -546,3 +382,5 @@ export class Kubelet {
     this.ownClock?.stop();
   }
 }
+
+export { resources };

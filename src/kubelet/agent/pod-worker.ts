@@ -2,7 +2,6 @@
 // runtime holds (volumes, sandbox, init containers in order, containers, restarts under the
 // restart policy with CrashLoopBackOff, liveness kills) and acts on the difference, then writes
 // the pod status when it changed; deletions run the graceful termination and the final DELETE.
-import { readFileSync } from "node:fs";
 import type { Container, Pod, PodStatus } from "kubernetes-types/core/v1.js";
 import type { Clock } from "../clock.ts";
 import type { BackOff } from "../pod/backoff.ts";
@@ -10,12 +9,13 @@ import { containerHash, containerHashAnnotation } from "../pod/container-config.
 import { type SandboxOptions, sandboxConfig } from "../pod/sandbox-config.ts";
 import { removeCgroup } from "../runtime/containerd/cgroups.ts";
 import type { ContainerStatus, PodSandboxStatus, Runtime } from "../runtime/runtime.ts";
-import { apiContainerStatus, rfc3339 } from "../status/container-status.ts";
+import { rfc3339 } from "../status/container-status.ts";
 import { deepEqual } from "../status/equal.ts";
-import { buildPodStatus, isRestartableInit } from "../status/pod-status.ts";
+import { isRestartableInit } from "../status/pod-status.ts";
 import type { ContainerRunner, StartFailure } from "./containers.ts";
 import { type ObservedPod, observePod, readySandbox } from "./pod-state.ts";
 import type { Prober } from "./prober.ts";
+import { observedPodStatus } from "./status-view.ts";
 import type { EventSink, PodApi, PodVolumes } from "./types.ts";
 
 export interface PodWorkerOptions {
@@ -374,76 +374,20 @@ export class PodWorker {
   }
 
   private status(pod: Pod, rec: PodRecord, observed: ObservedPod, terminal: boolean): PodStatus {
-    const now = this.o.clock.now();
-    const sandbox = observed.sandboxes[0];
-    const initsDone = (pod.spec?.initContainers ?? []).every((c) => {
-      const cur = observed.containers.get(c.name)?.[0];
-      return isRestartableInit(c)
-        ? cur?.state === "CONTAINER_RUNNING"
-        : cur?.state === "CONTAINER_EXITED" && cur.exitCode === 0;
-    });
-    const view = (c: Container, init: boolean) => {
-      const attempts = observed.containers.get(c.name) ?? [];
-      const cur = attempts[0];
-      const running = cur?.state === "CONTAINER_RUNNING";
-      let waiting = rec.waiting.get(c.name);
-      if (!cur && !waiting && !init && !initsDone) waiting = { reason: "PodInitializing", message: "" };
-      if (terminal) waiting = undefined;
-      return apiContainerStatus({
-        spec: c,
-        current: this.withTerminationMessage(rec, c, cur),
-        previous: this.withTerminationMessage(rec, c, attempts[1]),
-        restartCount: cur?.metadata.attempt ?? 0,
-        backOffMessage: waiting?.reason === "CrashLoopBackOff" ? waiting.message : undefined,
-        waiting: waiting && waiting.reason !== "CrashLoopBackOff" ? waiting : undefined,
-        runtimeName: this.o.runtimeName,
-        readyDelayMs: 0,
-        ready: running && cur ? this.o.prober.ready(cur.id) : false,
-        started: running && cur ? this.o.prober.started(cur.id) : false,
-        now,
-      });
-    };
-    const ip = sandbox?.network.ip;
-    return buildPodStatus({
+    return observedPodStatus({
       pod,
-      hostIP: this.o.hostIP,
-      ...(ip ? { podIP: ip } : {}),
-      sandboxReady: sandbox?.state === "SANDBOX_READY" && !terminal,
+      uid: rec.uid,
       startTime: rec.startTime,
-      initContainerStatuses: (pod.spec?.initContainers ?? []).map((c) => view(c, true)),
-      containerStatuses: (pod.spec?.containers ?? []).map((c) => view(c, false)),
+      waiting: rec.waiting,
+      observed,
       terminal,
-      now: rfc3339(now),
+      prober: this.o.prober,
+      runtimeName: this.o.runtimeName,
+      hostIP: this.o.hostIP,
+      now: this.o.clock.now(),
+      terminationLog: (container, attempt) =>
+        this.o.volumes.terminationLog(rec.uid, container, attempt, false),
     });
-  }
-
-  /** An exited container's message: its termination-log file, or its last log lines (FallbackToLogsOnError). */
-  private withTerminationMessage(
-    rec: PodRecord,
-    c: Container,
-    s: ContainerStatus | undefined,
-  ): ContainerStatus | undefined {
-    if (s?.state !== "CONTAINER_EXITED" || s.message) return s;
-    let message = "";
-    try {
-      const file = this.o.volumes.terminationLog(rec.uid, c.name, s.metadata.attempt, false);
-      message = readFileSync(file, "utf8").slice(0, 4096);
-      if (
-        !message &&
-        c.terminationMessagePolicy === "FallbackToLogsOnError" &&
-        s.exitCode !== 0 &&
-        s.logPath
-      ) {
-        const lines = readFileSync(s.logPath, "utf8").trimEnd().split("\n").slice(-80);
-        message = lines
-          .map((l) => l.replace(/^\S+ (stdout|stderr) [FP] /, ""))
-          .join("\n")
-          .slice(-2048);
-      }
-    } catch {
-      return s;
-    }
-    return message ? { ...s, message } : s;
   }
 
   private async write(pod: Pod, rec: PodRecord, status: PodStatus): Promise<void> {
