@@ -1,5 +1,6 @@
 // The `skiff` command: entry point of the bundled CLI.
 import { Command, CommanderError, Option } from "commander";
+import { registerAgent } from "./agent.ts";
 import { runControllerManager } from "./controller-manager.ts";
 import { registerImage } from "./image.ts";
 import { runSchedulerCommand } from "./scheduler.ts";
@@ -21,7 +22,7 @@ const program = new Command("skiff")
 
 program
   .command("server")
-  .description("run the API server (and, later, the controllers and an embedded node agent)")
+  .description("run the API server, the controllers, the scheduler and an embedded node agent")
   .option("--data-dir <dir>", "state, certificates and kubeconfig", "./.skiff")
   .option("--listen <host:port>", "address of the Kubernetes API", "127.0.0.1:6443")
   .option("--datastore <url>", "sqlite://PATH (default <data-dir>/state.db) or etcd://HOST:PORT[,…]")
@@ -63,6 +64,7 @@ program
   });
 
 registerSim(program);
+registerAgent(program);
 registerImage(program);
 
 function fail(message: string, code: number): never {

@@ -1,6 +1,7 @@
 // `skiff server`: opens the datastore, starts the API server, prints the ready line and shuts
 // down gracefully on SIGTERM/SIGINT (in-flight requests finish, watches close, store closed).
 import { mkdirSync, readFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import pino from "pino";
 import { parseCidr } from "../apiserver/alloc/cidr.ts";
@@ -9,6 +10,7 @@ import { parseTokenFile } from "../apiserver/auth/tokenfile.ts";
 import { csrSigningController } from "../controllers/certificates/controller.ts";
 import { openStore } from "../storage/open.ts";
 import type { Store } from "../storage/store.ts";
+import { clusterDnsFor, embeddedAgentClient, firstPodCidr, type RunningAgent, startAgent } from "./agent.ts";
 import { startInProcessControllerManager } from "./controller-manager.ts";
 import { servedResources } from "./resources.ts";
 import { startEmbeddedScheduler } from "./scheduler.ts";
@@ -25,6 +27,7 @@ export interface ServerFlags {
   serviceCidr: string;
   clusterCidr: string;
   tokenAuthFile?: string;
+  runtime?: "auto" | "runc" | "containerd" | "fake";
 }
 
 function usage<T>(f: () => T): T {
@@ -85,17 +88,43 @@ export async function runServer(flags: ServerFlags): Promise<void> {
           key: readFileSync(join(dataDir, "pki", "ca.key"), "utf8"),
         }),
       ]);
-  // Until the agent exists every server is API-only; say so rather than imply a node.
-  const agent = `no node agent runs yet${flags.disableAgent ? "; --disable-agent" : ""}`;
+  let agent: RunningAgent | undefined;
+  if (!flags.disableAgent) {
+    const nodeName = hostname().toLowerCase();
+    const client = embeddedAgentClient(server.handler, nodeName);
+    try {
+      agent = await startAgent({
+        client,
+        nodeName,
+        dataDir: join(dataDir, "agent"),
+        runtime: flags.runtime ?? "auto",
+        podCidr: firstPodCidr(flags.clusterCidr),
+        clusterDNS: clusterDnsFor(flags.serviceCidr),
+        logger,
+        say: (line) => process.stdout.write(`skiff server: ${line}\n`),
+      });
+    } catch (err) {
+      client.close();
+      await controllerManager?.stop();
+      await scheduler?.stop();
+      await server.close();
+      await store.close();
+      throw err;
+    }
+  }
+  const node = agent
+    ? `node ${agent.kubelet.nodeName} Ready, runtime ${agent.runtimeVersion}`
+    : "no node agent: --disable-agent";
   process.stdout.write(
-    `skiff server ready at ${server.url} (kubeconfig: ${server.kubeconfigPath}; ${agent})\n`,
+    `skiff server ready at ${server.url} (kubeconfig: ${server.kubeconfigPath}; ${node})\n`,
   );
   await new Promise<void>((done) => {
     let stopping = false;
     const stop = (): void => {
       if (stopping) return;
       stopping = true;
-      void Promise.resolve(controllerManager?.stop())
+      void Promise.resolve(agent?.stop())
+        .then(() => controllerManager?.stop())
         .then(() => scheduler?.stop())
         .then(() => server.close())
         .then(() => store.close())

@@ -8,7 +8,7 @@ import { HttpsTransport } from "../client/https-transport.ts";
 import { type ClusterConnection, loadKubeconfig } from "../client/kubeconfig.ts";
 import { RestClient } from "../client/rest.ts";
 import { HollowNodeManager } from "../kubelet/hollow/manager.ts";
-import { parseLabels, parseTaints } from "../kubelet/hollow/node-object.ts";
+import { parseLabels, parseTaints } from "../kubelet/node/node-object.ts";
 import { UsageError } from "./usage.ts";
 
 export interface SimFlags {

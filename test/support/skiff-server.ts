@@ -1,4 +1,4 @@
-// Starts `skiff server --disable-agent` as a child process in a temp dir (port picked by the
+// Starts `skiff server` (with --disable-agent unless asked for an agent) as a child process in a temp dir (port picked by the
 // server, read from its ready line) on SQLite or on a throwaway etcd, and hands out real kubectl
 // clients (1.32 and 1.20) bound to it, each with a fresh discovery cache.
 import { type ChildProcess, spawn } from "node:child_process";
@@ -28,6 +28,12 @@ export interface SkiffServerOptions {
    * stores and prints. Default false: the whole control plane, as `skiff server` runs it.
    */
   apiOnly?: boolean;
+  /**
+   * Run the embedded node agent (default false: --disable-agent, so suites do not start a
+   * container runtime each time). `runtime` picks its runtime (default "fake").
+   */
+  agent?: boolean;
+  runtime?: "auto" | "containerd" | "runc" | "fake";
 }
 
 export class SkiffServer {
@@ -40,10 +46,12 @@ export class SkiffServer {
   private readonly clients = new Map<KubectlVersion, Kubectl>();
 
   private readonly apiOnly: boolean;
+  private readonly agentArgs: string[];
 
   constructor(options: SkiffServerOptions = {}) {
     this.datastore = options.datastore ?? datastoreFromEnv();
     this.apiOnly = options.apiOnly ?? false;
+    this.agentArgs = options.agent ? ["--runtime", options.runtime ?? "fake"] : ["--disable-agent"];
   }
 
   get kubeconfig(): string {
@@ -64,7 +72,7 @@ export class SkiffServer {
         "tsx",
         main,
         "server",
-        "--disable-agent",
+        ...this.agentArgs,
         "--data-dir",
         this.dir.path,
         "--listen",

@@ -8,11 +8,11 @@ import { Informer } from "../../client/informer/informer.ts";
 import type { RestClient } from "../../client/rest.ts";
 import { WorkQueue } from "../../client/workqueue/queue.ts";
 import { TimerQueue } from "../clock.ts";
+import { NodeHeartbeat, nodeLeaseNamespace, type RegisteredNode } from "../node/heartbeat.ts";
+import { ConcurrencyLimiter } from "../node/limiter.ts";
+import { hollowLabel, labelsForIndex, type NodeResources } from "../node/node-object.ts";
 import { FakeRuntime, fakeRuntimeName, fakeRuntimeVersion } from "../runtime/fake/fake-runtime.ts";
 import { formatCidr, formatIpv4, PodIpAllocator, parseIpv4Cidr, subnet } from "../runtime/fake/ipam.ts";
-import { NodeHeartbeat, nodeLeaseNamespace, type RegisteredNode } from "./heartbeat.ts";
-import { ConcurrencyLimiter } from "./limiter.ts";
-import { hollowLabel, labelsForIndex, type NodeResources } from "./node-object.ts";
 import { PodWorker } from "./pod-worker.ts";
 
 export const nodesResource = { group: "", version: "v1", resource: "nodes", namespaced: false, kind: "Node" };

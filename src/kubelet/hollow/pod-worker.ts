@@ -6,8 +6,8 @@ import type { Clock } from "../clock.ts";
 import { exitCodeAnnotation, type FakeRuntime, runSecondsAnnotation } from "../runtime/fake/fake-runtime.ts";
 import type { ContainerStatus as RuntimeContainerStatus } from "../runtime/runtime.ts";
 import { apiContainerStatus, rfc3339 } from "../status/container-status.ts";
+import { deepEqual } from "../status/equal.ts";
 import { buildPodStatus, isRestartableInit } from "../status/pod-status.ts";
-import { deepEqual } from "./equal.ts";
 
 /** The API calls a pod worker makes. */
 export interface PodApi {

@@ -21,6 +21,12 @@ export interface ContainerView {
   runtimeName: string;
   /** A running container is ready once it has run this long (readiness probe stand-in). */
   readyDelayMs: number;
+  /** Readiness from probes (overrides readyDelayMs when set). */
+  ready?: boolean | undefined;
+  /** Startup probe passed (default: running means started). */
+  started?: boolean | undefined;
+  /** Why the next attempt waits (ErrImagePull, CreateContainerConfigError, …); like a back-off, the latest attempt becomes lastState. */
+  waiting?: { reason: string; message?: string } | undefined;
   now: number;
 }
 
@@ -41,18 +47,24 @@ export function apiContainerStatus(v: ContainerView): ContainerStatus {
   const cur = v.current;
   let state: ContainerState;
   let ready = false;
+  const waitingFor = v.waiting && cur?.state !== "CONTAINER_RUNNING" ? v.waiting : undefined;
   if (v.backOffMessage !== undefined) {
     state = { waiting: { reason: "CrashLoopBackOff", message: v.backOffMessage } };
+  } else if (waitingFor) {
+    state = {
+      waiting: { reason: waitingFor.reason, ...(waitingFor.message ? { message: waitingFor.message } : {}) },
+    };
   } else if (!cur || cur.state === "CONTAINER_CREATED" || cur.state === "CONTAINER_UNKNOWN") {
     state = { waiting: { reason: "ContainerCreating" } };
   } else if (cur.state === "CONTAINER_RUNNING") {
     state = { running: { startedAt: rfc3339(cur.startedAt) } };
-    ready = v.now >= cur.startedAt + v.readyDelayMs;
+    ready = v.ready ?? v.now >= cur.startedAt + v.readyDelayMs;
   } else {
     state = terminated(cur, v.runtimeName);
   }
-  // In back-off the latest attempt is the last termination; otherwise the one before it.
-  const last = v.backOffMessage !== undefined ? cur : v.previous;
+  // Waiting for a new attempt, the latest one is the last termination; otherwise the one before it.
+  const pending = v.backOffMessage !== undefined || waitingFor !== undefined;
+  const last = pending ? cur : v.previous;
   const status: ContainerStatus = {
     name: v.spec.name,
     state,
@@ -61,9 +73,8 @@ export function apiContainerStatus(v: ContainerView): ContainerStatus {
     restartCount: v.restartCount,
     image: v.spec.image ?? "",
     imageID: cur?.imageRef ?? "",
-    started: cur?.state === "CONTAINER_RUNNING" && v.backOffMessage === undefined,
+    started: cur?.state === "CONTAINER_RUNNING" && !pending && (v.started ?? true),
   };
-  if (cur && v.backOffMessage === undefined)
-    Object.assign(status, { containerID: `${v.runtimeName}://${cur.id}` });
+  if (cur && !pending) Object.assign(status, { containerID: `${v.runtimeName}://${cur.id}` });
   return status;
 }

@@ -23,7 +23,7 @@ import {
   RuntimeUnsupportedError,
   type StreamSession,
 } from "../runtime.ts";
-import type { PodIpAllocator } from "./ipam.ts";
+import { PodIpAllocator, parseIpv4Cidr } from "./ipam.ts";
 
 /** Seconds a started container runs before it exits by itself (absent: until stopped). */
 export const runSecondsAnnotation = "sim.skiff.dev/run-seconds";
@@ -54,10 +54,23 @@ interface Container {
   exitTimer: Cancellable | undefined;
 }
 
-/** A container annotation wins over the pod's (the kubelet sets one per container when it must). */
+/**
+ * A container annotation wins over the pod's; on the pod, `<annotation>.<container name>` wins
+ * over the plain one (so a pod can script each of its containers).
+ */
 function annotation(name: string, container: ContainerConfig, sandbox: PodSandboxConfig): string | undefined {
-  return container.annotations?.[name] ?? sandbox.annotations?.[name];
+  return (
+    container.annotations?.[name] ??
+    sandbox.annotations?.[`${name}.${container.metadata.name}`] ??
+    sandbox.annotations?.[name]
+  );
 }
+
+/** Answers execSync in the fake (probes and hooks in tests); absent, exec is unsupported. */
+export type FakeExecHandler = (
+  container: Readonly<ContainerStatus>,
+  cmd: string[],
+) => ExecSyncResult | Promise<ExecSyncResult>;
 
 function runSecondsOf(value: string | undefined): number | undefined {
   if (value === undefined || value.trim() === "") return undefined;
@@ -84,8 +97,17 @@ export class FakeRuntime implements Runtime {
   private readonly containers = new Map<string, Container>();
   private readonly listeners = new Set<(e: ContainerEvent) => void>();
   private seq = 0;
+  private execHandler: FakeExecHandler | undefined;
+  /** The pod network: given at construction, or made from the first pod CIDR configured. */
+  private ipam: PodIpAllocator | undefined;
+  /** Runtime status reported to the kubelet (tests flip it). */
+  runtimeStatus: RuntimeStatus | undefined;
+  /** The last pod CIDR the kubelet configured. */
+  podCidr = "";
 
-  constructor(private readonly options: FakeRuntimeOptions) {}
+  constructor(private readonly options: FakeRuntimeOptions) {
+    this.ipam = options.ipam;
+  }
 
   private id(): string {
     this.seq++;
@@ -129,7 +151,7 @@ export class FakeRuntime implements Runtime {
 
   async runPodSandbox(config: PodSandboxConfig): Promise<string> {
     const id = this.id();
-    const ip = this.options.ipam?.allocate() ?? "";
+    const ip = this.ipam?.allocate() ?? "";
     this.sandboxes.set(id, {
       containers: new Set(),
       status: {
@@ -150,7 +172,7 @@ export class FakeRuntime implements Runtime {
     if (!s || s.status.state === "SANDBOX_NOTREADY") return;
     for (const cid of s.containers) this.kill(cid, killedExitCode, "Error");
     s.status.state = "SANDBOX_NOTREADY";
-    if (s.status.network.ip) this.options.ipam?.release(s.status.network.ip);
+    if (s.status.network.ip) this.ipam?.release(s.status.network.ip);
   }
 
   async removePodSandbox(podSandboxId: string): Promise<void> {
@@ -277,14 +299,37 @@ export class FakeRuntime implements Runtime {
   }
 
   async status(): Promise<RuntimeStatus> {
-    return { runtimeReady: true, networkReady: this.options.ipam !== undefined };
+    return (
+      this.runtimeStatus ?? {
+        runtimeReady: true,
+        networkReady: this.ipam !== undefined,
+      }
+    );
   }
 
-  /** The fake's pod network is fixed when it is constructed; a later pod CIDR is not applied. */
-  async updateRuntimeConfig(_config: { podCidr: string }): Promise<void> {}
+  /** Records the CIDR; without an allocator yet, sandboxes get IPs from it from now on. */
+  async updateRuntimeConfig(config: { podCidr: string }): Promise<void> {
+    this.podCidr = config.podCidr;
+    this.ipam ??= new PodIpAllocator(parseIpv4Cidr(config.podCidr));
+  }
 
-  async execSync(_containerId: string, _cmd: string[], _timeoutSeconds: number): Promise<ExecSyncResult> {
-    throw new RuntimeUnsupportedError("the fake runtime runs no processes: exec is not supported");
+  /** Installs the exec handler (probes, hooks); undefined restores "unsupported". */
+  setExecHandler(handler: FakeExecHandler | undefined): void {
+    this.execHandler = handler;
+  }
+
+  /** Makes a running container exit now with `exitCode` (a crash in tests). */
+  exitContainer(containerId: string, exitCode: number): void {
+    this.kill(containerId, exitCode, exitCode === 0 ? "Completed" : "Error");
+  }
+
+  async execSync(containerId: string, cmd: string[], _timeoutSeconds: number): Promise<ExecSyncResult> {
+    const c = this.container(containerId);
+    if (!this.execHandler) {
+      throw new RuntimeUnsupportedError("the fake runtime runs no processes: exec is not supported");
+    }
+    if (c.status.state !== "CONTAINER_RUNNING") throw new Error(`container ${containerId} is not running`);
+    return this.execHandler(c.status, cmd);
   }
 
   async exec(): Promise<StreamSession> {
@@ -314,7 +359,7 @@ export class FakeRuntime implements Runtime {
     }));
   }
 
-  readonly images: ImageService = new FakeImageService();
+  readonly images = new FakeImageService();
 
   /** Cancels every exit timer (the runtime's only resources). */
   async close(): Promise<void> {
@@ -324,10 +369,22 @@ export class FakeRuntime implements Runtime {
 }
 
 /** Images that are "present" once pulled: a hollow node pulls instantly and stores nothing. */
-class FakeImageService implements ImageService {
+export class FakeImageService implements ImageService {
   private readonly images = new Map<string, Image>();
+  /** Image → error message: pulls of it fail (tests of ErrImagePull). */
+  readonly failing = new Map<string, string>();
+  /** How many pulls were made (tests of imagePullPolicy). */
+  pulls = 0;
+
+  /** Makes an image present without a pull. */
+  preload(image: string): void {
+    this.images.set(image, { id: `sha256:fake-${image}`, repoTags: [image], repoDigests: [], size: 0 });
+  }
 
   async pullImage(image: ImageSpec): Promise<string> {
+    this.pulls++;
+    const failure = this.failing.get(image.image);
+    if (failure !== undefined) throw new Error(failure);
     const id = `sha256:fake-${image.image}`;
     this.images.set(image.image, { id, repoTags: [image.image], repoDigests: [], size: 0 });
     return id;

@@ -1,0 +1,244 @@
+// `skiff agent`: a node agent joining a cluster (server URL + token, or a kubeconfig), on the
+// runtime picked by --runtime; and the agent `skiff server` embeds on its in-process transport.
+import { readFileSync } from "node:fs";
+import { hostname } from "node:os";
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { Option } from "commander";
+import pino from "pino";
+import type { ApiHandler } from "../apiserver/handler.ts";
+import { HttpsTransport } from "../client/https-transport.ts";
+import { type ClusterConnection, loadKubeconfig } from "../client/kubeconfig.ts";
+import { RestClient } from "../client/rest.ts";
+import { Kubelet } from "../kubelet/agent/kubelet.ts";
+import { formatCidr, formatIpv4, parseIpv4Cidr, subnet } from "../kubelet/runtime/fake/ipam.ts";
+import { openRuntime, type RuntimeChoice, RuntimeUnavailableError } from "../kubelet/runtime/open.ts";
+import type { Runtime } from "../kubelet/runtime/runtime.ts";
+import { InProcessTransport } from "./inprocess-transport.ts";
+import { UsageError } from "./usage.ts";
+
+export interface AgentFlags {
+  server?: string;
+  token?: string;
+  kubeconfig?: string;
+  certificateAuthority?: string;
+  name?: string;
+  dataDir: string;
+  runtime: RuntimeChoice;
+  containerRuntimeEndpoint?: string;
+  podCidr?: string;
+  serviceCidr: string;
+  clusterDns?: string;
+  clusterDomain: string;
+  nodeIp?: string;
+  podManifestPath?: string;
+  bridge?: string;
+  cgroupRoot?: string;
+}
+
+/** The cluster DNS address: the 10th IP of the service CIDR (10.43.0.10 for 10.43.0.0/16). */
+export function clusterDnsFor(serviceCidr: string): string {
+  const c = parseIpv4Cidr(serviceCidr);
+  return formatIpv4(c.base + 10);
+}
+
+/** A node's fallback pod CIDR when the cluster assigns none: the first /24 of the cluster CIDR. */
+export function firstPodCidr(clusterCidr: string): string {
+  return formatCidr(subnet(parseIpv4Cidr(clusterCidr), 24, 0));
+}
+
+export interface RunningAgent {
+  kubelet: Kubelet;
+  runtime: Runtime;
+  runtimeVersion: string;
+  stop(): Promise<void>;
+}
+
+export interface StartAgentOptions {
+  client: RestClient;
+  nodeName: string;
+  dataDir: string;
+  runtime: RuntimeChoice;
+  endpoint?: string;
+  podCidr?: string;
+  clusterDNS: string;
+  clusterDomain?: string;
+  nodeIP?: string;
+  staticPodPath?: string;
+  bridge?: string;
+  cgroupRoot?: string;
+  logger: pino.Logger;
+  say(line: string): void;
+}
+
+/** Opens the runtime, starts the kubelet and resolves once the node is Ready. */
+export async function startAgent(o: StartAgentOptions): Promise<RunningAgent> {
+  let opened: Awaited<ReturnType<typeof openRuntime>>;
+  try {
+    opened = await openRuntime({
+      choice: o.runtime,
+      dataDir: o.dataDir,
+      ...(o.endpoint ? { endpoint: o.endpoint } : {}),
+      ...(o.bridge ? { bridge: o.bridge } : {}),
+      say: o.say,
+    });
+  } catch (err) {
+    if (err instanceof RuntimeUnavailableError) throw new UsageError(err.message);
+    throw err;
+  }
+  const { runtime } = opened;
+  const v = await runtime.version();
+  const runtimeVersion = `${v.runtimeName}://${v.runtimeVersion}`;
+  let lastNotReady = "";
+  const kubelet = new Kubelet({
+    client: o.client,
+    runtime,
+    nodeName: o.nodeName,
+    dataDir: o.dataDir,
+    clusterDNS: o.clusterDNS,
+    ...(o.clusterDomain ? { clusterDomain: o.clusterDomain } : {}),
+    ...(o.podCidr ? { podCidr: o.podCidr } : {}),
+    ...(o.nodeIP ? { nodeIP: o.nodeIP } : {}),
+    ...(o.staticPodPath ? { staticPodPath: o.staticPodPath } : {}),
+    ...(o.cgroupRoot ? { cgroupRoot: o.cgroupRoot } : {}),
+    onError: (err, what) => o.logger.warn({ err }, `agent: ${what} failed`),
+    onReadyChange: (ready, message) => {
+      if (!ready && message !== lastNotReady) {
+        lastNotReady = message;
+        o.say(`node ${o.nodeName} not ready: ${message}`);
+      }
+    },
+  });
+  try {
+    await kubelet.start();
+    await kubelet.waitReady();
+  } catch (err) {
+    await kubelet.stop();
+    await runtime.close();
+    throw err;
+  }
+  return {
+    kubelet,
+    runtime,
+    runtimeVersion,
+    stop: async () => {
+      await kubelet.stop();
+      await runtime.close();
+    },
+  };
+}
+
+/** The agent inside `skiff server`: in-process transport as the node's identity. */
+export function embeddedAgentClient(handler: ApiHandler, nodeName: string): RestClient {
+  const transport = new InProcessTransport({
+    handler,
+    user: {
+      name: `system:node:${nodeName}`,
+      groups: ["system:nodes", "system:masters", "system:authenticated"],
+    },
+  });
+  return new RestClient({ transport });
+}
+
+function connection(flags: AgentFlags): ClusterConnection {
+  if (flags.kubeconfig) {
+    const c = loadKubeconfig(flags.kubeconfig);
+    return {
+      ...c,
+      ...(flags.server ? { server: flags.server.replace(/\/+$/, "") } : {}),
+      ...(flags.token ? { token: flags.token } : {}),
+    };
+  }
+  if (!flags.server || !flags.token)
+    throw new UsageError("give --server URL and --token TOKEN, or --kubeconfig FILE");
+  return {
+    server: flags.server.replace(/\/+$/, ""),
+    namespace: "default",
+    token: flags.token,
+    ...(flags.certificateAuthority
+      ? { ca: readFileSync(flags.certificateAuthority, "utf8") }
+      : { insecureSkipTlsVerify: true }),
+  };
+}
+
+export async function runAgent(flags: AgentFlags): Promise<void> {
+  const logger = pino({ level: process.env.SKIFF_LOG_LEVEL ?? "warn" }, pino.destination(2));
+  const conn = connection(flags);
+  if (conn.insecureSkipTlsVerify && !flags.kubeconfig)
+    process.stderr.write("warning: no --certificate-authority: the server's certificate is not verified\n");
+  const client = new RestClient({
+    transport: new HttpsTransport({ connection: conn, maxSockets: 16, userAgent: "skiff-agent" }),
+  });
+  const nodeName = (flags.name ?? hostname()).toLowerCase();
+  const say = (line: string) => process.stdout.write(`skiff agent: ${line}\n`);
+  let agent: RunningAgent;
+  try {
+    agent = await startAgent({
+      client,
+      nodeName,
+      dataDir: resolve(flags.dataDir),
+      runtime: flags.runtime,
+      ...(flags.containerRuntimeEndpoint ? { endpoint: flags.containerRuntimeEndpoint } : {}),
+      ...(flags.podCidr ? { podCidr: flags.podCidr } : {}),
+      clusterDNS: flags.clusterDns ?? clusterDnsFor(flags.serviceCidr),
+      clusterDomain: flags.clusterDomain,
+      ...(flags.nodeIp ? { nodeIP: flags.nodeIp } : {}),
+      ...(flags.podManifestPath ? { staticPodPath: resolve(flags.podManifestPath) } : {}),
+      ...(flags.bridge ? { bridge: flags.bridge } : {}),
+      ...(flags.cgroupRoot ? { cgroupRoot: flags.cgroupRoot } : {}),
+      logger,
+      say,
+    });
+  } catch (err) {
+    client.close();
+    throw err;
+  }
+  process.stdout.write(`skiff agent ready: node ${nodeName} (${agent.runtimeVersion})\n`);
+  await new Promise<void>((done) => {
+    const stop = (): void => {
+      process.off("SIGTERM", stop);
+      process.off("SIGINT", stop);
+      void agent
+        .stop()
+        .catch((err: unknown) => logger.error({ err }, "agent shutdown failed"))
+        .finally(() => {
+          client.close();
+          done();
+        });
+    };
+    process.on("SIGTERM", stop);
+    process.on("SIGINT", stop);
+  });
+}
+
+export function registerAgent(program: Command): void {
+  program
+    .command("agent")
+    .description("run a node agent (kubelet) that joins a cluster and runs its pods")
+    .option("--server <url>", "API server URL")
+    .option("--token <token>", "bearer token (for now: the admin kubeconfig's)")
+    .option("--kubeconfig <file>", "cluster and credentials instead of --server/--token")
+    .option("--certificate-authority <file>", "CA bundle for the server certificate")
+    .option("--name <node>", "node name (default: the hostname)")
+    .option("--data-dir <dir>", "agent state, volumes and runtime data", "./.skiff-agent")
+    .addOption(
+      new Option("--runtime <runtime>", "container runtime")
+        .choices(["auto", "runc", "containerd", "fake"])
+        .default("auto"),
+    )
+    .option(
+      "--container-runtime-endpoint <socket>",
+      "use an existing CRI socket instead of Skiff's containerd",
+    )
+    .option("--pod-cidr <cidr>", "pod CIDR when the cluster assigns none")
+    .option("--service-cidr <cidr>", "service CIDR (the cluster DNS is its 10th IP)", "10.43.0.0/16")
+    .option("--cluster-dns <ip>", "cluster DNS server (default: 10th IP of --service-cidr)")
+    .option("--cluster-domain <domain>", "cluster domain", "cluster.local")
+    .option("--node-ip <ip>", "InternalIP of the node (default: first non-loopback IPv4)")
+    .option("--pod-manifest-path <dir>", "run static pods from the manifests in this directory")
+    .option("--bridge <name>", "pod network bridge (default skiff0)")
+    .option("--cgroup-root <path>", "cgroupfs root of pod cgroups (default /skiff/kubepods)")
+    .action(async (opts) => {
+      await runAgent(opts);
+    });
+}

@@ -1,0 +1,116 @@
+// Opens the container runtime the agent was asked for: containerd (Skiff's own supervised
+// instance, or an existing CRI socket), runc, or the fake; `auto` tries containerd, then runc,
+// and otherwise says exactly what to install. The local pause image is imported when missing.
+import { join } from "node:path";
+import { TimerQueue } from "../clock.ts";
+import { ensureBuiltinImages } from "../images/busybox.ts";
+import { ImageStore } from "../images/store.ts";
+import { missingContainerdBinaries, openContainerdRuntime } from "./containerd/open.ts";
+import { FakeRuntime } from "./fake/fake-runtime.ts";
+import { openRuncRuntime, RuntimeToolMissingError } from "./runc/runc-runtime.ts";
+import type { Runtime } from "./runtime.ts";
+
+export type RuntimeChoice = "auto" | "containerd" | "runc" | "fake";
+
+export interface OpenRuntimeOptions {
+  choice: RuntimeChoice;
+  dataDir: string;
+  /** An existing CRI socket (--container-runtime-endpoint): containerd is not supervised. */
+  endpoint?: string;
+  /** Pod network bridge (default skiff0) and CNI network name (default skiff). */
+  bridge?: string;
+  /** Progress lines (which runtime was picked and why). */
+  say?: (line: string) => void;
+}
+
+export interface OpenedRuntime {
+  runtime: Runtime;
+  /** "containerd", "runc" or "fake". */
+  kind: string;
+}
+
+export class RuntimeUnavailableError extends Error {
+  override name = "RuntimeUnavailableError";
+}
+
+export const installHint =
+  "no container runtime can run here: install containerd, runc and the CNI plugins " +
+  "(Debian: apt-get install containerd runc containernetworking-plugins), " +
+  "or runc, conmon and the CNI plugins (apt-get install runc conmon containernetworking-plugins); " +
+  "or run with --runtime fake (no real containers)";
+
+/** The pause and busybox images, built offline from the host's busybox-static, when missing. */
+async function ensureLocalImages(runtime: Runtime, dataDir: string): Promise<void> {
+  await ensureBuiltinImages(runtime.images, { cacheRoot: join(dataDir, "images-build"), busybox: true });
+}
+
+async function openRunc(o: OpenRuntimeOptions): Promise<OpenedRuntime> {
+  const images = new ImageStore({ dataDir: o.dataDir });
+  let runtime: Runtime;
+  try {
+    runtime = await openRuncRuntime({
+      stateDir: join(o.dataDir, "runc"),
+      images,
+      network: { bridge: o.bridge ?? "skiff0", name: o.bridge ?? "skiff" },
+    });
+  } catch (err) {
+    if (err instanceof RuntimeToolMissingError) throw new RuntimeUnavailableError(err.message);
+    throw err;
+  }
+  try {
+    await ensureLocalImages(runtime, o.dataDir);
+  } catch (err) {
+    await runtime.close();
+    throw err;
+  }
+  return { runtime, kind: "runc" };
+}
+
+async function openContainerd(o: OpenRuntimeOptions): Promise<OpenedRuntime> {
+  const runtime = await openContainerdRuntime({
+    dataDir: o.dataDir,
+    ...(o.endpoint ? { endpoint: o.endpoint } : {}),
+    network: { name: o.bridge ?? "skiff", bridge: o.bridge ?? "skiff0" },
+  });
+  try {
+    if (!o.endpoint) await ensureLocalImages(runtime, o.dataDir);
+  } catch (err) {
+    await runtime.close();
+    throw err;
+  }
+  return { runtime, kind: "containerd" };
+}
+
+export async function openRuntime(o: OpenRuntimeOptions): Promise<OpenedRuntime> {
+  switch (o.choice) {
+    case "fake":
+      return { runtime: new FakeRuntime({ clock: new TimerQueue() }), kind: "fake" };
+    case "containerd":
+      return openContainerd(o);
+    case "runc":
+      return openRunc(o);
+    case "auto": {
+      const missing = missingContainerdBinaries();
+      if (o.endpoint || missing.length === 0) {
+        try {
+          const opened = await openContainerd(o);
+          o.say?.("runtime: containerd (auto)");
+          return opened;
+        } catch (err) {
+          const why = err instanceof Error ? err.message : String(err);
+          throw new RuntimeUnavailableError(`containerd is installed but could not start: ${why}`);
+        }
+      }
+      try {
+        const opened = await openRunc(o);
+        o.say?.(`runtime: runc (auto; containerd needs ${missing.join(", ")})`);
+        return opened;
+      } catch (err) {
+        const why = err instanceof Error ? err.message : String(err);
+        throw new RuntimeUnavailableError(
+          `${installHint} (containerd: missing ${missing.join(", ")}; runc: ${why})`,
+        );
+      }
+    }
+  }
+}

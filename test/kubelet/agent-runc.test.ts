@@ -1,0 +1,30 @@
+// The agent's main scenarios on the runc runtime (OCI bundles, conmon, CNI run by Skiff), with
+// real kubectl 1.32; the host is left clean.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import * as s from "./agent-scenarios.ts";
+import { type NodeCluster, startNodeCluster } from "./agent-support.ts";
+
+let c: NodeCluster;
+
+before(async () => {
+  c = await startNodeCluster({ index: 2, runtime: "runc" });
+  await s.createScenarioPods(c);
+});
+
+after(async () => {
+  const left = await c.teardown();
+  assert.deepEqual(left, [], "the host keeps no bridge, pod cgroup or mount");
+});
+
+test("the node registers Ready with the runc runtime", () => s.checkNode(c, "runc"));
+test("two containers share the pod's IP and reach each other on localhost", () => s.checkPair(c));
+test("a Job-like pod completes with exit code 0", () => s.checkJob(c));
+test("configMap, secret and downwardAPI values are visible; emptyDir Memory is tmpfs", () =>
+  s.checkValues(c));
+test("a failing liveness probe restarts the container", () => s.checkLiveness(c));
+test("a readiness probe gates Ready", () => s.checkReadiness(c));
+test("runAsUser and runAsGroup show in id", () => s.checkWhoami(c));
+test("a static pod appears as a mirror pod", () => s.checkStaticPod(c));
+test("kill -9 of the agent leaves containers running; a restarted agent re-adopts them", () =>
+  s.checkKill9(c));
