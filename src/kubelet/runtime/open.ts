@@ -7,7 +7,7 @@ import { ensureBuiltinImages } from "../images/busybox.ts";
 import { ImageStore } from "../images/store.ts";
 import { missingContainerdBinaries, openContainerdRuntime } from "./containerd/open.ts";
 import { FakeRuntime } from "./fake/fake-runtime.ts";
-import { openRuncRuntime, RuntimeToolMissingError } from "./runc/runc-runtime.ts";
+import { openRuncRuntime, RuntimeToolMissingError } from "./runc/open.ts";
 import type { Runtime } from "./runtime.ts";
 
 export type RuntimeChoice = "auto" | "containerd" | "runc" | "fake";
