@@ -2,7 +2,7 @@
 // runtime picked by --runtime; and the agent `skiff server` embeds on its in-process transport.
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { Option } from "commander";
 import pino from "pino";
@@ -11,9 +11,12 @@ import { HttpsTransport } from "../client/https-transport.ts";
 import { type ClusterConnection, loadKubeconfig } from "../client/kubeconfig.ts";
 import { RestClient } from "../client/rest.ts";
 import { Kubelet } from "../kubelet/agent/kubelet.ts";
+import { hostInfo } from "../kubelet/node/host.ts";
 import { formatCidr, formatIpv4, parseIpv4Cidr, subnet } from "../kubelet/runtime/fake/ipam.ts";
 import { openRuntime, type RuntimeChoice, RuntimeUnavailableError } from "../kubelet/runtime/open.ts";
 import type { Runtime } from "../kubelet/runtime/runtime.ts";
+import { ensureServingCert } from "../kubelet/server/cert.ts";
+import { type RunningKubeletServer, startKubeletServer } from "../kubelet/server/server.ts";
 import { InProcessTransport } from "./inprocess-transport.ts";
 import { UsageError } from "./usage.ts";
 
@@ -34,6 +37,7 @@ export interface AgentFlags {
   podManifestPath?: string;
   bridge?: string;
   cgroupRoot?: string;
+  kubeletPort?: string;
 }
 
 /** The cluster DNS address: the 10th IP of the service CIDR (10.43.0.10 for 10.43.0.0/16). */
@@ -51,6 +55,7 @@ export interface RunningAgent {
   kubelet: Kubelet;
   runtime: Runtime;
   runtimeVersion: string;
+  kubeletPort: number;
   stop(): Promise<void>;
 }
 
@@ -67,6 +72,10 @@ export interface StartAgentOptions {
   staticPodPath?: string;
   bridge?: string;
   cgroupRoot?: string;
+  /** Kubelet server port (default 10250; 0 picks a free one). */
+  kubeletPort?: number;
+  /** The cluster CA (PEM) that signs the API server's client certificate; absent: nobody is let in. */
+  clusterCa?: string;
   logger: pino.Logger;
   say(line: string): void;
 }
@@ -89,6 +98,31 @@ export async function startAgent(o: StartAgentOptions): Promise<RunningAgent> {
   const { runtime } = opened;
   const v = await runtime.version();
   const runtimeVersion = `${v.runtimeName}://${v.runtimeVersion}`;
+  // The kubelet server (logs, exec, attach, port-forward) listens before the Node registers,
+  // so the port it advertises is the one bound.
+  let kubeletServer: RunningKubeletServer;
+  let kubeletRef: Kubelet | undefined;
+  try {
+    const addresses = [...new Set([o.nodeIP ?? hostInfo().internalIP, "127.0.0.1"])];
+    kubeletServer = await startKubeletServer({
+      runtime,
+      host: "0.0.0.0",
+      port: o.kubeletPort ?? 10250,
+      tls: await ensureServingCert(join(o.dataDir, "pki"), o.nodeName, addresses),
+      clientCa: o.clusterCa ?? "",
+      // The kubelet is created just below; a /pods request before that sees none.
+      pods: () => (kubeletRef ? kubeletRef.pods() : []),
+    });
+  } catch (err) {
+    await runtime.close();
+    const code = (err as { code?: string }).code;
+    if (code === "EADDRINUSE") {
+      throw new UsageError(
+        `kubelet port ${o.kubeletPort ?? 10250} is in use: pick another with --kubelet-port`,
+      );
+    }
+    throw err;
+  }
   let lastNotReady = "";
   const kubelet = new Kubelet({
     client: o.client,
@@ -101,6 +135,7 @@ export async function startAgent(o: StartAgentOptions): Promise<RunningAgent> {
     ...(o.nodeIP ? { nodeIP: o.nodeIP } : {}),
     ...(o.staticPodPath ? { staticPodPath: o.staticPodPath } : {}),
     ...(o.cgroupRoot ? { cgroupRoot: o.cgroupRoot } : {}),
+    kubeletPort: kubeletServer.port,
     onError: (err, what) => o.logger.warn({ err }, `agent: ${what} failed`),
     onReadyChange: (ready, message) => {
       if (!ready && message !== lastNotReady) {
@@ -109,11 +144,13 @@ export async function startAgent(o: StartAgentOptions): Promise<RunningAgent> {
       }
     },
   });
+  kubeletRef = kubelet;
   try {
     await kubelet.start();
     await kubelet.waitReady();
   } catch (err) {
     await kubelet.stop();
+    await kubeletServer.close();
     await runtime.close();
     throw err;
   }
@@ -121,7 +158,9 @@ export async function startAgent(o: StartAgentOptions): Promise<RunningAgent> {
     kubelet,
     runtime,
     runtimeVersion,
+    kubeletPort: kubeletServer.port,
     stop: async () => {
+      await kubeletServer.close();
       await kubelet.stop();
       await runtime.close();
     },
@@ -186,6 +225,8 @@ export async function runAgent(flags: AgentFlags): Promise<void> {
       ...(flags.podManifestPath ? { staticPodPath: resolve(flags.podManifestPath) } : {}),
       ...(flags.bridge ? { bridge: flags.bridge } : {}),
       ...(flags.cgroupRoot ? { cgroupRoot: flags.cgroupRoot } : {}),
+      ...(flags.kubeletPort !== undefined ? { kubeletPort: Number(flags.kubeletPort) } : {}),
+      ...(conn.ca ? { clusterCa: conn.ca } : {}),
       logger,
       say,
     });
@@ -235,6 +276,11 @@ export function registerAgent(program: Command): void {
     .option("--cluster-dns <ip>", "cluster DNS server (default: 10th IP of --service-cidr)")
     .option("--cluster-domain <domain>", "cluster domain", "cluster.local")
     .option("--node-ip <ip>", "InternalIP of the node (default: first non-loopback IPv4)")
+    .option(
+      "--kubelet-port <port>",
+      "port of the kubelet server (logs, exec, port-forward; 0: any free)",
+      "10250",
+    )
     .option("--pod-manifest-path <dir>", "run static pods from the manifests in this directory")
     .option("--bridge <name>", "pod network bridge (default skiff0)")
     .option("--cgroup-root <path>", "cgroupfs root of pod cgroups (default /skiff/kubepods)")

@@ -28,6 +28,7 @@ export interface ServerFlags {
   clusterCidr: string;
   tokenAuthFile?: string;
   runtime?: "auto" | "runc" | "containerd" | "fake";
+  kubeletPort?: string;
 }
 
 function usage<T>(f: () => T): T {
@@ -100,6 +101,8 @@ export async function runServer(flags: ServerFlags): Promise<void> {
         runtime: flags.runtime ?? "auto",
         podCidr: firstPodCidr(flags.clusterCidr),
         clusterDNS: clusterDnsFor(flags.serviceCidr),
+        kubeletPort: flags.kubeletPort !== undefined ? Number(flags.kubeletPort) : 10250,
+        clusterCa: readFileSync(join(dataDir, "pki", "ca.crt"), "utf8"),
         logger,
         say: (line) => process.stdout.write(`skiff server: ${line}\n`),
       });

@@ -74,6 +74,10 @@ export async function startNodeCluster(options: {
         `${cgroupRoot}/kubepods`,
         "--pod-manifest-path",
         manifests,
+        "--kubelet-port",
+        "0",
+        "--node-ip",
+        "127.0.0.1",
       ],
       "skiff agent ready",
     );

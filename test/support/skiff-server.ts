@@ -51,7 +51,9 @@ export class SkiffServer {
   constructor(options: SkiffServerOptions = {}) {
     this.datastore = options.datastore ?? datastoreFromEnv();
     this.apiOnly = options.apiOnly ?? false;
-    this.agentArgs = options.agent ? ["--runtime", options.runtime ?? "fake"] : ["--disable-agent"];
+    this.agentArgs = options.agent
+      ? ["--runtime", options.runtime ?? "fake", "--kubelet-port", "0"]
+      : ["--disable-agent"];
   }
 
   get kubeconfig(): string {

@@ -36,6 +36,8 @@ export interface KubeletOptions {
   volumes?: PodVolumes;
   /** Node IP (default: the host's first non-loopback IPv4). */
   nodeIP?: string;
+  /** Port of the kubelet server, advertised in the Node's daemonEndpoints (default 10250). */
+  kubeletPort?: number;
   /** Pod CIDR used when the Node has no spec.podCIDR. */
   podCidr?: string;
   /** Cluster DNS address (10th IP of the service CIDR) and domain (default cluster.local). */
@@ -166,6 +168,11 @@ export class Kubelet {
     return new Promise((r) => this.readyWaiters.push(r));
   }
 
+  /** The pods bound to this node as last seen (the kubelet server's /pods). */
+  pods(): Pod[] {
+    return this.informer.indexer.list();
+  }
+
   async start(): Promise<void> {
     const o = this.o;
     const version = await o.runtime.version();
@@ -177,6 +184,7 @@ export class Kubelet {
       info,
       runtimeVersion: `${version.runtimeName}://${version.runtimeVersion}`,
       ...(o.labels ? { labels: o.labels } : {}),
+      ...(o.kubeletPort !== undefined ? { kubeletPort: o.kubeletPort } : {}),
     };
     this.nodeStatus = new NodeStatusManager({
       nodes: o.client.resource<Node>(resources.nodes),
