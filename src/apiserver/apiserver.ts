@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { Registry } from "../api/registry.ts";
 import type { ResourceDef } from "../api/resource.ts";
 import type { Store } from "../storage/store.ts";
+import { defaultTolerationSecondsAdmission } from "./admission/defaulttolerationseconds.ts";
 import { priorityAdmission } from "./admission/priority.ts";
 import { type Ipv4Cidr, nthAddress } from "./alloc/cidr.ts";
 import { createServiceAllocator } from "./alloc/services.ts";
@@ -63,6 +64,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       createServiceAllocator({ source, serviceCidr: options.serviceCidr }),
       namespaceLifecycle,
       priorityAdmission({ source }),
+      defaultTolerationSecondsAdmission(),
     ],
     subresources: lifecycleSubresources(),
     decoder: schemaDecoder,

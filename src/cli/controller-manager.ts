@@ -15,19 +15,40 @@ import {
   ControllerManager,
   type LeaderElectionOptions,
 } from "../controllers/manager.ts";
+import { nodeLifecycleControllerDescriptor } from "../controllers/nodelifecycle/controller.ts";
+import { nodeIpamControllerDescriptor } from "../controllers/nodelifecycle/ipam.ts";
+import { taintEvictionController } from "../controllers/nodelifecycle/taint-manager.ts";
 import {
   replicaSetController,
   replicationControllerController,
 } from "../controllers/replicaset/controller.ts";
 import { InProcessTransport } from "./inprocess-transport.ts";
 
+/** Settings of controllers that take flags (kube-controller-manager's --node-monitor-grace-period, ...). */
+export interface DefaultControllerOptions {
+  /** --node-monitor-grace-period (default 40 s). */
+  nodeMonitorGracePeriodMs?: number;
+  /** --node-monitor-period (default 5 s). */
+  nodeMonitorPeriodMs?: number;
+  /** --cluster-cidr, for node pod CIDRs (default 10.42.0.0/16). */
+  clusterCidr?: string;
+  /** The server's data dir: the local-path provisioner keeps volumes in <dataDir>/storage. */
+  dataDir?: string;
+}
+
 /** Every controller the manager runs; other controller families register here. */
-export function defaultControllers(): ControllerDescriptor[] {
+export function defaultControllers(o: DefaultControllerOptions = {}): ControllerDescriptor[] {
   return [
     replicaSetController,
     replicationControllerController,
     deploymentController,
     ...lifecycleControllers(),
+    nodeLifecycleControllerDescriptor({
+      ...(o.nodeMonitorGracePeriodMs !== undefined ? { gracePeriodMs: o.nodeMonitorGracePeriodMs } : {}),
+      ...(o.nodeMonitorPeriodMs !== undefined ? { monitorPeriodMs: o.nodeMonitorPeriodMs } : {}),
+    }),
+    taintEvictionController,
+    nodeIpamControllerDescriptor(o.clusterCidr !== undefined ? { clusterCidr: o.clusterCidr } : {}),
   ];
 }
 
@@ -67,12 +88,13 @@ export function startControllerManager(o: StartControllerManagerOptions): Contro
 export function startInProcessControllerManager(
   handler: ApiHandler,
   logger: ControllerLogger,
+  controllerOptions: DefaultControllerOptions = {},
 ): ControllerManager {
   const transport = new InProcessTransport({
     handler,
     user: { name: "system:kube-controller-manager", groups: ["system:masters", "system:authenticated"] },
   });
-  return startControllerManager({ transport, logger });
+  return startControllerManager({ transport, logger, controllers: defaultControllers(controllerOptions) });
 }
 
 export interface ControllerManagerFlags {

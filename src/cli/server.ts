@@ -78,7 +78,7 @@ export async function runServer(flags: ServerFlags): Promise<void> {
     : startEmbeddedScheduler({ handler: server.handler, logger });
   const controllerManager = flags.disableControllerManager
     ? undefined
-    : startInProcessControllerManager(server.handler, logger);
+    : startInProcessControllerManager(server.handler, logger, { dataDir, clusterCidr: flags.clusterCidr });
   // Until the agent exists every server is API-only; say so rather than imply a node.
   const agent = `no node agent runs yet${flags.disableAgent ? "; --disable-agent" : ""}`;
   process.stdout.write(
