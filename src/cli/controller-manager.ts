@@ -8,6 +8,7 @@ import { loadKubeconfig } from "../client/kubeconfig.ts";
 import { RestClient } from "../client/rest.ts";
 import type { Transport } from "../client/transport.ts";
 import { deploymentController } from "../controllers/deployment/controller.ts";
+import { disruptionController } from "../controllers/disruption/controller.ts";
 import { lifecycleControllers } from "../controllers/lifecycle-controllers.ts";
 import {
   type ControllerDescriptor,
@@ -48,6 +49,7 @@ export function defaultControllers(o: DefaultControllerOptions = {}): Controller
       ...(o.nodeMonitorPeriodMs !== undefined ? { monitorPeriodMs: o.nodeMonitorPeriodMs } : {}),
     }),
     taintEvictionController,
+    disruptionController,
     nodeIpamControllerDescriptor(o.clusterCidr !== undefined ? { clusterCidr: o.clusterCidr } : {}),
   ];
 }
