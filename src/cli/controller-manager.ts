@@ -23,6 +23,7 @@ import {
   replicaSetController,
   replicationControllerController,
 } from "../controllers/replicaset/controller.ts";
+import { statefulSetController } from "../controllers/statefulset/controller.ts";
 import { InProcessTransport } from "./inprocess-transport.ts";
 
 /** Settings of controllers that take flags (kube-controller-manager's --node-monitor-grace-period, ...). */
@@ -50,6 +51,7 @@ export function defaultControllers(o: DefaultControllerOptions = {}): Controller
     }),
     taintEvictionController,
     disruptionController,
+    statefulSetController,
     nodeIpamControllerDescriptor(o.clusterCidr !== undefined ? { clusterCidr: o.clusterCidr } : {}),
   ];
 }
