@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { Registry } from "../api/registry.ts";
 import type { ResourceDef } from "../api/resource.ts";
 import type { Store } from "../storage/store.ts";
+import { defaultStorageClassAdmission } from "./admission/defaultstorageclass.ts";
 import { defaultTolerationSecondsAdmission } from "./admission/defaulttolerationseconds.ts";
 import { priorityAdmission } from "./admission/priority.ts";
 import { type Ipv4Cidr, nthAddress } from "./alloc/cidr.ts";
@@ -65,6 +66,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       namespaceLifecycle,
       priorityAdmission({ source }),
       defaultTolerationSecondsAdmission(),
+      defaultStorageClassAdmission({ source }),
     ],
     subresources: lifecycleSubresources(),
     decoder: schemaDecoder,

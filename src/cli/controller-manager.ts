@@ -24,6 +24,8 @@ import {
   replicationControllerController,
 } from "../controllers/replicaset/controller.ts";
 import { statefulSetController } from "../controllers/statefulset/controller.ts";
+import { persistentVolumeBinderController } from "../controllers/volume/binder.ts";
+import { localPathProvisionerDescriptor } from "../controllers/volume/provisioner.ts";
 import { InProcessTransport } from "./inprocess-transport.ts";
 
 /** Settings of controllers that take flags (kube-controller-manager's --node-monitor-grace-period, ...). */
@@ -52,6 +54,8 @@ export function defaultControllers(o: DefaultControllerOptions = {}): Controller
     taintEvictionController,
     disruptionController,
     statefulSetController,
+    persistentVolumeBinderController,
+    ...(o.dataDir !== undefined ? [localPathProvisionerDescriptor({ dataDir: o.dataDir })] : []),
     nodeIpamControllerDescriptor(o.clusterCidr !== undefined ? { clusterCidr: o.clusterCidr } : {}),
   ];
 }
