@@ -7,7 +7,9 @@ import type { ResourceDef } from "../api/resource.ts";
 import type { Store } from "../storage/store.ts";
 import { defaultStorageClassAdmission } from "./admission/defaultstorageclass.ts";
 import { defaultTolerationSecondsAdmission } from "./admission/defaulttolerationseconds.ts";
+import { limitRangerAdmission } from "./admission/limitranger.ts";
 import { priorityAdmission } from "./admission/priority.ts";
+import { resourceQuotaAdmission } from "./admission/resourcequota.ts";
 import { type Ipv4Cidr, nthAddress } from "./alloc/cidr.ts";
 import { createServiceAllocator } from "./alloc/services.ts";
 import { createAuthenticator } from "./auth/authn.ts";
@@ -17,6 +19,7 @@ import { namespaceLifecycle } from "./namespacelifecycle.ts";
 import { adminKubeconfig, ensurePki } from "./pki.ts";
 import { apiServerEndpointsSeed, apiServiceSeed, defaultSeed, seed } from "./seed.ts";
 import { type RunningServer, startHttpsServer } from "./server.ts";
+import { ObjectStore } from "./storage/objectstore.ts";
 import { lifecycleSubresources } from "./subresources/index.ts";
 import { WatchCache } from "./watchcache/watchcache.ts";
 import { dispatchPatcher, openApiPathHandler, schemaDecoder, schemaPatchSchemaFor } from "./wiring.ts";
@@ -67,6 +70,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       priorityAdmission({ source }),
       defaultTolerationSecondsAdmission(),
       defaultStorageClassAdmission({ source }),
+      limitRangerAdmission({ source }),
+      resourceQuotaAdmission({ source, objects: new ObjectStore(options.store) }),
     ],
     subresources: lifecycleSubresources(),
     decoder: schemaDecoder,

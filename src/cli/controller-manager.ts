@@ -23,6 +23,7 @@ import {
   replicaSetController,
   replicationControllerController,
 } from "../controllers/replicaset/controller.ts";
+import { resourceQuotaController } from "../controllers/resourcequota/controller.ts";
 import { statefulSetController } from "../controllers/statefulset/controller.ts";
 import { persistentVolumeBinderController } from "../controllers/volume/binder.ts";
 import { localPathProvisionerDescriptor } from "../controllers/volume/provisioner.ts";
@@ -55,6 +56,7 @@ export function defaultControllers(o: DefaultControllerOptions = {}): Controller
     disruptionController,
     statefulSetController,
     persistentVolumeBinderController,
+    resourceQuotaController,
     ...(o.dataDir !== undefined ? [localPathProvisionerDescriptor({ dataDir: o.dataDir })] : []),
     nodeIpamControllerDescriptor(o.clusterCidr !== undefined ? { clusterCidr: o.clusterCidr } : {}),
   ];
