@@ -107,3 +107,20 @@ test("a claim binds to the smallest fitting static volume; Retain keeps it Relea
   await until(async () => ((await phase("pv", "small")) === "Released" ? true : undefined), "small Released");
   assert.equal(await phase("pvc", "huge"), "Pending");
 });
+
+test("Recycle makes a released volume Available again", async () => {
+  const reuse = volume("reuse", "1Gi");
+  reuse.spec.persistentVolumeReclaimPolicy = "Recycle";
+  reuse.spec.storageClassName = "recycled";
+  await cluster.kubectl(["apply", "-f", "-"], JSON.stringify(reuse));
+  await cluster.kubectl(
+    ["apply", "-f", "-"],
+    JSON.stringify(claim("tmp", "1Gi", { storageClassName: "recycled" })),
+  );
+  await until(async () => ((await phase("pvc", "tmp")) === "Bound" ? true : undefined), "tmp Bound");
+  await cluster.kubectl(["delete", "pvc", "tmp"]);
+  await until(async () => {
+    const pv = await cluster.json(["get", "pv", "reuse"]);
+    return pv.status.phase === "Available" && !pv.spec.claimRef ? true : undefined;
+  }, "reuse Available again");
+});

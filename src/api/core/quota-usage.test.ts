@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Pod } from "kubernetes-types/core/v1.js";
-import { formatUsage, missingComputeResources, objectUsage, podUsage } from "./quota-usage.ts";
+import { formatUsage, missingComputeResources, objectUsage, podUsage, quotaTracks } from "./quota-usage.ts";
 
 const pod: Pod = {
   spec: {
@@ -41,4 +41,23 @@ test("object counts: count/<resource>.<group>, legacy names, claim storage by cl
   assert.equal(claim.get("fast.storageclass.storage.k8s.io/requests.storage")?.toString(), "5Gi");
   const svc = objectUsage("", "services", { spec: { type: "NodePort", ports: [{}, {}] } });
   assert.equal(svc.get("services.nodeports")?.toString(), "2");
+});
+
+test("scoped quotas track only the pods matching every scope", () => {
+  const q = (scopes: string[]) => ({ spec: { scopes } });
+  const bestEffort: Pod = { spec: { containers: [{ name: "c" }] } };
+  const deadline: Pod = { spec: { activeDeadlineSeconds: 30, containers: [{ name: "c" }] } };
+  assert.ok(quotaTracks(q([]), "", "configmaps", {}));
+  assert.ok(!quotaTracks(q(["BestEffort"]), "", "configmaps", {}));
+  assert.ok(quotaTracks(q(["BestEffort", "NotTerminating"]), "", "pods", bestEffort));
+  assert.ok(!quotaTracks(q(["NotBestEffort"]), "", "pods", bestEffort));
+  assert.ok(quotaTracks(q(["Terminating"]), "", "pods", deadline));
+  assert.ok(!quotaTracks(q(["NotTerminating"]), "", "pods", deadline));
+  const byClass = {
+    spec: {
+      scopeSelector: { matchExpressions: [{ scopeName: "PriorityClass", operator: "In", values: ["high"] }] },
+    },
+  };
+  assert.ok(quotaTracks(byClass, "", "pods", { spec: { priorityClassName: "high", containers: [] } }));
+  assert.ok(!quotaTracks(byClass, "", "pods", bestEffort));
 });

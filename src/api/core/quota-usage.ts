@@ -138,3 +138,62 @@ export function formatUsage(u: ReadonlyMap<string, Quantity>, keys: readonly str
     .map((k) => `${k}=${(u.get(k) ?? Quantity.fromInteger(0)).toString()}`)
     .join(",");
 }
+
+function isBestEffort(pod: Pod): boolean {
+  return [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].every(
+    (c) =>
+      Object.keys(c.resources?.requests ?? {}).length === 0 &&
+      Object.keys(c.resources?.limits ?? {}).length === 0,
+  );
+}
+
+/**
+ * Whether a quota with these scopes (spec.scopes and scopeSelector Exists/DoesNotExist/In on the
+ * scope names) tracks this object: scoped quotas track only pods that match every scope.
+ */
+export function quotaTracks(
+  quota: {
+    spec?: {
+      scopes?: string[];
+      scopeSelector?: { matchExpressions?: { scopeName: string; operator: string; values?: string[] }[] };
+    };
+  },
+  group: string,
+  resource: string,
+  obj: unknown,
+): boolean {
+  const scopes = [
+    ...(quota.spec?.scopes ?? []).map((s) => ({ scopeName: s, operator: "Exists", values: [] as string[] })),
+    ...(quota.spec?.scopeSelector?.matchExpressions ?? []),
+  ];
+  if (scopes.length === 0) return true;
+  if (group !== "" || resource !== "pods") return false;
+  const pod = obj as Pod;
+  return scopes.every((s) => {
+    let holds: boolean;
+    switch (s.scopeName) {
+      case "Terminating":
+        holds = pod.spec?.activeDeadlineSeconds !== undefined && pod.spec.activeDeadlineSeconds !== null;
+        break;
+      case "NotTerminating":
+        holds = pod.spec?.activeDeadlineSeconds === undefined || pod.spec.activeDeadlineSeconds === null;
+        break;
+      case "BestEffort":
+        holds = isBestEffort(pod);
+        break;
+      case "NotBestEffort":
+        holds = !isBestEffort(pod);
+        break;
+      case "PriorityClass": {
+        const name = pod.spec?.priorityClassName ?? "";
+        if (s.operator === "In") return (s.values ?? []).includes(name);
+        if (s.operator === "NotIn") return !(s.values ?? []).includes(name);
+        holds = name !== "";
+        break;
+      }
+      default:
+        holds = false;
+    }
+    return s.operator === "DoesNotExist" ? !holds : holds;
+  });
+}

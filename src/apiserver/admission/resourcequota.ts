@@ -8,6 +8,7 @@ import {
   formatUsage,
   missingComputeResources,
   objectUsage,
+  quotaTracks,
   type Usage,
 } from "../../api/core/quota-usage.ts";
 import { resourceQuotas } from "../../api/core/resourcequota.ts";
@@ -96,6 +97,7 @@ export function resourceQuotaAdmission(options: ResourceQuotaAdmissionOptions): 
         if (quotas.length === 0) return;
         const updates: { quota: Quota; used: Record<string, string> }[] = [];
         for (const quota of quotas) {
+          if (!quotaTracks(quota, attrs.def.group, attrs.def.resource, attrs.object)) continue;
           const used = charge(attrs, quota, delta);
           if (used) updates.push({ quota, used });
         }

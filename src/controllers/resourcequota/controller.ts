@@ -2,7 +2,7 @@
 // from what the namespace holds) for pods (counts, requests and limits) and, by listing, every
 // other counted resource; recomputed on quota and pod changes and on a periodic full resync.
 import type { Pod, ResourceQuota } from "kubernetes-types/core/v1.js";
-import { addUsage, objectUsage, type Usage } from "../../api/core/quota-usage.ts";
+import { addUsage, objectUsage, quotaTracks, type Usage } from "../../api/core/quota-usage.ts";
 import { ApiError } from "../../api/errors.ts";
 import { Quantity } from "../../api/quantity.ts";
 import { namespaceIndex, objectKey, splitKey } from "../../client/informer/indexer.ts";

@@ -243,12 +243,13 @@ class VolumeBinder {
     const pv = this.volumes.indexer.get(name);
     if (!pv || pv.metadata?.deletionTimestamp !== undefined) return;
     const ref = pv.spec?.claimRef;
-    const setPhase = async (phase: string, volume = pv): Promise<void> => {
-      if (volume.status?.phase === phase) return;
+    const setPhase = async (phase: string, volume = pv): Promise<PersistentVolume> => {
+      if (volume.status?.phase === phase) return volume;
       try {
-        await this.volumeClient.updateStatus({ ...volume, status: { ...volume.status, phase } });
+        return await this.volumeClient.updateStatus({ ...volume, status: { ...volume.status, phase } });
       } catch (err) {
         if (!tolerable(err)) throw err;
+        return volume;
       }
     };
     if (!ref) {
@@ -267,11 +268,12 @@ class VolumeBinder {
       return;
     }
     // The claim this volume was bound to is gone.
-    if (pv.status?.phase !== "Released" && pv.status?.phase !== "Failed") await setPhase("Released");
+    const released = pv.status?.phase === "Failed" ? pv : await setPhase("Released");
     const policy = pv.spec?.persistentVolumeReclaimPolicy ?? "Retain";
     if (policy === "Recycle") {
-      const { claimRef: _, ...spec } = pv.spec ?? {};
-      const recycled = await this.volumeClient.update({ ...pv, spec });
+      // Only the binding is undone: no recycler pod scrubs the data (Kubernetes deprecates Recycle).
+      const { claimRef: _, ...spec } = released.spec ?? {};
+      const recycled = await this.volumeClient.update({ ...released, spec });
       await setPhase("Available", recycled);
       this.event(
         pv,
