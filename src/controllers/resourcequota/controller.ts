@@ -93,8 +93,9 @@ export function resourceQuotaControllerDescriptor(
           const { namespace } = splitKey(key);
           const hard = (quota.spec?.hard ?? {}) as Record<string, string>;
           const total: Usage = new Map();
-          for (const p of pods.indexer.byIndex(namespaceIndex, namespace))
-            addUsage(total, objectUsage("", "pods", p));
+          for (const p of pods.indexer.byIndex(namespaceIndex, namespace)) {
+            if (quotaTracks(quota, "", "pods", p)) addUsage(total, objectUsage("", "pods", p));
+          }
           const listed = new Set<string>();
           for (const k of Object.keys(hard)) {
             const r = resourceForKey(k);
@@ -104,8 +105,10 @@ export function resourceQuotaControllerDescriptor(
               const list = await ctx.client
                 .resource({ group: r.group, version: "v1", resource: r.resource, namespaced: true, kind: "" })
                 .listAll({ namespace });
-              for (const item of list.items)
-                addUsage(total, objectUsage(r.group, r.resource, item as { spec?: unknown }));
+              for (const item of list.items) {
+                if (quotaTracks(quota, r.group, r.resource, item))
+                  addUsage(total, objectUsage(r.group, r.resource, item as { spec?: unknown }));
+              }
             } catch (err) {
               // A resource this server does not serve counts nothing.
               if (!(err instanceof ApiError && err.code === 404)) throw err;
