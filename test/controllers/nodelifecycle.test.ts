@@ -11,7 +11,7 @@ const cluster = new TestCluster();
 let doomed: SkiffChild | undefined;
 
 before(async () => {
-  await cluster.start({ nodeMonitorGracePeriodMs: 3000, nodeMonitorPeriodMs: 500 });
+  await cluster.start({ nodeMonitorGracePeriodMs: 10_000, nodeMonitorPeriodMs: 500 });
   await cluster.startSim("stay", 1, ["--lease-renew", "1s"]);
   doomed = await cluster.startSim("gone", 1, ["--lease-renew", "1s"]);
 });
