@@ -6,7 +6,11 @@ import { Registry } from "../api/registry.ts";
 import type { ResourceDef } from "../api/resource.ts";
 import type { Store } from "../storage/store.ts";
 import { csrRequestorAdmission } from "./admission/csr-requestor.ts";
+import { defaultStorageClassAdmission } from "./admission/defaultstorageclass.ts";
+import { defaultTolerationSecondsAdmission } from "./admission/defaulttolerationseconds.ts";
+import { limitRangerAdmission } from "./admission/limitranger.ts";
 import { priorityAdmission } from "./admission/priority.ts";
+import { resourceQuotaAdmission } from "./admission/resourcequota.ts";
 import { type Ipv4Cidr, nthAddress } from "./alloc/cidr.ts";
 import { createServiceAllocator } from "./alloc/services.ts";
 import { createAuthenticator } from "./auth/authn.ts";
@@ -16,6 +20,7 @@ import { namespaceLifecycle } from "./namespacelifecycle.ts";
 import { adminKubeconfig, ensurePki } from "./pki.ts";
 import { apiServerEndpointsSeed, apiServiceSeed, defaultSeed, seed } from "./seed.ts";
 import { type RunningServer, startHttpsServer } from "./server.ts";
+import { ObjectStore } from "./storage/objectstore.ts";
 import { lifecycleSubresources } from "./subresources/index.ts";
 import { WatchCache } from "./watchcache/watchcache.ts";
 import { dispatchPatcher, openApiPathHandler, schemaDecoder, schemaPatchSchemaFor } from "./wiring.ts";
@@ -65,6 +70,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       namespaceLifecycle,
       priorityAdmission({ source }),
       csrRequestorAdmission,
+      defaultTolerationSecondsAdmission(),
+      defaultStorageClassAdmission({ source }),
+      limitRangerAdmission({ source }),
+      resourceQuotaAdmission({ source, objects: new ObjectStore(options.store) }),
     ],
     subresources: lifecycleSubresources(pki.kubeletClient),
     decoder: schemaDecoder,

@@ -11,6 +11,7 @@ import { csrApprovingController } from "../controllers/certificates/controller.t
 import { cronJobController } from "../controllers/cronjob/controller.ts";
 import { daemonSetController } from "../controllers/daemonset/controller.ts";
 import { deploymentController } from "../controllers/deployment/controller.ts";
+import { disruptionController } from "../controllers/disruption/controller.ts";
 import { jobController } from "../controllers/job/controller.ts";
 import { ttlAfterFinishedController } from "../controllers/job/ttl.ts";
 import { lifecycleControllers } from "../controllers/lifecycle-controllers.ts";
@@ -20,14 +21,33 @@ import {
   ControllerManager,
   type LeaderElectionOptions,
 } from "../controllers/manager.ts";
+import { nodeLifecycleControllerDescriptor } from "../controllers/nodelifecycle/controller.ts";
+import { nodeIpamControllerDescriptor } from "../controllers/nodelifecycle/ipam.ts";
+import { taintEvictionController } from "../controllers/nodelifecycle/taint-manager.ts";
 import {
   replicaSetController,
   replicationControllerController,
 } from "../controllers/replicaset/controller.ts";
+import { resourceQuotaController } from "../controllers/resourcequota/controller.ts";
+import { statefulSetController } from "../controllers/statefulset/controller.ts";
+import { persistentVolumeBinderController } from "../controllers/volume/binder.ts";
+import { localPathProvisionerDescriptor } from "../controllers/volume/provisioner.ts";
 import { InProcessTransport } from "./inprocess-transport.ts";
 
+/** Settings of controllers that take flags (kube-controller-manager's --node-monitor-grace-period, ...). */
+export interface DefaultControllerOptions {
+  /** --node-monitor-grace-period (default 40 s). */
+  nodeMonitorGracePeriodMs?: number;
+  /** --node-monitor-period (default 5 s). */
+  nodeMonitorPeriodMs?: number;
+  /** --cluster-cidr, for node pod CIDRs (default 10.42.0.0/16). */
+  clusterCidr?: string;
+  /** The server's data dir: the local-path provisioner keeps volumes in <dataDir>/storage. */
+  dataDir?: string;
+}
+
 /** Every controller the manager runs; other controller families register here. */
-export function defaultControllers(): ControllerDescriptor[] {
+export function defaultControllers(o: DefaultControllerOptions = {}): ControllerDescriptor[] {
   return [
     replicaSetController,
     replicationControllerController,
@@ -38,6 +58,17 @@ export function defaultControllers(): ControllerDescriptor[] {
     ttlAfterFinishedController,
     cronJobController,
     ...lifecycleControllers(),
+    nodeLifecycleControllerDescriptor({
+      ...(o.nodeMonitorGracePeriodMs !== undefined ? { gracePeriodMs: o.nodeMonitorGracePeriodMs } : {}),
+      ...(o.nodeMonitorPeriodMs !== undefined ? { monitorPeriodMs: o.nodeMonitorPeriodMs } : {}),
+    }),
+    taintEvictionController,
+    disruptionController,
+    statefulSetController,
+    persistentVolumeBinderController,
+    resourceQuotaController,
+    ...(o.dataDir !== undefined ? [localPathProvisionerDescriptor({ dataDir: o.dataDir })] : []),
+    nodeIpamControllerDescriptor(o.clusterCidr !== undefined ? { clusterCidr: o.clusterCidr } : {}),
   ];
 }
 
@@ -78,13 +109,18 @@ export function startControllerManager(o: StartControllerManagerOptions): Contro
 export function startInProcessControllerManager(
   handler: ApiHandler,
   logger: ControllerLogger,
+  controllerOptions: DefaultControllerOptions = {},
   extra: ControllerDescriptor[] = [],
 ): ControllerManager {
   const transport = new InProcessTransport({
     handler,
     user: { name: "system:kube-controller-manager", groups: ["system:masters", "system:authenticated"] },
   });
-  return startControllerManager({ transport, logger, controllers: [...defaultControllers(), ...extra] });
+  return startControllerManager({
+    transport,
+    logger,
+    controllers: [...defaultControllers(controllerOptions), ...extra],
+  });
 }
 
 export interface ControllerManagerFlags {

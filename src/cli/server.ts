@@ -83,7 +83,7 @@ export async function runServer(flags: ServerFlags): Promise<void> {
     : startEmbeddedScheduler({ handler: server.handler, logger });
   const controllerManager = flags.disableControllerManager
     ? undefined
-    : startInProcessControllerManager(server.handler, logger, [
+    : startInProcessControllerManager(server.handler, logger, { dataDir, clusterCidr: flags.clusterCidr }, [
         csrSigningController({
           cert: readFileSync(join(dataDir, "pki", "ca.crt"), "utf8"),
           key: readFileSync(join(dataDir, "pki", "ca.key"), "utf8"),

@@ -177,6 +177,8 @@ test("quota, poddisruptionbudget, ingress, autoscale", async () => {
   const quota = await stored("resourcequota", "limits");
   assert.deepEqual(at(quota, "spec", "hard"), { pods: "10", "requests.cpu": "2", "requests.memory": "1Gi" });
   assert.deepEqual(at(quota, "spec", "scopes"), ["NotTerminating"]);
+  // The ResourceQuota admission plugin would make later pods in this namespace name requests.cpu.
+  await ok("delete", "quota", "limits");
 
   await ok("create", "poddisruptionbudget", "web", "--selector=app=web", "--min-available=50%");
   const pdb = await stored("poddisruptionbudget", "web");
