@@ -9,6 +9,8 @@ import { priorityAdmission } from "./admission/priority.ts";
 import { type Ipv4Cidr, nthAddress } from "./alloc/cidr.ts";
 import { createServiceAllocator } from "./alloc/services.ts";
 import { createAuthenticator } from "./auth/authn.ts";
+import type { AuthorizationMode } from "./auth/authz.ts";
+import { createAuthorization } from "./auth/setup.ts";
 import type { UserInfo } from "./auth/user.ts";
 import { ApiHandler, type Logger } from "./handler.ts";
 import { namespaceLifecycle } from "./namespacelifecycle.ts";
@@ -29,6 +31,8 @@ export interface ApiServerOptions {
   serviceCidr: Ipv4Cidr;
   tlsSans?: readonly string[];
   tokens?: ReadonlyMap<string, UserInfo>;
+  /** `--authorization-mode`; default Node,RBAC. */
+  authorizationModes?: readonly AuthorizationMode[];
   logger?: Logger;
 }
 
@@ -52,6 +56,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   });
   await cache.start();
   const source = cache;
+  const authorization = await createAuthorization({
+    registry,
+    source,
+    modes: options.authorizationModes ?? ["Node", "RBAC"],
+    onError: (err) => options.logger?.error({ err }, "authorization controller failed"),
+  });
   const clientHost = options.host === "0.0.0.0" || options.host === "::" ? "127.0.0.1" : options.host;
   let boundPort = options.port;
   const handler = new ApiHandler({
@@ -59,10 +69,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     store: options.store,
     source,
     authenticator: createAuthenticator(options.tokens ? { tokens: options.tokens } : {}),
+    authorizer: authorization.authorizer,
     admission: [
       createServiceAllocator({ source, serviceCidr: options.serviceCidr }),
       namespaceLifecycle,
       priorityAdmission({ source }),
+      ...authorization.admission,
     ],
     subresources: lifecycleSubresources(),
     decoder: schemaDecoder,
@@ -85,6 +97,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     ...apiServerEndpointsSeed(clientHost, running.port),
     ...apiServiceSeed(registry, new Date()),
   ]);
+  problems.push(...(await authorization.start(handler)));
   for (const p of problems) options.logger?.error({ problem: p }, "seeding failed");
   const hostPart = clientHost.includes(":") ? `[${clientHost}]` : clientHost;
   const url = `https://${hostPart}:${running.port}`;
@@ -98,6 +111,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     registry,
     close: async () => {
       await running.close();
+      await authorization.stop();
       cache.stop();
     },
   };

@@ -31,6 +31,7 @@ program
   .option("--service-cidr <cidr>", "range for Service cluster IPs", "10.43.0.0/16")
   .option("--cluster-cidr <cidr>", "range for Pod IPs", "10.42.0.0/16")
   .option("--token-auth-file <file>", 'static bearer tokens: CSV token,user,uid,"group1,group2"')
+  .option("--authorization-mode <modes>", "comma-separated: Node, RBAC, AlwaysAllow, AlwaysDeny", "Node,RBAC")
   .addOption(
     new Option("--runtime <runtime>", "container runtime")
       .choices(["auto", "runc", "containerd", "fake"])

@@ -5,12 +5,16 @@ import { resolve } from "node:path";
 import pino from "pino";
 import { parseCidr } from "../apiserver/alloc/cidr.ts";
 import { startApiServer } from "../apiserver/apiserver.ts";
+import { parseAuthorizationModes } from "../apiserver/auth/authz.ts";
 import { parseTokenFile } from "../apiserver/auth/tokenfile.ts";
+import type { ApiHandler } from "../apiserver/handler.ts";
+import { RestClient } from "../client/rest.ts";
+import { runScheduler } from "../scheduler/run.ts";
 import { openStore } from "../storage/open.ts";
 import type { Store } from "../storage/store.ts";
-import { startInProcessControllerManager } from "./controller-manager.ts";
+import { startControllerManager } from "./controller-manager.ts";
+import { InProcessTransport } from "./inprocess-transport.ts";
 import { servedResources } from "./resources.ts";
-import { startEmbeddedScheduler } from "./scheduler.ts";
 import { parseDatastore, parseListen, UsageError } from "./usage.ts";
 
 export interface ServerFlags {
@@ -24,6 +28,36 @@ export interface ServerFlags {
   serviceCidr: string;
   clusterCidr: string;
   tokenAuthFile?: string;
+  authorizationMode?: string;
+}
+
+// The in-process components authenticate as themselves (not system:masters), so the bootstrap
+// ClusterRoles system:kube-controller-manager and system:kube-scheduler bound them least privilege.
+const controllerManagerUser = { name: "system:kube-controller-manager", groups: ["system:authenticated"] };
+const schedulerUser = { name: "system:kube-scheduler", groups: ["system:authenticated"] };
+
+function startComponents(handler: ApiHandler, logger: pino.Logger, flags: ServerFlags) {
+  const scheduler = flags.disableScheduler
+    ? undefined
+    : (() => {
+        const client = new RestClient({
+          transport: new InProcessTransport({ handler, user: schedulerUser }),
+        });
+        const running = runScheduler({ client, logger });
+        return {
+          stop: async () => {
+            await running.stop();
+            client.close();
+          },
+        };
+      })();
+  const controllerManager = flags.disableControllerManager
+    ? undefined
+    : startControllerManager({
+        transport: new InProcessTransport({ handler, user: controllerManagerUser }),
+        logger,
+      });
+  return { scheduler, controllerManager };
 }
 
 function usage<T>(f: () => T): T {
@@ -40,6 +74,7 @@ export async function runServer(flags: ServerFlags): Promise<void> {
   const datastore = parseDatastore(flags.datastore ?? `sqlite://${dataDir}/state.db`);
   const serviceCidr = usage(() => parseCidr(flags.serviceCidr));
   usage(() => parseCidr(flags.clusterCidr));
+  const authorizationModes = usage(() => parseAuthorizationModes(flags.authorizationMode ?? "Node,RBAC"));
   const tokens = flags.tokenAuthFile
     ? usage(() => parseTokenFile(readFileSync(flags.tokenAuthFile as string, "utf8")))
     : undefined;
@@ -64,6 +99,7 @@ export async function runServer(flags: ServerFlags): Promise<void> {
       serviceCidr,
       tlsSans: flags.tlsSan,
       ...(tokens ? { tokens } : {}),
+      authorizationModes,
       logger,
     });
   } catch (err) {
@@ -73,12 +109,7 @@ export async function runServer(flags: ServerFlags): Promise<void> {
     }
     throw err;
   }
-  const scheduler = flags.disableScheduler
-    ? undefined
-    : startEmbeddedScheduler({ handler: server.handler, logger });
-  const controllerManager = flags.disableControllerManager
-    ? undefined
-    : startInProcessControllerManager(server.handler, logger);
+  const { scheduler, controllerManager } = startComponents(server.handler, logger, flags);
   // Until the agent exists every server is API-only; say so rather than imply a node.
   const agent = `no node agent runs yet${flags.disableAgent ? "; --disable-agent" : ""}`;
   process.stdout.write(
