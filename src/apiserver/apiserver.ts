@@ -10,6 +10,8 @@ import { type Ipv4Cidr, nthAddress } from "./alloc/cidr.ts";
 import { createServiceAllocator } from "./alloc/services.ts";
 import { createAuthenticator } from "./auth/authn.ts";
 import type { AuthorizationMode } from "./auth/authz.ts";
+import { withImpersonation } from "./auth/impersonation.ts";
+import { reviewHandlers, reviewResources } from "./auth/reviews.ts";
 import { createAuthorization } from "./auth/setup.ts";
 import type { UserInfo } from "./auth/user.ts";
 import { ApiHandler, type Logger } from "./handler.ts";
@@ -49,7 +51,7 @@ export interface ApiServer {
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const kubernetesIp = nthAddress(options.serviceCidr, 1);
   const pki = await ensurePki(options.dataDir, { tlsSans: options.tlsSans ?? [], serviceIp: kubernetesIp });
-  const registry = new Registry().add(...options.resources);
+  const registry = new Registry().add(...options.resources, ...reviewResources());
   const cache = new WatchCache({
     store: options.store,
     ...(options.logger ? { logger: options.logger } : {}),
@@ -62,14 +64,23 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     modes: options.authorizationModes ?? ["Node", "RBAC"],
     onError: (err) => options.logger?.error({ err }, "authorization controller failed"),
   });
+  const baseAuthenticator = createAuthenticator(options.tokens ? { tokens: options.tokens } : {});
+  const authenticator = authorization.decisions
+    ? withImpersonation(baseAuthenticator, authorization.decisions)
+    : baseAuthenticator;
   const clientHost = options.host === "0.0.0.0" || options.host === "::" ? "127.0.0.1" : options.host;
   let boundPort = options.port;
   const handler = new ApiHandler({
     registry,
     store: options.store,
     source,
-    authenticator: createAuthenticator(options.tokens ? { tokens: options.tokens } : {}),
+    authenticator,
     authorizer: authorization.authorizer,
+    virtualResources: reviewHandlers({
+      authenticator,
+      ...(authorization.decisions ? { authorizer: authorization.decisions } : {}),
+      ...(authorization.rulesFor ? { rulesFor: authorization.rulesFor } : {}),
+    }),
     admission: [
       createServiceAllocator({ source, serviceCidr: options.serviceCidr }),
       namespaceLifecycle,

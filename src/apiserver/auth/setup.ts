@@ -1,13 +1,14 @@
 // Builds the API server's authorization from `--authorization-mode`: the object caches the
 // authorizers read, the RBAC and Node authorizers, escalation and NodeRestriction admission,
 // and the server-side controllers (bootstrap policy, clusterrole aggregation).
+
+import type { PolicyRule } from "kubernetes-types/rbac/v1.js";
 import type { Registry } from "../../api/registry.ts";
 import type { ResourceDef } from "../../api/resource.ts";
 import { nodeRestriction } from "../admission/noderestriction.ts";
 import type { AdmissionPlugin } from "../admission.ts";
 import type { ApiHandler } from "../handler.ts";
 import type { ObjectSource } from "../rest/source.ts";
-import type { DecisionAuthorizer } from "./attributes.ts";
 import {
   type AuthorizationMode,
   type Authorizer,
@@ -16,12 +17,13 @@ import {
   type UnionAuthorizer,
 } from "./authz.ts";
 import { reconcileBootstrapPolicy } from "./bootstrap-policy.ts";
-import { NodeAuthorizer } from "./node/authorizer.ts";
+import { NodeAuthorizer, nodeIdentity } from "./node/authorizer.ts";
 import { NodeGraph } from "./node/graph.ts";
 import { ObjectCache } from "./objectcache.ts";
 import { AggregationController } from "./rbac/aggregation.ts";
 import { RbacAuthorizer } from "./rbac/authorizer.ts";
 import { escalationAdmission } from "./rbac/escalation.ts";
+import type { UserInfo } from "./user.ts";
 
 export interface AuthorizationOptions {
   registry: Registry;
@@ -32,9 +34,11 @@ export interface AuthorizationOptions {
 
 export interface Authorization {
   authorizer: Authorizer;
-  /** The decision chain (SubjectAccessReview, impersonation); undefined for plain AlwaysAllow. */
-  decisions?: UnionAuthorizer;
+  /** The decision chain (SubjectAccessReview, impersonation). */
+  decisions: UnionAuthorizer;
   rbac?: RbacAuthorizer;
+  /** SelfSubjectRulesReview: the rules RBAC (and, for kubelets, the Node authorizer) grant. */
+  rulesFor?: (user: UserInfo, namespace: string) => PolicyRule[];
   admission: AdmissionPlugin[];
   /** After the handler exists and serves: reconciles bootstrap policy, starts aggregation. */
   start(handler: ApiHandler): Promise<string[]>;
@@ -50,7 +54,13 @@ function def(registry: Registry, group: string, resource: string): ResourceDef {
 export async function createAuthorization(o: AuthorizationOptions): Promise<Authorization> {
   // Exactly AlwaysAllow keeps the historic "authenticated may do everything" behaviour.
   if (o.modes.length === 1 && o.modes[0] === "AlwaysAllow") {
-    return { authorizer: allowAuthenticated, admission: [], start: async () => [], stop: async () => {} };
+    return {
+      authorizer: allowAuthenticated,
+      decisions: createUnionAuthorizer(o.modes, {}),
+      admission: [],
+      start: async () => [],
+      stop: async () => {},
+    };
   }
   const rbacGroup = "rbac.authorization.k8s.io";
   const caches: ObjectCache[] = [];
@@ -75,7 +85,7 @@ export async function createAuthorization(o: AuthorizationOptions): Promise<Auth
     await pods.start();
   }
   const rbac = rbacCaches ? new RbacAuthorizer(rbacCaches) : undefined;
-  const node: DecisionAuthorizer | undefined = pods ? new NodeAuthorizer(new NodeGraph(pods)) : undefined;
+  const node = pods ? new NodeAuthorizer(new NodeGraph(pods)) : undefined;
   const union = createUnionAuthorizer(o.modes, {
     ...(rbac ? { rbac } : {}),
     ...(node ? { node } : {}),
@@ -96,6 +106,14 @@ export async function createAuthorization(o: AuthorizationOptions): Promise<Auth
     authorizer: union,
     decisions: union,
     ...(rbac ? { rbac } : {}),
+    ...(rbac
+      ? {
+          rulesFor: (user: UserInfo, namespace: string) => [
+            ...rbac.rulesFor(user, namespace),
+            ...(node && nodeIdentity(user) !== undefined ? node.staticRules : []),
+          ],
+        }
+      : {}),
     admission: [...admission, ...(pods ? [nodeRestriction()] : [])],
     async start(handler) {
       if (!rbacCaches) return [];

@@ -22,10 +22,11 @@ const noOpinion = (reason = ""): DecisionResult => ({ decision: "noOpinion", rea
 const allow: DecisionResult = { decision: "allow", reason: "" };
 
 export class NodeAuthorizer implements DecisionAuthorizer {
-  private readonly nodeRules: readonly PolicyRule[];
+  /** The system:node rules for everything the graph does not subdivide. */
+  readonly staticRules: readonly PolicyRule[];
 
   constructor(private readonly graph: NodeGraph) {
-    this.nodeRules = bootstrapClusterRoles().find((r) => r.metadata?.name === "system:node")?.rules ?? [];
+    this.staticRules = bootstrapClusterRoles().find((r) => r.metadata?.name === "system:node")?.rules ?? [];
   }
 
   decide(a: Attributes): DecisionResult {
@@ -55,7 +56,7 @@ export class NodeAuthorizer implements DecisionAuthorizer {
         return noOpinion(`can only access node lease with the same name as the requesting node`);
       return allow;
     }
-    return this.nodeRules.some((r) => ruleAllows(a, r)) ? allow : noOpinion();
+    return this.staticRules.some((r) => ruleAllows(a, r)) ? allow : noOpinion();
   }
 
   private readRelated(node: string, a: Attributes, kind: RefKind): DecisionResult {
