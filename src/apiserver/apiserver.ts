@@ -12,7 +12,7 @@ import { createAuthenticator } from "./auth/authn.ts";
 import type { AuthorizationMode } from "./auth/authz.ts";
 import { withImpersonation } from "./auth/impersonation.ts";
 import { reviewHandlers, reviewResources } from "./auth/reviews.ts";
-import { createAuthorization } from "./auth/setup.ts";
+import { createAuth } from "./auth/setup.ts";
 import type { UserInfo } from "./auth/user.ts";
 import { ApiHandler, type Logger } from "./handler.ts";
 import { namespaceLifecycle } from "./namespacelifecycle.ts";
@@ -58,18 +58,25 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   });
   await cache.start();
   const source = cache;
-  const authorization = await createAuthorization({
+  const clientHost = options.host === "0.0.0.0" || options.host === "::" ? "127.0.0.1" : options.host;
+  let boundPort = options.port;
+  const hostPort = () => `${clientHost.includes(":") ? `[${clientHost}]` : clientHost}:${boundPort}`;
+  const authorization = await createAuth({
     registry,
     source,
     modes: options.authorizationModes ?? ["Node", "RBAC"],
-    onError: (err) => options.logger?.error({ err }, "authorization controller failed"),
+    dataDir: options.dataDir,
+    caCert: pki.ca.cert,
+    serverUrl: () => `https://${hostPort()}`,
+    onError: (err) => options.logger?.error({ err }, "authentication/authorization controller failed"),
   });
-  const baseAuthenticator = createAuthenticator(options.tokens ? { tokens: options.tokens } : {});
-  const authenticator = authorization.decisions
-    ? withImpersonation(baseAuthenticator, authorization.decisions)
-    : baseAuthenticator;
-  const clientHost = options.host === "0.0.0.0" || options.host === "::" ? "127.0.0.1" : options.host;
-  let boundPort = options.port;
+  const authenticator = withImpersonation(
+    createAuthenticator({
+      ...(options.tokens ? { tokens: options.tokens } : {}),
+      tokenAuthenticators: authorization.tokenAuthenticators,
+    }),
+    authorization.decisions,
+  );
   const handler = new ApiHandler({
     registry,
     store: options.store,
@@ -78,7 +85,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     authorizer: authorization.authorizer,
     virtualResources: reviewHandlers({
       authenticator,
-      ...(authorization.decisions ? { authorizer: authorization.decisions } : {}),
+      authorizer: authorization.decisions,
       ...(authorization.rulesFor ? { rulesFor: authorization.rulesFor } : {}),
     }),
     admission: [
@@ -87,13 +94,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       priorityAdmission({ source }),
       ...authorization.admission,
     ],
-    subresources: lifecycleSubresources(),
+    subresources: new Map([...lifecycleSubresources(), ...authorization.subresources]),
     decoder: schemaDecoder,
     patcher: dispatchPatcher,
     patchSchemaFor: schemaPatchSchemaFor,
-    pathHandlers: [openApiPathHandler(registry)],
+    pathHandlers: [openApiPathHandler(registry), ...authorization.pathHandlers],
     // The bound port: --listen may ask for port 0.
-    serverAddress: () => `${clientHost.includes(":") ? `[${clientHost}]` : clientHost}:${boundPort}`,
+    serverAddress: hostPort,
     ...(options.logger ? { logger: options.logger } : {}),
   });
   const running: RunningServer = await startHttpsServer({

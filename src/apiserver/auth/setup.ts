@@ -1,14 +1,17 @@
-// Builds the API server's authorization from `--authorization-mode`: the object caches the
-// authorizers read, the RBAC and Node authorizers, escalation and NodeRestriction admission,
-// and the server-side controllers (bootstrap policy, clusterrole aggregation).
-
+// Builds the API server's authentication extras and authorization from `--authorization-mode`:
+// the object caches they read (no Store reads per request), the RBAC and Node authorizers,
+// escalation and NodeRestriction admission, service account and bootstrap tokens, and the
+// server-side controllers (bootstrap policy, clusterrole aggregation, legacy token secrets).
 import type { PolicyRule } from "kubernetes-types/rbac/v1.js";
 import type { Registry } from "../../api/registry.ts";
 import type { ResourceDef } from "../../api/resource.ts";
 import { nodeRestriction } from "../admission/noderestriction.ts";
 import type { AdmissionPlugin } from "../admission.ts";
-import type { ApiHandler } from "../handler.ts";
+import type { ApiHandler, PathHandler } from "../handler.ts";
+import type { SubresourceHandler } from "../rest/context.ts";
 import type { ObjectSource } from "../rest/source.ts";
+import { tokenRequestHandler } from "../subresources/serviceaccount-token.ts";
+import type { TokenAuthenticator } from "./authn.ts";
 import {
   type AuthorizationMode,
   type Authorizer,
@@ -23,45 +26,49 @@ import { ObjectCache } from "./objectcache.ts";
 import { AggregationController } from "./rbac/aggregation.ts";
 import { RbacAuthorizer } from "./rbac/authorizer.ts";
 import { escalationAdmission } from "./rbac/escalation.ts";
+import { bootstrapTokenAuthenticator } from "./serviceaccount/bootstrap-tokens.ts";
+import { ensureSigningKey } from "./serviceaccount/keys.ts";
+import { oidcPathHandler } from "./serviceaccount/oidc.ts";
+import { LegacyTokenController } from "./serviceaccount/token-controller.ts";
+import { ServiceAccountTokens, type TokenLookups } from "./serviceaccount/tokens.ts";
 import type { UserInfo } from "./user.ts";
 
-export interface AuthorizationOptions {
+export interface AuthOptions {
   registry: Registry;
   source: ObjectSource;
   modes: readonly AuthorizationMode[];
+  /** Where the service account signing key lives (<dataDir>/pki/sa.key). */
+  dataDir: string;
+  /** The cluster CA certificate (PEM), put into legacy token secrets. */
+  caCert: string;
+  /** The server's URL for the JWKS address in the OpenID configuration. */
+  serverUrl: () => string;
   onError?: (err: unknown) => void;
 }
 
-export interface Authorization {
+export interface Auth {
   authorizer: Authorizer;
   /** The decision chain (SubjectAccessReview, impersonation). */
   decisions: UnionAuthorizer;
-  rbac?: RbacAuthorizer;
   /** SelfSubjectRulesReview: the rules RBAC (and, for kubelets, the Node authorizer) grant. */
   rulesFor?: (user: UserInfo, namespace: string) => PolicyRule[];
   admission: AdmissionPlugin[];
-  /** After the handler exists and serves: reconciles bootstrap policy, starts aggregation. */
+  tokenAuthenticators: TokenAuthenticator[];
+  serviceAccountTokens: ServiceAccountTokens;
+  pathHandlers: PathHandler[];
+  subresources: [string, SubresourceHandler][];
+  /** After the handler exists and serves: reconciles bootstrap policy, starts the controllers. */
   start(handler: ApiHandler): Promise<string[]>;
   stop(): Promise<void>;
 }
 
 function def(registry: Registry, group: string, resource: string): ResourceDef {
   const d = registry.resource(group, "v1", resource);
-  if (!d) throw new Error(`authorization needs ${group}/v1 ${resource}, which is not served`);
+  if (!d) throw new Error(`authentication/authorization need ${group}/v1 ${resource}, which is not served`);
   return d;
 }
 
-export async function createAuthorization(o: AuthorizationOptions): Promise<Authorization> {
-  // Exactly AlwaysAllow keeps the historic "authenticated may do everything" behaviour.
-  if (o.modes.length === 1 && o.modes[0] === "AlwaysAllow") {
-    return {
-      authorizer: allowAuthenticated,
-      decisions: createUnionAuthorizer(o.modes, {}),
-      admission: [],
-      start: async () => [],
-      stop: async () => {},
-    };
-  }
+export async function createAuth(o: AuthOptions): Promise<Auth> {
   const rbacGroup = "rbac.authorization.k8s.io";
   const caches: ObjectCache[] = [];
   const cache = (group: string, resource: string): ObjectCache => {
@@ -69,6 +76,10 @@ export async function createAuthorization(o: AuthorizationOptions): Promise<Auth
     caches.push(c);
     return c;
   };
+  const pods = cache("", "pods");
+  const serviceAccounts = cache("", "serviceaccounts");
+  const secrets = cache("", "secrets");
+  const alwaysAllow = o.modes.length === 1 && o.modes[0] === "AlwaysAllow";
   const usesRbac = o.modes.includes("RBAC");
   const rbacCaches = usesRbac
     ? {
@@ -79,17 +90,17 @@ export async function createAuthorization(o: AuthorizationOptions): Promise<Auth
       }
     : undefined;
   await Promise.all(caches.map((c) => c.start()));
-  const pods = o.modes.includes("Node") ? new ObjectCache(o.source, def(o.registry, "", "pods")) : undefined;
-  if (pods) {
-    caches.push(pods);
-    await pods.start();
-  }
+
+  const lookups: TokenLookups = {
+    get: (resource, namespace, name) =>
+      (resource === "pods" ? pods : resource === "secrets" ? secrets : serviceAccounts).get(namespace, name),
+  };
+  const signingKey = ensureSigningKey(o.dataDir);
+  const serviceAccountTokens = new ServiceAccountTokens(signingKey, lookups);
+
   const rbac = rbacCaches ? new RbacAuthorizer(rbacCaches) : undefined;
-  const node = pods ? new NodeAuthorizer(new NodeGraph(pods)) : undefined;
-  const union = createUnionAuthorizer(o.modes, {
-    ...(rbac ? { rbac } : {}),
-    ...(node ? { node } : {}),
-  });
+  const node = o.modes.includes("Node") ? new NodeAuthorizer(new NodeGraph(pods)) : undefined;
+  const union = createUnionAuthorizer(o.modes, { ...(rbac ? { rbac } : {}), ...(node ? { node } : {}) });
   const admission: AdmissionPlugin[] = [];
   if (rbac && rbacCaches) {
     admission.push(
@@ -101,11 +112,14 @@ export async function createAuthorization(o: AuthorizationOptions): Promise<Auth
       }),
     );
   }
+  if (node) admission.push(nodeRestriction());
+
   let aggregation: AggregationController | undefined;
+  let legacyTokens: LegacyTokenController | undefined;
   return {
-    authorizer: union,
+    // Exactly AlwaysAllow keeps the historic "authenticated may do everything" behaviour.
+    authorizer: alwaysAllow ? allowAuthenticated : union,
     decisions: union,
-    ...(rbac ? { rbac } : {}),
     ...(rbac
       ? {
           rulesFor: (user: UserInfo, namespace: string) => [
@@ -114,11 +128,25 @@ export async function createAuthorization(o: AuthorizationOptions): Promise<Auth
           ],
         }
       : {}),
-    admission: [...admission, ...(pods ? [nodeRestriction()] : [])],
+    admission,
+    tokenAuthenticators: [bootstrapTokenAuthenticator(lookups), serviceAccountTokens],
+    serviceAccountTokens,
+    pathHandlers: [oidcPathHandler(signingKey, serviceAccountTokens.issuer, o.serverUrl)],
+    subresources: [["/serviceaccounts/token", tokenRequestHandler(serviceAccountTokens)]],
     async start(handler) {
+      const onError = o.onError ?? (() => {});
+      legacyTokens = new LegacyTokenController({
+        handler,
+        secrets,
+        serviceAccounts,
+        tokens: serviceAccountTokens,
+        caCert: o.caCert,
+        onError,
+      });
+      legacyTokens.start();
       if (!rbacCaches) return [];
       const problems = await reconcileBootstrapPolicy(handler);
-      aggregation = new AggregationController(handler, rbacCaches.clusterRoles, o.onError);
+      aggregation = new AggregationController(handler, rbacCaches.clusterRoles, onError);
       aggregation.start();
       // Components start right after: wait until their bindings are visible to the authorizer.
       await rbacCaches.clusterRoleBindings.waitFor(
@@ -128,6 +156,7 @@ export async function createAuthorization(o: AuthorizationOptions): Promise<Auth
     },
     async stop() {
       await aggregation?.stop();
+      await legacyTokens?.stop();
       for (const c of caches) c.stop();
     },
   };
