@@ -5,12 +5,13 @@ import { coreV1Resources } from "../../src/api/core/index.ts";
 import { groupResources } from "../../src/api/groups.ts";
 import { Registry } from "../../src/api/registry.ts";
 import type { AdmissionPlugin } from "../../src/apiserver/admission.ts";
-import { createAuthenticator } from "../../src/apiserver/auth/authn.ts";
+import { type Authenticator, createAuthenticator } from "../../src/apiserver/auth/authn.ts";
 import type { AuthorizationMode } from "../../src/apiserver/auth/authz.ts";
 import { withImpersonation } from "../../src/apiserver/auth/impersonation.ts";
 import { reviewHandlers, reviewResources } from "../../src/apiserver/auth/reviews.ts";
 import { type Auth, createAuth } from "../../src/apiserver/auth/setup.ts";
 import type { UserInfo } from "../../src/apiserver/auth/user.ts";
+import { defaultSeed, seed } from "../../src/apiserver/seed.ts";
 import { TestApi } from "../support/inprocess-api.ts";
 import { tempDir } from "../support/tempdir.ts";
 
@@ -35,20 +36,22 @@ export class AuthTestApi {
         for (const p of get().admission) await p.validate?.(attrs);
       },
     };
-    const authenticator = {
-      authenticate: (req: Parameters<ReturnType<typeof createAuthenticator>["authenticate"]>[0]) =>
-        withImpersonation(
-          createAuthenticator({
-            ...(tokens ? { tokens } : {}),
-            tokenAuthenticators: get().tokenAuthenticators,
-          }),
-          get().decisions,
-        ).authenticate(req),
-      authenticateToken: (token: string, audiences?: readonly string[]) =>
-        createAuthenticator({ tokenAuthenticators: get().tokenAuthenticators }).authenticateToken?.(
-          token,
-          audiences,
-        ) ?? Promise.resolve(undefined),
+    // Built once on first use (the token authenticators exist only after start()).
+    let built: Authenticator | undefined;
+    const real = (): Authenticator => {
+      built ??= withImpersonation(
+        createAuthenticator({
+          ...(tokens ? { tokens } : {}),
+          tokenAuthenticators: get().tokenAuthenticators,
+        }),
+        get().decisions,
+      );
+      return built;
+    };
+    const authenticator: Authenticator = {
+      authenticate: (req) => real().authenticate(req),
+      authenticateToken: (token, audiences) =>
+        real().authenticateToken?.(token, audiences) ?? Promise.resolve(undefined),
     };
     const virtualResources = reviewHandlers({
       authenticator,
@@ -80,9 +83,9 @@ export class AuthTestApi {
 
   /** Seeds namespaces, builds the caches and reconciles the bootstrap policy. */
   async start(): Promise<void> {
-    await this.api.seed();
     const source = this.api.cache;
     if (!source) throw new Error("watch cache missing");
+    await source.start();
     this.auth = await createAuth({
       registry: this.registry,
       source,
@@ -92,6 +95,8 @@ export class AuthTestApi {
       serverUrl: () => "https://127.0.0.1:6443",
     });
     await this.auth.start(this.api.handler);
+    const problems = await seed(this.api.handler, defaultSeed(undefined));
+    if (problems.length > 0) throw new Error(`seeding failed: ${problems.join("; ")}`);
   }
 
   async close(): Promise<void> {
