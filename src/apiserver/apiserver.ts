@@ -14,6 +14,10 @@ import { resourceQuotaAdmission } from "./admission/resourcequota.ts";
 import { type Ipv4Cidr, nthAddress } from "./alloc/cidr.ts";
 import { createServiceAllocator } from "./alloc/services.ts";
 import { createAuthenticator } from "./auth/authn.ts";
+import type { AuthorizationMode } from "./auth/authz.ts";
+import { withImpersonation } from "./auth/impersonation.ts";
+import { reviewHandlers, reviewResources } from "./auth/reviews.ts";
+import { createAuth } from "./auth/setup.ts";
 import type { UserInfo } from "./auth/user.ts";
 import { ApiHandler, type Logger } from "./handler.ts";
 import { namespaceLifecycle } from "./namespacelifecycle.ts";
@@ -35,6 +39,8 @@ export interface ApiServerOptions {
   serviceCidr: Ipv4Cidr;
   tlsSans?: readonly string[];
   tokens?: ReadonlyMap<string, UserInfo>;
+  /** `--authorization-mode`; default Node,RBAC. */
+  authorizationModes?: readonly AuthorizationMode[];
   logger?: Logger;
 }
 
@@ -51,7 +57,7 @@ export interface ApiServer {
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const kubernetesIp = nthAddress(options.serviceCidr, 1);
   const pki = await ensurePki(options.dataDir, { tlsSans: options.tlsSans ?? [], serviceIp: kubernetesIp });
-  const registry = new Registry().add(...options.resources);
+  const registry = new Registry().add(...options.resources, ...reviewResources());
   const cache = new WatchCache({
     store: options.store,
     ...(options.logger ? { logger: options.logger } : {}),
@@ -60,11 +66,34 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const source = cache;
   const clientHost = options.host === "0.0.0.0" || options.host === "::" ? "127.0.0.1" : options.host;
   let boundPort = options.port;
+  const hostPort = () => `${clientHost.includes(":") ? `[${clientHost}]` : clientHost}:${boundPort}`;
+  const authorization = await createAuth({
+    registry,
+    source,
+    modes: options.authorizationModes ?? ["Node", "RBAC"],
+    dataDir: options.dataDir,
+    caCert: pki.ca.cert,
+    serverUrl: () => `https://${hostPort()}`,
+    onError: (err) => options.logger?.error({ err }, "authentication/authorization controller failed"),
+  });
+  const authenticator = withImpersonation(
+    createAuthenticator({
+      ...(options.tokens ? { tokens: options.tokens } : {}),
+      tokenAuthenticators: authorization.tokenAuthenticators,
+    }),
+    authorization.decisions,
+  );
   const handler = new ApiHandler({
     registry,
     store: options.store,
     source,
-    authenticator: createAuthenticator(options.tokens ? { tokens: options.tokens } : {}),
+    authenticator,
+    authorizer: authorization.authorizer,
+    virtualResources: reviewHandlers({
+      authenticator,
+      authorizer: authorization.decisions,
+      ...(authorization.rulesFor ? { rulesFor: authorization.rulesFor } : {}),
+    }),
     admission: [
       createServiceAllocator({ source, serviceCidr: options.serviceCidr }),
       namespaceLifecycle,
@@ -74,14 +103,15 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       defaultStorageClassAdmission({ source }),
       limitRangerAdmission({ source }),
       resourceQuotaAdmission({ source, objects: new ObjectStore(options.store) }),
+      ...authorization.admission,
     ],
-    subresources: lifecycleSubresources(pki.kubeletClient),
+    subresources: new Map([...lifecycleSubresources(pki.kubeletClient), ...authorization.subresources]),
     decoder: schemaDecoder,
     patcher: dispatchPatcher,
     patchSchemaFor: schemaPatchSchemaFor,
-    pathHandlers: [openApiPathHandler(registry)],
+    pathHandlers: [openApiPathHandler(registry), ...authorization.pathHandlers],
     // The bound port: --listen may ask for port 0.
-    serverAddress: () => `${clientHost.includes(":") ? `[${clientHost}]` : clientHost}:${boundPort}`,
+    serverAddress: hostPort,
     ...(options.logger ? { logger: options.logger } : {}),
   });
   const running: RunningServer = await startHttpsServer({
@@ -96,6 +126,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     ...apiServerEndpointsSeed(clientHost, running.port),
     ...apiServiceSeed(registry, new Date()),
   ]);
+  problems.push(...(await authorization.start(handler)));
   for (const p of problems) options.logger?.error({ problem: p }, "seeding failed");
   const hostPart = clientHost.includes(":") ? `[${clientHost}]` : clientHost;
   const url = `https://${hostPart}:${running.port}`;
@@ -109,6 +140,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     registry,
     close: async () => {
       await running.close();
+      await authorization.stop();
       cache.stop();
     },
   };

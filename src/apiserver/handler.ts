@@ -54,6 +54,8 @@ export interface ApiHandlerOptions {
   /** LIST/WATCH source (the watch cache); default: the Store directly. */
   source?: ObjectSource;
   subresources?: ReadonlyMap<string, SubresourceHandler>;
+  /** Create-only resources with no storage (reviews), keyed `${group}/${resource}`. */
+  virtualResources?: ReadonlyMap<string, SubresourceHandler>;
   /** Tried for non-resource paths before the built-in ones (OpenAPI). */
   pathHandlers?: readonly PathHandler[];
   /** host:port advertised in /api; a function when the port is known only once the listener is bound. */
@@ -106,7 +108,7 @@ export class ApiHandler {
     try {
       const url = new URL(req.url, "http://apiserver.invalid");
       const info = parseRequestInfo(req.method, url);
-      const user = this.authenticate(req, info);
+      const user = await this.authenticate(req, info);
       await this.authorizer.authorize(user, info);
       await this.route(req, res, url, info, user, warnings);
     } catch (err) {
@@ -131,8 +133,8 @@ export class ApiHandler {
     return new Promise((resolve) => this.idle.push(resolve));
   }
 
-  private authenticate(req: ApiRequest, info: RequestInfo): UserInfo {
-    const user = this.authenticator.authenticate(req);
+  private async authenticate(req: ApiRequest, info: RequestInfo): Promise<UserInfo> {
+    const user = await this.authenticator.authenticate(req);
     if (user) return user;
     if (anonymousAllowed(info.path)) return anonymousUser;
     throw new UnauthorizedError();
@@ -168,6 +170,11 @@ export class ApiHandler {
         deps: this.deps,
         warnings,
       };
+      const virtual = this.options.virtualResources?.get(`${def.group}/${def.resource}`);
+      if (virtual && info.subresource === "" && info.verb === "create" && info.name === "") {
+        await virtual(ctx);
+        return;
+      }
       await serveResource(ctx);
       return;
     }

@@ -34,6 +34,7 @@ program
   .option("--cluster-cidr <cidr>", "range for Pod IPs", "10.42.0.0/16")
   .option("--token-auth-file <file>", 'static bearer tokens: CSV token,user,uid,"group1,group2"')
   .option("--kubelet-port <port>", "port of the embedded agent's kubelet server (0: any free)", "10250")
+  .option("--authorization-mode <modes>", "comma-separated: Node, RBAC, AlwaysAllow, AlwaysDeny", "Node,RBAC")
   .addOption(
     new Option("--runtime <runtime>", "container runtime")
       .choices(["auto", "runc", "containerd", "fake"])

@@ -6,14 +6,18 @@ import { join, resolve } from "node:path";
 import pino from "pino";
 import { parseCidr } from "../apiserver/alloc/cidr.ts";
 import { startApiServer } from "../apiserver/apiserver.ts";
+import { parseAuthorizationModes } from "../apiserver/auth/authz.ts";
 import { parseTokenFile } from "../apiserver/auth/tokenfile.ts";
+import type { ApiHandler } from "../apiserver/handler.ts";
+import { RestClient } from "../client/rest.ts";
 import { csrSigningController } from "../controllers/certificates/controller.ts";
+import { runScheduler } from "../scheduler/run.ts";
 import { openStore } from "../storage/open.ts";
 import type { Store } from "../storage/store.ts";
 import { clusterDnsFor, embeddedAgentClient, firstPodCidr, type RunningAgent, startAgent } from "./agent.ts";
-import { startInProcessControllerManager } from "./controller-manager.ts";
+import { defaultControllers, startControllerManager } from "./controller-manager.ts";
+import { InProcessTransport } from "./inprocess-transport.ts";
 import { servedResources } from "./resources.ts";
-import { startEmbeddedScheduler } from "./scheduler.ts";
 import { parseDatastore, parseListen, UsageError } from "./usage.ts";
 
 export interface ServerFlags {
@@ -29,6 +33,44 @@ export interface ServerFlags {
   tokenAuthFile?: string;
   runtime?: "auto" | "runc" | "containerd" | "fake";
   kubeletPort?: string;
+  authorizationMode?: string;
+}
+
+// The in-process components authenticate as themselves (not system:masters), so the bootstrap
+// ClusterRoles system:kube-controller-manager and system:kube-scheduler bound them least privilege.
+const controllerManagerUser = { name: "system:kube-controller-manager", groups: ["system:authenticated"] };
+const schedulerUser = { name: "system:kube-scheduler", groups: ["system:authenticated"] };
+
+function startComponents(handler: ApiHandler, logger: pino.Logger, flags: ServerFlags, dataDir: string) {
+  const scheduler = flags.disableScheduler
+    ? undefined
+    : (() => {
+        const client = new RestClient({
+          transport: new InProcessTransport({ handler, user: schedulerUser }),
+        });
+        const running = runScheduler({ client, logger });
+        return {
+          stop: async () => {
+            await running.stop();
+            client.close();
+          },
+        };
+      })();
+  const controllerManager = flags.disableControllerManager
+    ? undefined
+    : startControllerManager({
+        transport: new InProcessTransport({ handler, user: controllerManagerUser }),
+        logger,
+        controllers: [
+          ...defaultControllers({ dataDir, clusterCidr: flags.clusterCidr }),
+          // The CSR signer needs the cluster CA's key, which only the server has.
+          csrSigningController({
+            cert: readFileSync(join(dataDir, "pki", "ca.crt"), "utf8"),
+            key: readFileSync(join(dataDir, "pki", "ca.key"), "utf8"),
+          }),
+        ],
+      });
+  return { scheduler, controllerManager };
 }
 
 function usage<T>(f: () => T): T {
@@ -45,6 +87,7 @@ export async function runServer(flags: ServerFlags): Promise<void> {
   const datastore = parseDatastore(flags.datastore ?? `sqlite://${dataDir}/state.db`);
   const serviceCidr = usage(() => parseCidr(flags.serviceCidr));
   usage(() => parseCidr(flags.clusterCidr));
+  const authorizationModes = usage(() => parseAuthorizationModes(flags.authorizationMode ?? "Node,RBAC"));
   const tokens = flags.tokenAuthFile
     ? usage(() => parseTokenFile(readFileSync(flags.tokenAuthFile as string, "utf8")))
     : undefined;
@@ -69,6 +112,7 @@ export async function runServer(flags: ServerFlags): Promise<void> {
       serviceCidr,
       tlsSans: flags.tlsSan,
       ...(tokens ? { tokens } : {}),
+      authorizationModes,
       logger,
     });
   } catch (err) {
@@ -78,17 +122,7 @@ export async function runServer(flags: ServerFlags): Promise<void> {
     }
     throw err;
   }
-  const scheduler = flags.disableScheduler
-    ? undefined
-    : startEmbeddedScheduler({ handler: server.handler, logger });
-  const controllerManager = flags.disableControllerManager
-    ? undefined
-    : startInProcessControllerManager(server.handler, logger, { dataDir, clusterCidr: flags.clusterCidr }, [
-        csrSigningController({
-          cert: readFileSync(join(dataDir, "pki", "ca.crt"), "utf8"),
-          key: readFileSync(join(dataDir, "pki", "ca.key"), "utf8"),
-        }),
-      ]);
+  const { scheduler, controllerManager } = startComponents(server.handler, logger, flags, dataDir);
   let agent: RunningAgent | undefined;
   if (!flags.disableAgent) {
     const nodeName = hostname().toLowerCase();

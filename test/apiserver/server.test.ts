@@ -15,7 +15,8 @@ let ca = "";
 
 before(async () => {
   const file = join(tokens.path, "tokens.csv");
-  writeFileSync(file, 'secret-token,alice,1001,"dev,ops"\n');
+  // alice administers the cluster (RBAC is on by default: system:masters is bound to cluster-admin).
+  writeFileSync(file, 'secret-token,alice,1001,"dev,ops,system:masters"\n');
   await server.start(["--token-auth-file", file]);
   ca = readFileSync(join(server.dir.path, "pki", "ca.crt"), "utf8");
 });
