@@ -15,6 +15,7 @@ describe("groupResources", () => {
         "events.k8s.io:v1",
         "autoscaling:v2,v1",
         "batch:v1",
+        "certificates.k8s.io:v1",
         "networking.k8s.io:v1",
         "policy:v1",
         "rbac.authorization.k8s.io:v1",
@@ -43,6 +44,7 @@ describe("groupResources", () => {
       defs.filter((d) => d.shortNames).map((d) => [d.resource, d.shortNames?.join(",")]),
     );
     assert.deepEqual(short, {
+      certificatesigningrequests: "csr",
       cronjobs: "cj",
       daemonsets: "ds",
       deployments: "deploy",
