@@ -220,3 +220,34 @@ export async function checkKill9(c: NodeCluster): Promise<void> {
   assert.equal(again.status?.phase, "Running");
   assert.equal(again.status?.podIP, p.status?.podIP);
 }
+
+/** kubectl logs, exec (stdout, stderr, exit code, stdin) and port-forward reach the container */
+export async function checkStreaming(c: NodeCluster): Promise<void> {
+  const p = await c.waitPod(
+    "pair",
+    (x) => running(x) && c.logs(x, "c2").includes("hello-from-c1"),
+    "the pair pod serving",
+  );
+  const k = c.server.client("1.32");
+  // logs: the container's own output, through API server → kubelet server → CRI log file.
+  assert.match(await c.kubectl("logs", "pair", "-c", "c2"), /hello-from-c1/);
+  assert.match(await c.kubectl("logs", "pair", "-c", "c1", "--tail=1"), /inet /);
+  // exec: the pod's hostname, stderr and the exit code come back.
+  const r = await k.run(["exec", "pair", "-c", "c1", "--", "sh", "-c", "hostname; echo oops >&2; exit 7"]);
+  assert.equal(r.code, 7, r.stderr);
+  assert.equal(r.stdout.trim(), "pair");
+  assert.match(r.stderr, /oops/);
+  const cat = await k.run(["exec", "-i", "pair", "-c", "c1", "--", "cat"], { input: "from-stdin\n" });
+  assert.equal(cat.stdout, "from-stdin\n", cat.stderr);
+  // port-forward: a local port reaches httpd in the pod's network namespace.
+  const pf = k.start(["port-forward", "pod/pair", ":8080"]);
+  try {
+    await pf.waitFor(/Forwarding from 127\.0\.0\.1:(\d+)/);
+    const port = Number(/Forwarding from 127\.0\.0\.1:(\d+)/.exec(pf.stdout)?.[1]);
+    const body = await (await fetch(`http://127.0.0.1:${port}/`)).text();
+    assert.equal(body.trim(), "hello-from-c1");
+  } finally {
+    await pf.stop();
+  }
+  assert.ok(p.status?.podIP);
+}

@@ -53,7 +53,9 @@ export async function startNodeCluster(options: {
   const manifests = join(dir.path, "manifests");
   mkdirSync(manifests);
   const server = new SkiffServer();
-  await server.start(["--cluster-cidr", "10.203.0.0/16"]);
+  // The cluster CIDR is this file's own /24: node IPAM hands the node exactly the subnet given
+  // as --pod-cidr, so concurrent test files never share a pod network.
+  await server.start(["--cluster-cidr", subnet]);
   const startAgent = () =>
     SkiffChild.start(
       [
