@@ -8,7 +8,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import https from "node:https";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parse as parseYaml } from "yaml";
@@ -298,7 +298,13 @@ async function benchBackend(backend: "sqlite" | "etcd"): Promise<Figures> {
     child = server.child;
     await new Promise((r) => setTimeout(r, 3000));
     const pid = child.pid ?? 0;
-    const figures: Figures = { backend, idle_rss_mb: rssMb(pid), idle_private_mb: privateMb(pid) };
+    const figures: Figures = {
+      backend,
+      // The machine is shared: wall-clock figures mean little when this is above the core count.
+      load_average_at_start: round(loadavg()[0] ?? 0, 2),
+      idle_rss_mb: rssMb(pid),
+      idle_private_mb: privateMb(pid),
+    };
     const creds = readKubeconfig(join(dir, "kubeconfig"));
     const admin = new Client(creds);
     for (const ns of ["warmup", "bench", "list1k", "list10k", "watch"]) {
@@ -382,6 +388,7 @@ async function benchBackend(backend: "sqlite" | "etcd"): Promise<Figures> {
     }
     figures.watch = await watchLatency(creds, admin, "watch", 1000);
     figures.loaded_rss_mb = rssMb(pid);
+    figures.load_average_at_end = round(loadavg()[0] ?? 0, 2);
     admin.close();
     for (const c of writers) c.close();
     // The raw Store in this same run, for the API-overhead ratio.
@@ -398,7 +405,16 @@ async function benchBackend(backend: "sqlite" | "etcd"): Promise<Figures> {
     if (child && child.exitCode === null) {
       const exited = new Promise((r) => child?.once("exit", r));
       child.kill("SIGTERM");
+      // A graceful shutdown that hangs (seen on a loaded machine, baseline too) must not keep the
+      // figures from being printed: it is killed after a while and reported on stderr.
+      const killer = setTimeout(() => {
+        process.stderr.write(
+          `bench: skiff server (${backend}) did not exit 30 s after SIGTERM; killing it\n`,
+        );
+        child?.kill("SIGKILL");
+      }, 30_000);
       await exited;
+      clearTimeout(killer);
     }
     await etcd?.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,7 @@ import { TestApi } from "../../../test/support/inprocess-api.ts";
 import { coreV1Resources } from "../../api/core/index.ts";
 import { StoreSource } from "../storage/storesource.ts";
 import { parseCidr } from "./cidr.ts";
-import { createServiceAllocator } from "./services.ts";
+import { claimsSomething, createServiceAllocator } from "./services.ts";
 
 let api: TestApi;
 before(async () => {
@@ -77,4 +77,30 @@ test("node ports are allocated in range with conflict checks", async () => {
   assert.match(clash.json.message, /provided port is already allocated/);
   const range = await post(svc("np-c", { type: "NodePort", ports: [{ port: 80, nodePort: 80 }] }));
   assert.match(range.json.message, /not in the valid range/);
+});
+
+test("only writes that allocate or claim an address or port need the Services in use", () => {
+  const ip = "10.43.0.5";
+  assert.equal(claimsSomething({}, {}), true, "a new ClusterIP service allocates");
+  assert.equal(claimsSomething({ clusterIP: "None" }, {}), false);
+  assert.equal(claimsSomething({ type: "ExternalName" }, {}), false);
+  assert.equal(claimsSomething({ clusterIP: ip }, { clusterIP: ip }), false, "unchanged address");
+  assert.equal(claimsSomething({}, { clusterIP: ip }), false, "address carried over on update");
+  assert.equal(claimsSomething({ clusterIP: "10.43.0.6" }, { clusterIP: ip }), true);
+  const np = { type: "NodePort", clusterIP: ip };
+  assert.equal(claimsSomething({ ...np, ports: [{ port: 80 }] }, { clusterIP: ip }), true);
+  assert.equal(
+    claimsSomething(
+      { ...np, ports: [{ port: 80, nodePort: 30000 }] },
+      { clusterIP: ip, ports: [{ nodePort: 30000 }] },
+    ),
+    false,
+  );
+  assert.equal(
+    claimsSomething(
+      { ...np, ports: [{ port: 80, nodePort: 30001 }] },
+      { clusterIP: ip, ports: [{ nodePort: 30000 }] },
+    ),
+    true,
+  );
 });

@@ -1,6 +1,7 @@
 // Service ClusterIP and NodePort allocation as an admission plugin. Allocations are derived
-// from the stored Services on every write (so restarts are safe) plus a short-lived in-memory
-// reservation that covers the gap between admission and the write of concurrent creates.
+// from the stored Services (so restarts are safe) plus a short-lived in-memory reservation that
+// covers the gap between admission and the write of concurrent creates. Only writes that
+// allocate or claim an address or port read the Services; the others (most updates) do not.
 import { InvalidError } from "../../api/errors.ts";
 import { type FieldError, fieldErrors } from "../../api/field.ts";
 import { isPlainObject, type KubeObject } from "../../api/object.ts";
@@ -34,6 +35,20 @@ interface ServiceSpec {
 }
 
 const reservationMs = 30_000;
+
+/** Whether admitting `spec` (after `old`) allocates or claims anything, i.e. needs what is in use. */
+export function claimsSomething(spec: ServiceSpec, old: ServiceSpec): boolean {
+  const type = spec.type ?? "ClusterIP";
+  if (type !== "ExternalName") {
+    // As admit() settles it: the given address, else the allocated one carried over.
+    const wanted = spec.clusterIP || old.clusterIP || spec.clusterIPs?.[0] || "";
+    if (wanted === "" || (wanted !== "None" && wanted !== old.clusterIP)) return true;
+  }
+  if (type !== "NodePort" && type !== "LoadBalancer") return false;
+  const oldPorts = new Set((old.ports ?? []).map((p) => p.nodePort));
+  const ports = Array.isArray(spec.ports) ? spec.ports : [];
+  return ports.some((p) => isPlainObject(p) && (!p.nodePort || !oldPorts.has(p.nodePort)));
+}
 
 export function createServiceAllocator(options: ServiceAllocatorOptions): AdmissionPlugin {
   const range = options.nodePortRange ?? { min: 30000, max: 32767 };
@@ -95,7 +110,9 @@ export function createServiceAllocator(options: ServiceAllocatorOptions): Admiss
       const old = (attrs.oldObject?.spec ?? {}) as ServiceSpec;
       const type = spec.type ?? "ClusterIP";
       const errs: FieldError[] = [];
-      const { ips, ports } = await inUse(attrs);
+      const { ips, ports } = claimsSomething(spec, old)
+        ? await inUse(attrs)
+        : { ips: new Set<string>(), ports: new Set<number>() };
 
       if (type === "ExternalName") {
         delete spec.clusterIP;

@@ -3,7 +3,8 @@
 // namespace registry's termination; plus the rule for deleting an object during an update.
 import type { LifecycleStrategy } from "../../api/lifecycle.ts";
 import type { KubeObject } from "../../api/object.ts";
-import { canonicalJson, meta, timestamp } from "./meta.ts";
+import { jsonEqual } from "./jsonequal.ts";
+import { meta, timestamp } from "./meta.ts";
 
 export type PropagationPolicy = "Orphan" | "Background" | "Foreground";
 
@@ -50,9 +51,7 @@ function markAsDeleting(obj: KubeObject, now: Date): void {
 
 /** A write that changes nothing is no write (no resourceVersion bump, no watch event). */
 function updateOrKeep(current: KubeObject, next: KubeObject): DeletionPlan {
-  return canonicalJson(next) === canonicalJson(current)
-    ? { action: "keep" }
-    : { action: "update", object: next };
+  return jsonEqual(next, current) ? { action: "keep" } : { action: "update", object: next };
 }
 
 export function planDeletion(

@@ -6,6 +6,7 @@ import type { ResourceDef } from "../../api/resource.ts";
 import { checkFieldLabels, type FieldSelector, parseFieldSelector } from "../../api/selector/field.ts";
 import { type LabelSelector, parseLabelSelector } from "../../api/selector/label.ts";
 import { isTrue } from "../requestinfo.ts";
+import type { EncodedItem } from "./source.ts";
 
 export interface ListQuery {
   labelSelector: LabelSelector;
@@ -95,4 +96,18 @@ export function objectMatcher(def: ResourceDef, q: ListQuery): (obj: KubeObject)
   return (obj) =>
     q.labelSelector.matches(obj.metadata?.labels) &&
     q.fieldSelector.matches((field) => fieldValue(def, obj, field));
+}
+
+/** objectMatcher for items in served form (from the watch cache). */
+export function encodedMatcher(q: ListQuery): (item: EncodedItem) => boolean {
+  if (q.labelSelector.empty && q.fieldSelector.empty) return () => true;
+  return (item) =>
+    q.labelSelector.matches(item.labels) &&
+    q.fieldSelector.matches((field) =>
+      field === "metadata.name"
+        ? item.name
+        : field === "metadata.namespace"
+          ? item.namespace
+          : item.fields[field],
+    );
 }

@@ -1,10 +1,12 @@
 // Metadata bookkeeping common to every kind (Kubernetes' BeforeCreate/BeforeUpdate):
 // uid, timestamps, generation, generateName, namespace, and generic ObjectMeta validation.
+
 import { randomBytes, randomUUID } from "node:crypto";
 import { BadRequestError } from "../../api/errors.ts";
 import { type FieldError, fieldErrors } from "../../api/field.ts";
 import { isPlainObject, type KubeObject, type ObjectMeta } from "../../api/object.ts";
 import type { ResourceDef } from "../../api/resource.ts";
+import { jsonEqual } from "./jsonequal.ts";
 
 /** kubernetes-types marks metadata fields readonly; the server is the one that writes them. */
 export type MutableMeta = { -readonly [K in keyof ObjectMeta]: ObjectMeta[K] };
@@ -74,7 +76,7 @@ export function prepareCreateMeta(def: ResourceDef, obj: KubeObject, now: Date):
 }
 
 export function specEqual(a: KubeObject, b: KubeObject): boolean {
-  return canonicalJson(a.spec) === canonicalJson(b.spec);
+  return jsonEqual(a.spec, b.spec);
 }
 
 /** JSON with sorted keys: equality that ignores key order. */

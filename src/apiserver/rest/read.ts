@@ -2,11 +2,18 @@
 // "" = latest, "0" = any (cache), N = not older than N, or exactly N with resourceVersionMatch=Exact.
 import { BadRequestError, NotFoundError } from "../../api/errors.ts";
 import type { KubeObject } from "../../api/object.ts";
+import { wantsTable } from "../http/negotiate.ts";
 import { tooLargeResourceVersion } from "../storage/errors.ts";
 import { groupResource } from "../storage/objectstore.ts";
 import type { RestContext } from "./context.ts";
-import { encodeContinue, type ListQuery, objectMatcher, parseListQuery } from "./listoptions.ts";
-import { type ListMeta, respondList, respondObject } from "./respond.ts";
+import {
+  encodeContinue,
+  encodedMatcher,
+  type ListQuery,
+  objectMatcher,
+  parseListQuery,
+} from "./listoptions.ts";
+import { type ListMeta, respondEncodedList, respondList, respondObject } from "./respond.ts";
 
 export async function getObject(ctx: RestContext): Promise<void> {
   const obj = await readObject(ctx);
@@ -47,6 +54,19 @@ export async function listObjects(ctx: RestContext): Promise<void> {
   const match = objectMatcher(def, q);
   const namespace = def.namespaced ? info.namespace : "";
   const revision = await listRevision(ctx, q);
+  // The latest state as JSON from the watch cache: filtered on what selectors need, sent as is.
+  if (!q.continue && !revision && ctx.deps.source.listEncoded && !wantsTable(ctx.req)) {
+    const page = await ctx.deps.source.listEncoded(def, {
+      ...(namespace ? { namespace } : {}),
+      ...(q.limit > 0 ? { limit: q.limit } : {}),
+    });
+    if (page) {
+      respondEncodedList(ctx, page.items.filter(encodedMatcher(q)), {
+        resourceVersion: String(page.revision),
+      });
+      return;
+    }
+  }
   const items: KubeObject[] = [];
   let token = q.continue;
   let listRev = 0;

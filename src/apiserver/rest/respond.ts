@@ -5,6 +5,7 @@ import type { ResourceDef } from "../../api/resource.ts";
 import { wantsTable } from "../http/negotiate.ts";
 import { jsonType, writeJson } from "../http/respond.ts";
 import type { RestContext } from "./context.ts";
+import type { EncodedItem } from "./source.ts";
 import { parseIncludeObject, tableHead, tableRow, toTable } from "./table.ts";
 
 export function withTypeMeta(def: ResourceDef, obj: KubeObject): KubeObject {
@@ -29,6 +30,11 @@ export function jsonOf(item: unknown): string {
     itemJson.set(item, json);
   }
   return json;
+}
+
+/** The JSON jsonOf() already made for `item`, if any. */
+export function cachedJson(item: object): string | undefined {
+  return itemJson.get(item);
 }
 
 export function respondObject(ctx: RestContext, status: number, obj: KubeObject): void {
@@ -73,6 +79,22 @@ export interface ListMeta {
   resourceVersion: string;
   continue?: string;
   remainingItemCount?: number;
+}
+
+/** A JSON list of items already in served form: their JSON goes out as it is. */
+export function respondEncodedList(ctx: RestContext, items: EncodedItem[], listMeta: ListMeta): void {
+  const def = ctx.def;
+  streamArray(
+    ctx,
+    {
+      kind: def.listKind ?? `${def.kind}List`,
+      apiVersion: groupVersion(def.group, def.version),
+      metadata: { ...listMeta },
+    },
+    "items",
+    items,
+    (item) => (item as EncodedItem).json,
+  );
 }
 
 export function respondList(ctx: RestContext, items: KubeObject[], listMeta: ListMeta): void {

@@ -33,8 +33,37 @@ export interface SourceWatchListener {
   onProgress?(revision: number): void;
 }
 
+/**
+ * An object in its served JSON form (apiVersion, kind and resourceVersion set) with what
+ * selectors look at, so a LIST from the watch cache neither decodes nor re-encodes it.
+ */
+export interface EncodedItem {
+  json: string;
+  name: string;
+  namespace: string;
+  labels: Readonly<Record<string, string>> | undefined;
+  /** Values of the resource's own field selectors (strategy.fieldSelectors). */
+  fields: Readonly<Record<string, string | undefined>>;
+}
+
+export interface EncodedPage {
+  items: EncodedItem[];
+  revision: number;
+}
+
 export interface ObjectSource {
+  /** Objects the caller may modify (fresh copies). */
   list(def: ResourceDef, options: SourceListOptions): Promise<SourcePage>;
+  /**
+   * The latest items in served form, when the source can answer from memory (no continue and
+   * no revision in `options`); undefined: use list().
+   */
+  listEncoded?(def: ResourceDef, options: SourceListOptions): Promise<EncodedPage | undefined>;
+  /**
+   * The object as last seen, without waiting for the latest revision (like an informer's lister);
+   * undefined when not cached. For admission-time lookups that tolerate a little staleness.
+   */
+  peek?(def: ResourceDef, namespace: string, name: string): KubeObject | undefined;
   /** Events with revision > fromRevision for the resource (one namespace or all). */
   watch(
     def: ResourceDef,

@@ -65,3 +65,37 @@ test("timeoutSeconds ends the watch; selectors turn leaving objects into DELETED
   const rows = (events[1]?.object.rows ?? []) as { cells: unknown[] }[];
   assert.equal(rows[0]?.cells[0], "sel");
 });
+
+test("a watch of one object by name (GET .../NAME?watch=true) sees only that object", async () => {
+  const start = await api.store.currentRevision();
+  const watching = collect(
+    `/api/v1/namespaces/default/configmaps/one?watch=true&resourceVersion=${start}&timeoutSeconds=1`,
+  );
+  for (const name of ["other", "one"]) {
+    await api.request("POST", "/api/v1/namespaces/default/configmaps", { metadata: { name } });
+  }
+  const events = await watching;
+  assert.deepEqual(
+    events.map((e) => `${e.type}:${(e.object.metadata as { name: string }).name}`),
+    ["ADDED:one"],
+  );
+});
+
+test("a watch from resourceVersion 0 starts with the matching objects as ADDED", async () => {
+  for (const [name, app] of [
+    ["init-a", "i"],
+    ["init-b", "j"],
+  ]) {
+    await api.request("POST", "/api/v1/namespaces/default/configmaps", {
+      metadata: { name, labels: { app } },
+    });
+  }
+  const events = await collect(
+    "/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=0&labelSelector=app%3Di&timeoutSeconds=1",
+  );
+  assert.deepEqual(
+    events.map((e) => `${e.type}:${(e.object.metadata as { name: string }).name}`),
+    ["ADDED:init-a"],
+  );
+  assert.equal(events[0]?.object.kind, "ConfigMap");
+});

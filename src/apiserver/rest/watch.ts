@@ -7,7 +7,7 @@ import { parseFieldSelector } from "../../api/selector/field.ts";
 import { wantsTable } from "../http/negotiate.ts";
 import { jsonType } from "../http/respond.ts";
 import type { RestContext } from "./context.ts";
-import { objectMatcher, parseListQuery } from "./listoptions.ts";
+import { encodedMatcher, objectMatcher, parseListQuery } from "./listoptions.ts";
 import { jsonOf, withTypeMeta } from "./respond.ts";
 import type { SourceEvent } from "./source.ts";
 import { parseIncludeObject, toTable } from "./table.ts";
@@ -23,10 +23,12 @@ export async function watchObjects(ctx: RestContext): Promise<void> {
   if (info.name !== "") {
     // GET .../pods/NAME?watch=true watches one object.
     const byName = parseFieldSelector(`metadata.name=${info.name.replace(/[\\,=!]/g, "\\$&")}`);
+    // The given selector, captured: q.fieldSelector is replaced below.
+    const given = q.fieldSelector;
     q.fieldSelector = {
-      requirements: [...q.fieldSelector.requirements, ...byName.requirements],
+      requirements: [...given.requirements, ...byName.requirements],
       empty: false,
-      matches: (v) => q.fieldSelector.matches(v) && byName.matches(v),
+      matches: (v) => given.matches(v) && byName.matches(v),
     };
   }
   const match = objectMatcher(def, q);
@@ -51,11 +53,21 @@ export async function watchObjects(ctx: RestContext): Promise<void> {
 
   // Resolve the starting point before committing to a 200 so bad requests still get a Status.
   let initial: KubeObject[] = [];
+  /** Initial events already in served JSON (from the watch cache). */
+  let initialJson: string[] = [];
   let fromRevision: number;
   if (q.resourceVersion === "" || q.resourceVersion === "0") {
-    const page = await ctx.deps.source.list(def, namespace ? { namespace } : {});
-    initial = page.items.filter(match);
-    fromRevision = page.revision;
+    const options = namespace ? { namespace } : {};
+    const encoded = table ? undefined : await ctx.deps.source.listEncoded?.(def, options);
+    if (encoded) {
+      const matches = encodedMatcher(q);
+      initialJson = encoded.items.filter(matches).map((item) => item.json);
+      fromRevision = encoded.revision;
+    } else {
+      const page = await ctx.deps.source.list(def, options);
+      initial = page.items.filter(match);
+      fromRevision = page.revision;
+    }
   } else {
     fromRevision = Number(q.resourceVersion);
   }
@@ -63,6 +75,7 @@ export async function watchObjects(ctx: RestContext): Promise<void> {
 
   res.writeHead(200, { "Content-Type": jsonType, "Cache-Control": "no-cache, private" });
   for (const obj of initial) res.write(encode("ADDED", render(obj)));
+  for (const json of initialJson) res.write(`{"type":"ADDED","object":${json}}\n`);
 
   await new Promise<void>((resolve) => {
     let done = false;

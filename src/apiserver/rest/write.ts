@@ -20,9 +20,9 @@ import { groupResource } from "../storage/objectstore.ts";
 import { isDryRun, type RestContext } from "./context.ts";
 import { decodeBody } from "./decode.ts";
 import { shouldDeleteDuringUpdate } from "./deletion.ts";
+import { jsonEqual } from "./jsonequal.ts";
 import { trackWrite } from "./managedfields.ts";
 import {
-  canonicalJson,
   carryOverMeta,
   checkTypeMeta,
   meta,
@@ -108,7 +108,10 @@ export async function ensureNamespaceWritable(
 ): Promise<void> {
   const nsDef = ctx.deps.registry.resource("", "v1", "namespaces");
   if (!nsDef || !ctx.def.namespaced) return;
-  const ns = await ctx.deps.objects.get(nsDef, "", namespace);
+  // Namespaces change rarely: the watch cache answers (a miss, e.g. one created just now, asks
+  // the Store), which saves a Store read per create (a round trip with etcd).
+  const ns =
+    ctx.deps.source.peek?.(nsDef, "", namespace) ?? (await ctx.deps.objects.get(nsDef, "", namespace));
   if (!ns) throw new NotFoundError({ group: "", resource: "namespaces" }, namespace);
   const phase = (ns.status as { phase?: unknown } | undefined)?.phase;
   if (ns.metadata?.deletionTimestamp || phase === "Terminating") {
@@ -242,7 +245,7 @@ export async function persistUpdate(ctx: RestContext, request: UpdateRequest): P
     validateOrThrow(def, next, current);
     await runAdmission(def, () => deps.admission.validate(attrs));
     // A write that changes nothing keeps the resourceVersion (and emits no watch event).
-    if (canonicalJson(next) === canonicalJson(current)) {
+    if (jsonEqual(next, current)) {
       respond(current);
       return;
     }

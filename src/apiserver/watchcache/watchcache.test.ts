@@ -82,7 +82,7 @@ test("handler requests still work alongside the cache", async () => {
   assert.equal(res.status, 200);
 });
 
-test("watchers of one resource share each decoded event, whose object is the LIST's", async () => {
+test("watchers of one resource share each decoded event; LISTs get equal, separate objects", async () => {
   const start = await api.store.currentRevision();
   const received: { type: string; name?: string; rv?: string; object: object }[][] = [[], []];
   const watchers = received.map((into) =>
@@ -110,7 +110,9 @@ test("watchers of one resource share each decoded event, whose object is the LIS
     (o) => o.metadata?.name === "shared",
   );
   assert.ok(listed);
-  assert.equal(received[0]?.[0]?.object, listed);
+  // Lists hand out fresh objects (the cache keeps no decoded ones), equal to the event's.
+  assert.notEqual(received[0]?.[0]?.object, listed);
+  assert.deepEqual(received[0]?.[0]?.object, listed);
   const deleted = await api.request("DELETE", "/api/v1/namespaces/default/configmaps/shared");
   assert.equal(deleted.status, 200);
   for (const w of watchers) w.close();
@@ -124,4 +126,38 @@ test("watchers of one resource share each decoded event, whose object is the LIS
   // The DELETED object carries the deletion's resourceVersion, not the last write's.
   assert.notEqual(first?.[1]?.rv, first?.[0]?.rv);
   assert.equal(first?.[1]?.rv, String(await api.store.currentRevision()));
+});
+
+test("encoded lists carry the served JSON and selector values, and follow later writes", async () => {
+  await api.request("POST", "/api/v1/namespaces/default/configmaps", {
+    ...cm("enc"),
+    metadata: { name: "enc", labels: { tier: "x" } },
+  });
+  const page = await cache.listEncoded(configMapDef, { namespace: "default" });
+  const item = page?.items.find((i) => i.name === "enc");
+  assert.ok(item);
+  assert.deepEqual(item.labels, { tier: "x" });
+  const obj = JSON.parse(item.json) as { kind: string; metadata: { resourceVersion: string } };
+  assert.equal(obj.kind, "ConfigMap");
+  const got = await api.request("GET", "/api/v1/namespaces/default/configmaps/enc");
+  assert.deepEqual(JSON.parse(item.json), got.json);
+  const updated = await api.request("PUT", "/api/v1/namespaces/default/configmaps/enc", {
+    ...got.json,
+    data: { k: "v" },
+  });
+  const again = await cache.listEncoded(configMapDef, { namespace: "default" });
+  const fresh = again?.items.find((i) => i.name === "enc");
+  assert.deepEqual(JSON.parse(fresh?.json ?? "{}"), updated.json);
+  // Paging and exact revisions are the Store's.
+  assert.equal(await cache.listEncoded(configMapDef, { namespace: "default", continue: "x" }), undefined);
+});
+
+test("peek answers from memory with a fresh copy, undefined when not cached", async () => {
+  await api.request("POST", "/api/v1/namespaces/default/configmaps", cm("peeked"));
+  const a = cache.peek(configMapDef, "default", "peeked");
+  const b = cache.peek(configMapDef, "default", "peeked");
+  assert.equal(a?.metadata?.name, "peeked");
+  assert.equal(a?.kind, "ConfigMap");
+  assert.notEqual(a, b);
+  assert.equal(cache.peek(configMapDef, "default", "absent"), undefined);
 });

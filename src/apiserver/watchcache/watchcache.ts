@@ -2,6 +2,8 @@
 // object plus a window of recent events, so LIST and WATCH are served from memory. Because every
 // write produces an event on that one watch, the cache's revision tracks the Store's exactly and
 // consistent lists simply wait until the cache has caught up with the Store's current revision.
+// Objects are kept as stored and, once listed, as served JSON (never as decoded objects, which
+// take several times the memory): LISTs stream that JSON as it is.
 import type { KubeObject } from "../../api/object.ts";
 import type { ResourceDef } from "../../api/resource.ts";
 import {
@@ -13,8 +15,10 @@ import {
   type Watcher,
 } from "../../storage/store.ts";
 import type { Logger } from "../handler.ts";
-import { withTypeMeta } from "../rest/respond.ts";
+import { cachedJson, withTypeMeta } from "../rest/respond.ts";
 import type {
+  EncodedItem,
+  EncodedPage,
   ObjectSource,
   SourceEvent,
   SourceListOptions,
@@ -22,8 +26,10 @@ import type {
   SourceWatchListener,
 } from "../rest/source.ts";
 import { storeErrorToApi } from "../storage/errors.ts";
-import { decodeKv, decodeStored, groupResource, keyPrefix } from "../storage/objectstore.ts";
+import { decodeKv, decodeStored, groupResource, keyPrefix, objectKey } from "../storage/objectstore.ts";
 import { StoreSource } from "../storage/storesource.ts";
+import { encodeItem, encodeObject } from "./encode.ts";
+import { KeyIndex } from "./keyindex.ts";
 
 export interface WatchCacheOptions {
   store: Store;
@@ -31,6 +37,11 @@ export interface WatchCacheOptions {
   historySize?: number;
   /** How long a list waits for the cache to catch up before reading the Store (default 3 s). */
   freshnessTimeoutMs?: number;
+  /**
+   * Bytes of served JSON kept for LISTs (default 512 MiB); beyond it, items are encoded per
+   * request instead of kept, so memory stays bounded whatever the cluster holds.
+   */
+  maxEncodedBytes?: number;
   logger?: Logger;
 }
 
@@ -49,8 +60,17 @@ function eventRevision(e: WatchEvent): number {
   return e.type === "put" ? e.kv.modRevision : e.revision;
 }
 
+type Decoded = Map<ResourceDef, Map<WatchEvent, SourceEvent>>;
+
+interface Entry {
+  kv: KeyValue;
+  /** The served form for the resource that last listed it (kinds may share storage). */
+  encoded?: { def: ResourceDef; item: EncodedItem };
+}
+
 export class WatchCache implements ObjectSource {
-  private readonly objects = new Map<string, KeyValue>();
+  private readonly objects = new KeyIndex<Entry>();
+  private encodedBytes = 0;
   private readonly history: WatchEvent[] = [];
   private readonly watchers = new Set<CacheWatcher>();
   private readonly waiters: { revision: number; resolve: (ok: boolean) => void }[] = [];
@@ -61,18 +81,6 @@ export class WatchCache implements ObjectSource {
   private storeWatch: Watcher | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
 
-  /**
-   * Decoded objects per version, keyed by the KeyValue (replaced on every change), so a LIST decodes
-   * only what changed since the last one. Listers must treat the objects as read-only.
-   */
-  private readonly decoded = new Map<ResourceDef, WeakMap<KeyValue, KubeObject>>();
-
-  /**
-   * Decoded events per resource, shared by all its watchers: an event is decoded once, not once
-   * per watcher (and its objects are the LIST cache's). Watchers treat them as read-only too.
-   */
-  private readonly decodedEvents = new Map<ResourceDef, WeakMap<WatchEvent, SourceEvent>>();
-
   constructor(private readonly options: WatchCacheOptions) {
     this.direct = new StoreSource(options.store);
   }
@@ -81,11 +89,12 @@ export class WatchCache implements ObjectSource {
   async start(): Promise<void> {
     const { store } = this.options;
     this.objects.clear();
+    this.encodedBytes = 0;
     let token: string | undefined;
     let revision = 0;
     do {
       const page = await store.list("", { limit: 5000, ...(token ? { continue: token } : {}) });
-      for (const kv of page.kvs) this.objects.set(kv.key, kv);
+      for (const kv of page.kvs) this.objects.set(kv.key, { kv });
       revision = page.revision;
       token = page.continue;
     } while (token);
@@ -115,14 +124,46 @@ export class WatchCache implements ObjectSource {
   }
 
   async list(def: ResourceDef, options: SourceListOptions): Promise<SourcePage> {
+    const entries = await this.entries(def, options);
+    if (!entries) return this.direct.list(def, options);
+    return { items: entries.map((e) => withTypeMeta(def, decodeKv(def, e.kv))), revision: this.revision };
+  }
+
+  async listEncoded(def: ResourceDef, options: SourceListOptions): Promise<EncodedPage | undefined> {
+    const entries = await this.entries(def, options);
+    if (!entries) return undefined;
+    return { items: entries.map((e) => this.encoded(def, e)), revision: this.revision };
+  }
+
+  peek(def: ResourceDef, namespace: string, name: string): KubeObject | undefined {
+    if (!this.live) return undefined;
+    const entry = this.objects.get(objectKey(def, namespace, name));
+    return entry ? withTypeMeta(def, decodeKv(def, entry.kv)) : undefined;
+  }
+
+  /** The cached entries a list asks for, in key order; undefined when the Store must answer. */
+  private async entries(def: ResourceDef, options: SourceListOptions): Promise<Entry[] | undefined> {
     // Paging and reads at an exact past revision need the Store's snapshot semantics.
-    if (options.continue || options.revision || !(await this.fresh())) return this.direct.list(def, options);
-    const prefix = keyPrefix(def, options.namespace);
-    const kvs: KeyValue[] = [];
-    for (const [key, kv] of this.objects) if (key.startsWith(prefix)) kvs.push(kv);
-    if (options.limit && kvs.length > options.limit) return this.direct.list(def, options);
-    kvs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    return { items: kvs.map((kv) => this.decode(def, kv)), revision: this.revision };
+    if (options.continue || options.revision || !(await this.fresh())) return undefined;
+    const entries = this.objects.list(keyPrefix(def, options.namespace));
+    if (options.limit && entries.length > options.limit) return undefined;
+    return entries;
+  }
+
+  private encoded(def: ResourceDef, entry: Entry): EncodedItem {
+    if (entry.encoded?.def === def) return entry.encoded.item;
+    const item = encodeItem(def, withTypeMeta(def, decodeKv(def, entry.kv)));
+    this.remember(def, entry, item);
+    return item;
+  }
+
+  private remember(def: ResourceDef, entry: Entry, item: EncodedItem): void {
+    const max = this.options.maxEncodedBytes ?? 512 * 1024 * 1024;
+    if (entry.encoded) this.encodedBytes -= entry.encoded.item.json.length;
+    entry.encoded = undefined;
+    if (this.encodedBytes + item.json.length > max) return;
+    entry.encoded = { def, item };
+    this.encodedBytes += item.json.length;
   }
 
   watch(
@@ -147,49 +188,22 @@ export class WatchCache implements ObjectSource {
     return { close: () => this.watchers.delete(w) };
   }
 
-  private decode(def: ResourceDef, kv: KeyValue): KubeObject {
-    let byKv = this.decoded.get(def);
-    if (!byKv) {
-      byKv = new WeakMap();
-      this.decoded.set(def, byKv);
-    }
-    let obj = byKv.get(kv);
-    if (!obj) {
-      obj = withTypeMeta(def, decodeKv(def, kv));
-      byKv.set(kv, obj);
-    }
-    return obj;
-  }
-
-  private sourceEvent(def: ResourceDef, e: WatchEvent): SourceEvent {
-    let byEvent = this.decodedEvents.get(def);
-    if (!byEvent) {
-      byEvent = new WeakMap();
-      this.decodedEvents.set(def, byEvent);
-    }
-    let event = byEvent.get(e);
-    if (!event) {
-      event = this.toSourceEvent(def, e);
-      byEvent.set(e, event);
-    }
-    return event;
-  }
-
-  /** As storesource's toSourceEvent, with objects from the per-version decode cache. */
+  /** As storesource's toSourceEvent, with type meta set. Watchers treat the objects as read-only. */
   private toSourceEvent(def: ResourceDef, e: WatchEvent): SourceEvent {
+    const decode = (kv: KeyValue): KubeObject => withTypeMeta(def, decodeKv(def, kv));
     if (e.type === "delete") {
       return {
         type: "DELETED",
         object: withTypeMeta(def, decodeStored(def, e.prevKv.value, e.revision)),
-        oldObject: this.decode(def, e.prevKv),
+        oldObject: decode(e.prevKv),
         revision: e.revision,
       };
     }
     const created = e.kv.createRevision === e.kv.modRevision || !e.prevKv;
     return {
       type: created ? "ADDED" : "MODIFIED",
-      object: this.decode(def, e.kv),
-      ...(e.prevKv && !created ? { oldObject: this.decode(def, e.prevKv) } : {}),
+      object: decode(e.kv),
+      ...(e.prevKv && !created ? { oldObject: decode(e.prevKv) } : {}),
       revision: e.kv.modRevision,
     };
   }
@@ -232,24 +246,58 @@ export class WatchCache implements ObjectSource {
   private apply(events: WatchEvent[]): void {
     const max = this.options.historySize ?? 10000;
     for (const e of events) {
-      if (e.type === "put") this.objects.set(e.kv.key, e.kv);
-      else this.objects.delete(e.key);
+      const key = eventKey(e);
+      const old = this.objects.get(key)?.encoded;
+      if (old) this.encodedBytes -= old.item.json.length;
+      if (e.type === "put") this.objects.set(key, { kv: e.kv });
+      else this.objects.delete(key);
       this.history.push(e);
     }
     if (this.history.length > max) this.history.splice(0, this.history.length - max);
+    // Decoded once per resource for all its watchers, and dropped after this batch.
+    const decoded: Decoded = new Map();
     for (const w of [...this.watchers]) {
       const mine = events.filter((e) => eventRevision(e) > w.after && eventKey(e).startsWith(w.prefix));
-      if (mine.length > 0) this.deliver(w, mine);
+      if (mine.length > 0) this.deliver(w, mine, decoded);
     }
+    this.keepEncoded(decoded);
     const last = events[events.length - 1];
     if (last) this.advance(eventRevision(last));
   }
 
-  private deliver(w: CacheWatcher, events: WatchEvent[]): void {
+  /** What watchers already serialized is what the next LIST sends: keep it rather than redo it. */
+  private keepEncoded(decoded: Decoded): void {
+    for (const [def, byEvent] of decoded) {
+      for (const [e, event] of byEvent) {
+        if (e.type !== "put") continue;
+        const json = cachedJson(event.object);
+        const entry = this.objects.get(e.kv.key);
+        if (json !== undefined && entry?.kv === e.kv) {
+          this.remember(def, entry, encodeObject(def, event.object, json));
+        }
+      }
+    }
+  }
+
+  private deliver(w: CacheWatcher, events: WatchEvent[], decoded: Decoded = new Map()): void {
     const last = events[events.length - 1];
     if (last) w.after = eventRevision(last);
+    let byEvent = decoded.get(w.def);
+    if (!byEvent) {
+      byEvent = new Map();
+      decoded.set(w.def, byEvent);
+    }
+    const cache = byEvent;
+    const sourceEvent = (e: WatchEvent): SourceEvent => {
+      let event = cache.get(e);
+      if (!event) {
+        event = this.toSourceEvent(w.def, e);
+        cache.set(e, event);
+      }
+      return event;
+    };
     try {
-      w.listener.onEvents(events.map((e) => this.sourceEvent(w.def, e)));
+      w.listener.onEvents(events.map(sourceEvent));
     } catch (err) {
       // One broken listener must not stop the others or the cache.
       this.options.logger?.error({ err }, "watch listener failed");

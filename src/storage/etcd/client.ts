@@ -1,6 +1,6 @@
 // A thin etcd v3 gRPC client: one channel per endpoint, unary calls with failover to the next
 // endpoint on UNAVAILABLE, and raw watch streams. It knows nothing about the Store.
-import * as grpc from "@grpc/grpc-js";
+import type * as grpc from "@grpc/grpc-js";
 import { StoreClosedError, StoreUnavailableError } from "../store.ts";
 import { type Method, methods, type WatchRequest, type WatchResponse } from "./proto.ts";
 
@@ -33,6 +33,19 @@ const channelOptions: grpc.ClientOptions = {
   "grpc.enable_retries": 0,
   "grpc.enable_channelz": 0,
 };
+
+/**
+ * gRPC status codes (fixed by the gRPC spec) used here, so that grpc-js itself loads only when a
+ * client connects: a server on SQLite never pays for it (a few MB of idle memory).
+ */
+export const GrpcStatus = {
+  DEADLINE_EXCEEDED: 4,
+  NOT_FOUND: 5,
+  OUT_OF_RANGE: 11,
+  UNAVAILABLE: 14,
+} as const;
+
+type GrpcModule = typeof grpc;
 
 /** Normalizes "http://h:p" and "h:p" to a gRPC target; https needs TLS, which is not done yet. */
 export function parseEndpoint(endpoint: string): string {
@@ -68,7 +81,7 @@ export function isServiceError(err: unknown): err is grpc.ServiceError {
  */
 function notSent(err: grpc.ServiceError): boolean {
   return (
-    err.code === grpc.status.UNAVAILABLE &&
+    err.code === GrpcStatus.UNAVAILABLE &&
     /No connection established|connect ECONNREFUSED|etcdserver: no leader/i.test(err.details)
   );
 }
@@ -84,7 +97,11 @@ export class EtcdClient {
   private closed = false;
   private readonly requestTimeoutMs: number;
 
-  private constructor(endpoints: string[], requestTimeoutMs: number) {
+  private constructor(
+    private readonly grpc: GrpcModule,
+    endpoints: string[],
+    requestTimeoutMs: number,
+  ) {
     this.endpoints = endpoints;
     this.requestTimeoutMs = requestTimeoutMs;
     this.clients = endpoints.map(
@@ -96,7 +113,11 @@ export class EtcdClient {
   static async connect(options: EtcdClientOptions): Promise<EtcdClient> {
     if (options.endpoints.length === 0) throw new StoreUnavailableError("no etcd endpoints given");
     const endpoints = options.endpoints.map(parseEndpoint);
-    const client = new EtcdClient(endpoints, options.requestTimeoutMs ?? 15_000);
+    const client = new EtcdClient(
+      await import("@grpc/grpc-js"),
+      endpoints,
+      options.requestTimeoutMs ?? 15_000,
+    );
     const timeoutMs = options.connectTimeoutMs ?? 5_000;
     try {
       await client.probe(timeoutMs);
@@ -156,7 +177,7 @@ export class EtcdClient {
       try {
         return await this.unary(index, method, request, deadline);
       } catch (err) {
-        if (!isServiceError(err) || err.code !== grpc.status.UNAVAILABLE) throw err;
+        if (!isServiceError(err) || err.code !== GrpcStatus.UNAVAILABLE) throw err;
         if (this.closed) throw new StoreClosedError();
         this.failover(index);
         if (!options.idempotent && !notSent(err)) throw err;
@@ -185,7 +206,7 @@ export class EtcdClient {
         method.serialize,
         method.deserialize,
         request,
-        new grpc.Metadata(),
+        new this.grpc.Metadata(),
         { deadline },
         (err, response) => {
           if (err) reject(err);
@@ -204,7 +225,7 @@ export class EtcdClient {
       methods.watch.path,
       methods.watch.serialize,
       methods.watch.deserialize,
-      new grpc.Metadata(),
+      new this.grpc.Metadata(),
       {},
     );
     return { stream, index };

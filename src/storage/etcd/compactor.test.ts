@@ -4,7 +4,7 @@ import { type Compactable, Compactor } from "./compactor.ts";
 
 const quiet = { debug() {}, info() {}, warn() {} };
 
-test("a compaction round compacts to current - retain, once per new target", async () => {
+test("a round compacts to the older of current - retain and the previous round's revision", async () => {
   let revision = 1500;
   const compacted: number[] = [];
   const store: Compactable = {
@@ -19,7 +19,10 @@ test("a compaction round compacts to current - retain, once per new target", asy
     await compactor.tick();
     revision = 1700;
     await compactor.tick();
-    assert.deepEqual(compacted, [500, 700]);
+    // A burst of writes: history back to the previous round (one interval) is kept.
+    revision = 5000;
+    await compactor.tick();
+    assert.deepEqual(compacted, [500, 700, 1700]);
   } finally {
     await compactor.stop();
   }

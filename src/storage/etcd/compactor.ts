@@ -1,6 +1,7 @@
 // Periodic compaction of etcd's history, like the apiserver's compactor: every interval,
-// compact to the current revision minus a retained window, so watches that lag by less than
-// the window can still resume.
+// compact to the revision seen at the previous round (but keep at least a retained count), so
+// history always spans one to two intervals and paged lists or lagging watches started within
+// the last interval can still finish.
 import type { StoreLogger } from "./etcd-store.ts";
 
 export interface CompactorOptions {
@@ -20,6 +21,8 @@ export class Compactor {
   private readonly timer: NodeJS.Timeout;
   private running: Promise<void> | undefined;
   private lastCompacted = 0;
+  /** The current revision at the previous round: the next round compacts up to it. */
+  private previousRound = 0;
   private readonly retain: number;
 
   constructor(
@@ -38,7 +41,9 @@ export class Compactor {
   /** One compaction round; never rejects. */
   async tick(): Promise<void> {
     try {
-      const target = (await this.store.currentRevision()) - this.retain;
+      const current = await this.store.currentRevision();
+      const target = Math.min(current - this.retain, this.previousRound);
+      this.previousRound = current;
       if (target <= this.lastCompacted) return;
       await this.store.compact(target);
       this.lastCompacted = target;

@@ -1,6 +1,6 @@
 // EtcdStore: the Store on an etcd v3 cluster. Every Store operation is one etcd request (a Txn
 // where a compare is needed), so etcd's revision is the Store's revision unchanged.
-import * as grpc from "@grpc/grpc-js";
+import type * as grpc from "@grpc/grpc-js";
 import {
   CompactedError,
   ConflictError,
@@ -19,7 +19,7 @@ import {
   type WatchListener,
   type WriteOptions,
 } from "../store.ts";
-import { EtcdClient, isServiceError } from "./client.ts";
+import { EtcdClient, GrpcStatus, isServiceError } from "./client.ts";
 import { Compactor, type CompactorOptions } from "./compactor.ts";
 import { decodeContinue, encodeContinue, KeySpace } from "./keys.ts";
 import { LeaseManager } from "./lease.ts";
@@ -317,15 +317,15 @@ export class EtcdStore implements Store {
     if (err instanceof StoreError || !isServiceError(err)) return err;
     if (this.closed) return new StoreClosedError();
     switch (err.code) {
-      case grpc.status.UNAVAILABLE:
-      case grpc.status.DEADLINE_EXCEEDED:
+      case GrpcStatus.UNAVAILABLE:
+      case GrpcStatus.DEADLINE_EXCEEDED:
         return new StoreUnavailableError(`etcd at ${this.client.endpoint}: ${err.details}`, { cause: err });
-      case grpc.status.OUT_OF_RANGE:
+      case GrpcStatus.OUT_OF_RANGE:
         if (isFutureRevision(err)) return new InvalidRequestError("requested revision is in the future");
         // The caller knows the revision it asked for and turns this into CompactedError.
         if (isCompacted(err)) return err;
         break;
-      case grpc.status.NOT_FOUND:
+      case GrpcStatus.NOT_FOUND:
         if (isLeaseNotFound(err)) return new LeaseNotFoundError(`etcd: ${err.details}`, { cause: err });
         break;
     }

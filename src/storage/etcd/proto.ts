@@ -133,9 +133,14 @@ const etcdserverpb: Record<string, MessageSpec> = {
   LeaseRevokeResponse: { fields: { header } },
 };
 
-const root = protobuf.Root.fromJSON({
-  nested: { mvccpb: { nested: mvccpb }, etcdserverpb: { nested: etcdserverpb } },
-});
+// Built on first use: a server on SQLite never pays for etcd's message types.
+let root: protobuf.Root | undefined;
+function lookupType(name: string): protobuf.Type {
+  root ??= protobuf.Root.fromJSON({
+    nested: { mvccpb: { nested: mvccpb }, etcdserverpb: { nested: etcdserverpb } },
+  });
+  return root.lookupType(name);
+}
 
 /** protobufjs decodes int64 as Long when the `long` package is present, else as number. */
 export type Int64 = number | { toNumber(): number };
@@ -276,16 +281,20 @@ export interface Method<Req, Res> {
 }
 
 function method<Req, Res>(service: string, name: string, req: string, res: string): Method<Req, Res> {
-  const reqType = root.lookupType(`etcdserverpb.${req}`);
-  const resType = root.lookupType(`etcdserverpb.${res}`);
+  let reqType: protobuf.Type | undefined;
+  let resType: protobuf.Type | undefined;
   return {
     path: `/etcdserverpb.${service}/${name}`,
     serialize: (value) => {
+      reqType ??= lookupType(`etcdserverpb.${req}`);
       const w = reqType.encode(value as unknown as protobuf.Message);
       const bytes = w.finish();
       return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     },
-    deserialize: (bytes) => resType.decode(bytes) as unknown as Res,
+    deserialize: (bytes) => {
+      resType ??= lookupType(`etcdserverpb.${res}`);
+      return resType.decode(bytes) as unknown as Res;
+    },
   };
 }
 

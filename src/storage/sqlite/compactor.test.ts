@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { statSync } from "node:fs";
 import { test } from "node:test";
 import { CompactedError, type KeyValue } from "../store.ts";
+import { compactionTarget } from "./compactor.ts";
 import { Collector, keepingAlive } from "./testdata/collect.ts";
 import { openTemp } from "./testdata/temp.ts";
 
@@ -14,7 +15,10 @@ function fileSize(path: string): number {
 }
 
 test("automatic compaction keeps the files within twice the live data after churn", async () => {
-  const t = openTemp({ synchronous: "normal", compaction: { intervalMs: 50, retainRevisions: 100 } });
+  const t = openTemp({
+    synchronous: "normal",
+    compaction: { intervalMs: 50, retainRevisions: 100, retainMs: 0 },
+  });
   try {
     const s = t.store;
     const keys = 1000;
@@ -122,6 +126,33 @@ test("after compact(C) every list at R >= C - 1 and every watch from C - 1 match
         assert.deepEqual(ev.prevKv, prev);
       }
     });
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test("the compaction target keeps the time window, at least retainRevisions, at most the cap", () => {
+  const windows = { retainRevisions: 1000, maxRetainRevisions: 100_000 };
+  // Slow writes: the count floor decides.
+  assert.equal(compactionTarget(5000, 4900, windows), 4000);
+  // A burst: everything since the window's start stays.
+  assert.equal(compactionTarget(50_000, 2000, windows), 2000);
+  // A long burst: the cap bounds the history (and the file).
+  assert.equal(compactionTarget(500_000, 2000, windows), 400_000);
+  // A young store keeps everything.
+  assert.equal(compactionTarget(900, 0, windows), -100);
+});
+
+test("automatic compaction keeps history younger than retainMs under a burst of writes", async () => {
+  const t = openTemp({ compaction: { intervalMs: 20, retainRevisions: 10, retainMs: 60_000 } });
+  try {
+    let kv = await t.store.create("/burst/a", "0");
+    const first = kv.modRevision;
+    for (let i = 1; i <= 300; i++) kv = await t.store.update("/burst/a", String(i), kv.modRevision);
+    await new Promise((r) => setTimeout(r, 200));
+    // 300 revisions in well under a minute: a paged list from the first one still works.
+    const old = await t.store.list("/burst/", { revision: first });
+    assert.equal(old.kvs[0]?.value, "0");
   } finally {
     await t.cleanup();
   }

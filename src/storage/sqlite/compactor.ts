@@ -21,8 +21,26 @@ const KEEP_FREE_FRACTION = 1 / 16;
 export interface CompactionOptions {
   /** How often automatic compaction runs; default 1000 ms. */
   intervalMs?: number;
-  /** Revisions of history kept behind the current one; default 1000. */
+  /** Revisions of history always kept behind the current one; default 1000. */
   retainRevisions?: number;
+  /**
+   * History younger than this is kept too (default 300000 ms, like kine's and the apiserver's
+   * 5-minute compaction), so paged lists and lagging watches survive bursts of writes.
+   */
+  retainMs?: number;
+  /** Caps what retainMs keeps, bounding the file under sustained writes; default 100000. */
+  maxRetainRevisions?: number;
+}
+
+/** The compaction target: the older of the count and the time windows, within the cap. */
+export function compactionTarget(
+  revision: number,
+  revisionAtWindowStart: number,
+  options: { retainRevisions: number; maxRetainRevisions: number },
+): number {
+  const byCount = revision - options.retainRevisions;
+  const target = Math.min(byCount, revisionAtWindowStart);
+  return Math.max(target, revision - Math.max(options.maxRetainRevisions, options.retainRevisions));
 }
 
 export class Compactor {
@@ -33,14 +51,14 @@ export class Compactor {
   private running = false;
   private ticksSinceShrink = 0;
   private revisionAtLastTick = -1;
+  /** (time, revision) at past ticks, oldest first: where the retainMs window starts. */
+  private samples: { at: number; revision: number }[] = [];
 
   constructor(
     private readonly db: SqliteDatabase,
     private readonly q: Queries,
     private readonly state: RevisionState,
     private readonly onError: (err: unknown) => void,
-    /** The connection runs with synchronous = FULL (see compact()). */
-    private readonly fullSync = false,
   ) {}
 
   /**
@@ -61,29 +79,47 @@ export class Compactor {
     if (revision <= from) return;
     // Rows superseded before `from` went in earlier compactions: only writes in [from, revision)
     // can supersede more, which keeps each step proportional to the new history.
-    // Compaction need not be durable on its own (after a crash it simply runs again), so its
-    // commits skip the fsync; the next FULL commit syncs the WAL, these frames included.
-    if (this.fullSync) this.db.pragma("synchronous = NORMAL");
-    try {
-      this.db
-        .transaction(() => {
-          this.q.deleteSuperseded.run(from, revision);
-          this.q.deleteTombstones.run(from, revision);
-          this.q.setMeta.run("compact_revision", revision);
-        })
-        .immediate();
-    } finally {
-      if (this.fullSync) this.db.pragma("synchronous = FULL");
-    }
+    // Compaction need not be durable on its own (after a crash it simply runs again); the
+    // connection commits without fsync and the next write's WAL sync covers these frames.
+    this.db
+      .transaction(() => {
+        this.q.deleteSuperseded.run(from, revision);
+        this.q.deleteTombstones.run(from, revision);
+        this.q.setMeta.run("compact_revision", revision);
+      })
+      .immediate();
     this.state.compactRevision = revision;
   }
 
   /** Starts periodic compaction keeping `retainRevisions` of history. */
   start(options: CompactionOptions): void {
     const intervalMs = options.intervalMs ?? 1000;
-    const retain = options.retainRevisions ?? 1000;
-    this.timer = setInterval(() => this.tick(retain), intervalMs);
+    const windows = {
+      retainRevisions: options.retainRevisions ?? 1000,
+      maxRetainRevisions: options.maxRetainRevisions ?? 100_000,
+    };
+    const retainMs = options.retainMs ?? 300_000;
+    this.timer = setInterval(() => {
+      const revision = this.state.revision;
+      const start = this.windowStart(Date.now(), revision, retainMs);
+      this.tick(compactionTarget(revision, start, windows));
+    }, intervalMs);
     this.timer.unref();
+  }
+
+  /** Records this tick's revision; returns the newest revision recorded at least retainMs ago. */
+  private windowStart(now: number, revision: number, retainMs: number): number {
+    this.samples.push({ at: now, revision });
+    let start = 0;
+    let drop = 0;
+    for (const s of this.samples) {
+      if (now - s.at < retainMs) break;
+      start = s.revision;
+      drop++;
+    }
+    // Keep the newest sample old enough: it still marks the window's start next time.
+    if (drop > 1) this.samples = this.samples.slice(drop - 1);
+    return retainMs <= 0 ? revision : start;
   }
 
   stop(): void {
@@ -92,10 +128,9 @@ export class Compactor {
     this.timer = undefined;
   }
 
-  /** One automatic round: compact up to revision - retain in chunks, then maybe shrink. */
-  private tick(retainRevisions: number): void {
+  /** One automatic round: compact up to `target` in chunks, then maybe shrink. */
+  private tick(target: number): void {
     if (this.running || this.stopped) return;
-    const target = this.state.revision - retainRevisions;
     // Writes paused since the last tick: a good moment to give space back.
     const idle = this.state.revision === this.revisionAtLastTick;
     this.revisionAtLastTick = this.state.revision;

@@ -21,17 +21,24 @@ import { list } from "./list.ts";
 import { prepareQueries, type Queries, toKeyValue } from "./queries.ts";
 import { openDatabase, type SqliteDatabase, type SynchronousMode } from "./schema.ts";
 import { ExpiryTimer } from "./ttl.ts";
+import { WalSync } from "./walsync.ts";
 import { WatchHub } from "./watch.ts";
 import { type RevisionState, type WriteOp, Writer } from "./writer.ts";
 
 export interface SqliteStoreOptions {
   /** The database file, e.g. `<data-dir>/state.db`; its parent directory is created if missing. */
   path: string;
-  /** Automatic compaction (default: every 1000 ms, keeping 1000 revisions); false turns it off. */
+  /**
+   * Automatic compaction (default: every 1000 ms, keeping the last 5 minutes of history and at
+   * least 1000, at most 100000 revisions); false turns it off.
+   */
   compaction?: CompactionOptions | false;
   /**
-   * SQLite `synchronous` in WAL mode. "full" (default) fsyncs every commit, so an acknowledged
-   * write survives power loss; "normal" survives a process crash only.
+   * Durability of acknowledged writes. "full" (default): every commit's WAL frames are fsynced
+   * before the write is acknowledged (off the event loop, see walsync.ts), so an acknowledged
+   * write survives power loss; "normal" (SQLite `synchronous = NORMAL`) survives a process crash
+   * only. Reads may see a committed write while its sync is still running; acknowledgements and
+   * watch events wait for it.
    */
   synchronous?: SynchronousMode;
   logger?: Pick<Logger, "debug" | "info" | "warn" | "error">;
@@ -44,6 +51,7 @@ export class SqliteStore implements Store {
   private readonly hub: WatchHub;
   private readonly compactor: Compactor;
   private readonly expiry: ExpiryTimer;
+  private readonly walSync: WalSync | undefined;
 
   private constructor(
     private readonly db: SqliteDatabase,
@@ -55,23 +63,27 @@ export class SqliteStore implements Store {
       if (!(err instanceof StoreClosedError)) options.logger?.error({ err, path: options.path }, what);
     };
     this.hub = new WatchHub(this.q, state, logError("watch listener threw"));
-    this.writer = new Writer(db, this.q, state, options.path, (info) => {
-      this.hub.publish(info.events);
-      if (info.earliestExpiry !== undefined) this.expiry.arm(info.earliestExpiry);
-    });
-    this.compactor = new Compactor(
+    this.walSync =
+      (options.synchronous ?? "full") === "full" ? new WalSync(`${options.path}-wal`) : undefined;
+    this.writer = new Writer(
       db,
       this.q,
       state,
-      logError("automatic compaction failed"),
-      (options.synchronous ?? "full") === "full",
+      options.path,
+      (info) => {
+        this.hub.publish(info.events);
+        if (info.earliestExpiry !== undefined) this.expiry.arm(info.earliestExpiry);
+      },
+      this.walSync,
     );
+    this.compactor = new Compactor(db, this.q, state, logError("automatic compaction failed"));
     this.expiry = new ExpiryTimer(this.q, (op) => this.write(op), logError("TTL expiry failed"));
   }
 
   /** Opens or creates the store; throws StoreUnavailableError if the file cannot be used. */
   static open(options: SqliteStoreOptions): SqliteStore {
-    const opened = openDatabase(options.path, options.synchronous ?? "full");
+    // "full" durability comes from WalSync; the connection itself never fsyncs in a commit.
+    const opened = openDatabase(options.path, "normal");
     const store = new SqliteStore(
       opened.db,
       { revision: opened.revision, compactRevision: opened.compactRevision },
@@ -155,6 +167,9 @@ export class SqliteStore implements Store {
     this.closed = true;
     this.expiry.stop();
     this.compactor.stop();
+    // Their acknowledgements (and watch events) wait for the WAL sync still running.
+    await this.walSync?.drain();
+    this.walSync?.close();
     this.hub.closeAll(new StoreClosedError());
     this.writer.rejectAll(new StoreClosedError());
     this.db.close();

@@ -34,11 +34,15 @@ test("an expired key is deleted with a normal delete event", async () => {
 
 test("expiry survives a restart: keys that expired while closed are gone on open", async () => {
   const t = openTemp();
-  await t.store.create("/ttl/x", "{}", { ttlSeconds: 0.2 });
+  // Long enough that x cannot expire before the close even on a loaded machine (each create
+  // waits for an fsync), short enough for a test.
+  const start = Date.now();
+  await t.store.create("/ttl/x", "{}", { ttlSeconds: 2 });
   await t.store.create("/ttl/y", "{}", { ttlSeconds: 3600 });
   const rev = await t.store.currentRevision();
   await t.store.close();
-  await sleep(300);
+  assert.equal(rev, 2, "x expired before the store closed: the machine is too slow for this test");
+  await sleep(Math.max(0, start + 2300 - Date.now()));
   const s = SqliteStore.open({ path: t.path, compaction: false });
   try {
     assert.equal(await s.get("/ttl/x"), undefined);

@@ -1,6 +1,7 @@
 // Group commit: writes queued during one turn of the event loop are applied in one SQLite
 // transaction, each checked in order against its preconditions and given its own revision,
-// and all are acknowledged after the commit. One fsync then serves the whole batch.
+// and all are acknowledged after the commit. One fsync then serves the whole batch; it runs on
+// libuv's thread pool (see WalSync) so the event loop keeps serving while the disk syncs.
 import {
   ConflictError,
   type DeleteResult,
@@ -13,6 +14,7 @@ import {
 } from "../store.ts";
 import { type CurrentRow, type Queries, toKeyValue } from "./queries.ts";
 import type { SqliteDatabase } from "./schema.ts";
+import type { WalSync } from "./walsync.ts";
 
 export type WriteOp =
   | { kind: "create"; key: string; value: string; ttlSeconds?: number | undefined }
@@ -53,6 +55,8 @@ export class Writer {
     private readonly state: RevisionState,
     private readonly path: string,
     private readonly onCommit: (info: CommitInfo) => void,
+    /** Makes commits durable before they are acknowledged; absent: commits are acked at once. */
+    private readonly walSync?: WalSync,
   ) {}
 
   /** Queues a write; resolves after the transaction holding it has committed. */
@@ -82,14 +86,20 @@ export class Writer {
       for (const p of batch) p.reject(error);
       return;
     }
-    // Watchers see the batch before the writers' promises settle (those run as microtasks
-    // later), so a client that reads its ack and then watches never misses its own write.
-    this.onCommit(info);
-    batch.forEach((p, i) => {
-      const o = outcomes[i]!;
-      if (o.ok) p.resolve(o.result);
-      else p.reject(o.error);
-    });
+    const settle = (syncError?: StoreError): void => {
+      // Watchers see the batch before the writers' promises settle (those run as microtasks
+      // later), so a client that reads its ack and then watches never misses its own write.
+      // They see it only once it is durable, like its acknowledgement.
+      this.onCommit(info);
+      batch.forEach((p, i) => {
+        const o = outcomes[i];
+        if (syncError) p.reject(syncError);
+        else if (o?.ok) p.resolve(o.result);
+        else p.reject(o?.error ?? new StoreUnavailableError("write outcome missing"));
+      });
+    };
+    if (this.walSync) this.walSync.after(settle);
+    else settle();
   }
 
   /** Applies ops in one transaction synchronously; throws (nothing applied) if SQLite fails. */
