@@ -270,7 +270,17 @@ async function withServerCpu(pid: number, ops: number, phase: () => Promise<Figu
 async function startServer(dir: string, datastore?: string): Promise<{ child: ChildProcess; url: string }> {
   const cli = resolve(process.env.SKIFF_BENCH_CLI ?? resolve(import.meta.dirname, "../dist/skiff.cjs"));
   const nodeArgs = (process.env.SKIFF_BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const args = [...nodeArgs, cli, "server", "--disable-agent", "--data-dir", dir, "--listen", "127.0.0.1:0"];
+  const args = [
+    ...nodeArgs,
+    cli,
+    "server",
+    "--disable-agent",
+    "--disable-cluster-dns",
+    "--data-dir",
+    dir,
+    "--listen",
+    "127.0.0.1:0",
+  ];
   if (datastore) args.push("--datastore", datastore);
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
   const url = await new Promise<string>((ready, fail) => {

@@ -17,6 +17,7 @@ import { openRuntime, type RuntimeChoice, RuntimeUnavailableError } from "../kub
 import type { Runtime } from "../kubelet/runtime/runtime.ts";
 import { ensureServingCert } from "../kubelet/server/cert.ts";
 import { type RunningKubeletServer, startKubeletServer } from "../kubelet/server/server.ts";
+import { ServiceProxy } from "../proxy/proxier.ts";
 import { InProcessTransport } from "./inprocess-transport.ts";
 import { UsageError } from "./usage.ts";
 
@@ -38,6 +39,14 @@ export interface AgentFlags {
   bridge?: string;
   cgroupRoot?: string;
   kubeletPort?: string;
+  /** commander's --no-proxy. */
+  proxy?: boolean;
+  clusterCidr?: string;
+}
+
+/** The nftables table a node's proxy owns (one per node, so agents sharing a host never collide). */
+export function proxyTableFor(nodeName: string): string {
+  return `skiff-${nodeName.replace(/[^A-Za-z0-9_-]/g, "_")}`.slice(0, 60);
 }
 
 /** The cluster DNS address: the 10th IP of the service CIDR (10.43.0.10 for 10.43.0.0/16). */
@@ -76,6 +85,11 @@ export interface StartAgentOptions {
   kubeletPort?: number;
   /** The cluster CA (PEM) that signs the API server's client certificate; absent: nobody is let in. */
   clusterCa?: string;
+  /**
+   * The service proxy (nftables rules for ClusterIP/NodePort) with the cluster CIDR whose traffic
+   * is not masqueraded; false runs none. Never on the fake runtime: a hollow node has no network.
+   */
+  proxy?: { clusterCidr?: string } | false;
   logger: pino.Logger;
   say(line: string): void;
 }
@@ -154,12 +168,32 @@ export async function startAgent(o: StartAgentOptions): Promise<RunningAgent> {
     await runtime.close();
     throw err;
   }
+  let proxy: ServiceProxy | undefined;
+  if (o.proxy !== false && o.runtime !== "fake" && v.runtimeName !== "fake") {
+    proxy = new ServiceProxy({
+      client: o.client,
+      nodeName: o.nodeName,
+      table: proxyTableFor(o.nodeName),
+      ...(o.proxy?.clusterCidr ? { clusterCidr: o.proxy.clusterCidr } : {}),
+      onError: (err) => o.logger.warn({ err }, "service proxy: applying rules failed; retrying"),
+    });
+    try {
+      await proxy.start();
+    } catch (err) {
+      await proxy.stop();
+      await kubelet.stop();
+      await kubeletServer.close();
+      await runtime.close();
+      throw err;
+    }
+  }
   return {
     kubelet,
     runtime,
     runtimeVersion,
     kubeletPort: kubeletServer.port,
     stop: async () => {
+      await proxy?.stop();
       await kubeletServer.close();
       await kubelet.stop();
       await runtime.close();
@@ -227,6 +261,7 @@ export async function runAgent(flags: AgentFlags): Promise<void> {
       ...(flags.cgroupRoot ? { cgroupRoot: flags.cgroupRoot } : {}),
       ...(flags.kubeletPort !== undefined ? { kubeletPort: Number(flags.kubeletPort) } : {}),
       ...(conn.ca ? { clusterCa: conn.ca } : {}),
+      proxy: flags.proxy === false ? false : { clusterCidr: flags.clusterCidr },
       logger,
       say,
     });
@@ -280,6 +315,12 @@ export function registerAgent(program: Command): void {
       "--kubelet-port <port>",
       "port of the kubelet server (logs, exec, port-forward; 0: any free)",
       "10250",
+    )
+    .option("--no-proxy", "do not run the service proxy (nftables rules for Services) on this node")
+    .option(
+      "--cluster-cidr <cidr>",
+      "pod network of the cluster: traffic from elsewhere to a Service is masqueraded",
+      "10.42.0.0/16",
     )
     .option("--pod-manifest-path <dir>", "run static pods from the manifests in this directory")
     .option("--bridge <name>", "pod network bridge (default skiff0)")

@@ -34,6 +34,10 @@ program
   .option("--cluster-cidr <cidr>", "range for Pod IPs", "10.42.0.0/16")
   .option("--token-auth-file <file>", 'static bearer tokens: CSV token,user,uid,"group1,group2"')
   .option("--kubelet-port <port>", "port of the embedded agent's kubelet server (0: any free)", "10250")
+  .option("--disable-cluster-dns", "do not run the cluster DNS server in this process")
+  .option("--no-proxy", "do not run the embedded agent's service proxy (nftables rules for Services)")
+  .option("--cluster-dns-port <port>", "port of the cluster DNS server (UDP and TCP; 0: any free)", "10053")
+  .option("--cluster-dns-address <ip>", "address pods reach the DNS server at (default: the node IP)")
   .option("--authorization-mode <modes>", "comma-separated: Node, RBAC, AlwaysAllow, AlwaysDeny", "Node,RBAC")
   .addOption(
     new Option("--runtime <runtime>", "container runtime")

@@ -11,10 +11,12 @@ import { parseTokenFile } from "../apiserver/auth/tokenfile.ts";
 import type { ApiHandler } from "../apiserver/handler.ts";
 import { RestClient } from "../client/rest.ts";
 import { csrSigningController } from "../controllers/certificates/controller.ts";
+import { hostInfo } from "../kubelet/node/host.ts";
 import { runScheduler } from "../scheduler/run.ts";
 import { openStore } from "../storage/open.ts";
 import type { Store } from "../storage/store.ts";
 import { clusterDnsFor, embeddedAgentClient, firstPodCidr, type RunningAgent, startAgent } from "./agent.ts";
+import { type RunningClusterDns, startClusterDns } from "./cluster-dns.ts";
 import { defaultControllers, startControllerManager } from "./controller-manager.ts";
 import { InProcessTransport } from "./inprocess-transport.ts";
 import { servedResources } from "./resources.ts";
@@ -34,6 +36,11 @@ export interface ServerFlags {
   runtime?: "auto" | "runc" | "containerd" | "fake";
   kubeletPort?: string;
   authorizationMode?: string;
+  disableClusterDns?: boolean;
+  /** commander's --no-proxy. */
+  proxy?: boolean;
+  clusterDnsPort?: string;
+  clusterDnsAddress?: string;
 }
 
 // The in-process components authenticate as themselves (not system:masters), so the bootstrap
@@ -123,6 +130,29 @@ export async function runServer(flags: ServerFlags): Promise<void> {
     throw err;
   }
   const { scheduler, controllerManager } = startComponents(server.handler, logger, flags, dataDir);
+  let dns: RunningClusterDns | undefined;
+  if (!flags.disableClusterDns) {
+    try {
+      dns = await startClusterDns({
+        handler: server.handler,
+        serviceIp: clusterDnsFor(flags.serviceCidr),
+        port: Number(flags.clusterDnsPort ?? 10053),
+        endpointIp: flags.clusterDnsAddress ?? hostInfo().internalIP,
+      });
+    } catch (err) {
+      await controllerManager?.stop();
+      await scheduler?.stop();
+      await server.close();
+      await store.close();
+      const code = (err as { code?: string }).code;
+      if (code === "EADDRINUSE") {
+        throw new UsageError(
+          `cluster DNS port ${flags.clusterDnsPort ?? 10053} is in use: pick another with --cluster-dns-port`,
+        );
+      }
+      throw err;
+    }
+  }
   let agent: RunningAgent | undefined;
   if (!flags.disableAgent) {
     const nodeName = hostname().toLowerCase();
@@ -137,6 +167,7 @@ export async function runServer(flags: ServerFlags): Promise<void> {
         clusterDNS: clusterDnsFor(flags.serviceCidr),
         kubeletPort: flags.kubeletPort !== undefined ? Number(flags.kubeletPort) : 10250,
         clusterCa: readFileSync(join(dataDir, "pki", "ca.crt"), "utf8"),
+        proxy: flags.proxy === false ? false : { clusterCidr: flags.clusterCidr },
         logger,
         say: (line) => process.stdout.write(`skiff server: ${line}\n`),
       });
@@ -161,6 +192,7 @@ export async function runServer(flags: ServerFlags): Promise<void> {
       if (stopping) return;
       stopping = true;
       void Promise.resolve(agent?.stop())
+        .then(() => dns?.stop())
         .then(() => controllerManager?.stop())
         .then(() => scheduler?.stop())
         .then(() => server.close())

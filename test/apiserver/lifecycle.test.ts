@@ -256,9 +256,12 @@ test("node-agent subresources answer clear errors instead of 404", async () => {
     await fails("logs", "pending"),
     /Error from server \(BadRequest\): pod pending does not have a host assigned/,
   );
-  const agent =
-    /Error from server \(ServiceUnavailable\): no node agent serves pod "placed" on node "node1" yet/;
-  assert.match(await fails("logs", "placed"), agent);
+  // The pod's node has no kubelet address: the API server says so instead of dialing nowhere.
+  const agent = /node "node1" has no address to reach its kubelet/;
+  assert.match(
+    await fails("logs", "placed"),
+    /Error from server \(BadRequest\): node "node1" has no address to reach its kubelet/,
+  );
   assert.match(await fails("logs", "placed", "-c", "nope"), /container nope is not valid for pod placed/);
   assert.match(await fails("exec", "placed", "--", "true"), agent);
   const spdy = await server.kubectl(["exec", "placed", "--", "true"], {
@@ -290,7 +293,7 @@ test("node-agent subresources answer clear errors instead of 404", async () => {
   );
   const forward = await server.kubectl(["port-forward", "pod/placed", "0:80"]);
   assert.notEqual(forward.code, 0);
-  assert.match(forward.stderr, /no node agent serves pod "placed" on node "node1" yet/);
+  assert.match(forward.stderr, /node "node1" has no address to reach its kubelet/);
   await ok("delete", "pod", "pending", "placed", "--grace-period=0", "--force");
 });
 

@@ -15,7 +15,17 @@ function server(args: string[]): Promise<{ code: number; stderr: string; stdout:
   return new Promise((done) => {
     execFile(
       process.execPath,
-      ["--import", "tsx", main, "server", "--disable-agent", "--listen", "127.0.0.1:0", ...args],
+      [
+        "--import",
+        "tsx",
+        main,
+        "server",
+        "--disable-agent",
+        "--disable-cluster-dns",
+        "--listen",
+        "127.0.0.1:0",
+        ...args,
+      ],
       { timeout: 60_000 },
       (err, stdout, stderr) => done({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
     );

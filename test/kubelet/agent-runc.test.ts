@@ -20,6 +20,8 @@ after(async () => {
 test("the node registers Ready with the runc runtime", () => s.checkNode(c, "runc"));
 test("two containers share the pod's IP and reach each other on localhost", () => s.checkPair(c));
 test("a Job-like pod completes with exit code 0", () => s.checkJob(c));
+test("a Service name resolves through cluster DNS and its ClusterIP reaches the pod", () =>
+  s.checkServicesAndDns(c));
 test("kubectl logs, exec and port-forward reach the container through the kubelet server", () =>
   s.checkStreaming(c));
 test("configMap, secret and downwardAPI values are visible; emptyDir Memory is tmpfs", () =>

@@ -251,3 +251,50 @@ export async function checkStreaming(c: NodeCluster): Promise<void> {
   }
   assert.ok(p.status?.podIP);
 }
+
+/**
+ * Services and cluster DNS from inside a pod: the service name resolves through kube-dns (the
+ * node's proxy DNATs the kube-dns IP to the server's DNS), a wrong name is NXDOMAIN, and the
+ * ClusterIP reaches the backend pod through the proxy's nftables rules.
+ */
+export async function checkServicesAndDns(c: NodeCluster): Promise<void> {
+  await c.apply(
+    pod(
+      "svcweb",
+      `  containers:
+  - name: web
+    image: ${busybox}
+    command: ["sh", "-c", "mkdir -p /www; echo hello-from-svc > /www/index.html; exec httpd -f -p 8080 -h /www"]
+    readinessProbe: {tcpSocket: {port: 8080}, periodSeconds: 1}`,
+      "app: svcweb",
+    ) +
+      `apiVersion: v1
+kind: Service
+metadata: {name: svcweb}
+spec:
+  selector: {app: svcweb}
+  ports: [{name: http, port: 80, targetPort: 8080}]
+`,
+  );
+  const clusterIP = (await c.kubectl("get", "service", "svcweb", "-o", "jsonpath={.spec.clusterIP}")).trim();
+  assert.match(clusterIP, /^10\.204\./);
+  await c.apply(
+    pod(
+      "svcclient",
+      `  containers:
+  - name: main
+    image: ${busybox}
+    command: ["sh", "-c", "for i in $(seq 1 60); do if nslookup svcweb.default.svc.cluster.local && timeout 3 wget -qO- http://${clusterIP}/; then break; fi; sleep 1; done; nslookup nope.default.svc.cluster.local || echo lookup-failed; exec sleep 3600"]`,
+    ),
+  );
+  const p = await c.waitPod(
+    "svcclient",
+    (x) => running(x) && c.logs(x, "main").includes("lookup-failed"),
+    "the client to resolve and fetch through the service",
+    120_000,
+  );
+  const out = c.logs(p, "main");
+  assert.ok(out.includes(`Address: ${clusterIP}`), `the service name resolves to ${clusterIP}:\n${out}`);
+  assert.ok(out.includes("hello-from-svc"), `the ClusterIP reaches the backend:\n${out}`);
+  assert.match(out, /NXDOMAIN|can't find/, "a wrong name is NXDOMAIN");
+}

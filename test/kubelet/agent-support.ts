@@ -46,16 +46,27 @@ export async function startNodeCluster(options: {
 }): Promise<NodeCluster> {
   const bridge = `skk${options.index}`;
   const subnet = `10.203.${options.index}.0/24`;
+  const gateway = `10.203.${options.index}.1`;
+  const serviceCidr = `10.204.${options.index}.0/24`;
   const cgroupRoot = `/skk${options.index}`;
   const nodeName = `skk-node-${options.index}`;
   const dir = tempDir("skk-");
   const dataDir = join(dir.path, "agent");
   const manifests = join(dir.path, "manifests");
   mkdirSync(manifests);
-  const server = new SkiffServer();
+  const server = new SkiffServer({ clusterDns: true });
   // The cluster CIDR is this file's own /24: node IPAM hands the node exactly the subnet given
-  // as --pod-cidr, so concurrent test files never share a pod network.
-  await server.start(["--cluster-cidr", subnet]);
+  // as --pod-cidr, so concurrent test files never share a pod network; the service CIDR is its own
+  // too, so their proxies never program the same Service IPs. Pods reach the cluster DNS at the
+  // bridge's address (a node address on the test's own network).
+  await server.start([
+    "--cluster-cidr",
+    subnet,
+    "--service-cidr",
+    serviceCidr,
+    "--cluster-dns-address",
+    gateway,
+  ]);
   const startAgent = () =>
     SkiffChild.start(
       [
@@ -78,6 +89,10 @@ export async function startNodeCluster(options: {
         manifests,
         "--kubelet-port",
         "0",
+        "--service-cidr",
+        serviceCidr,
+        "--cluster-cidr",
+        subnet,
         "--node-ip",
         "127.0.0.1",
       ],

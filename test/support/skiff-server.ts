@@ -34,6 +34,11 @@ export interface SkiffServerOptions {
    */
   agent?: boolean;
   runtime?: "auto" | "containerd" | "runc" | "fake";
+  /**
+   * Run the cluster DNS server and keep the kube-dns Service (default false: suites that count
+   * Services do not see one they did not create). It listens on a free port.
+   */
+  clusterDns?: boolean;
 }
 
 export class SkiffServer {
@@ -51,9 +56,12 @@ export class SkiffServer {
   constructor(options: SkiffServerOptions = {}) {
     this.datastore = options.datastore ?? datastoreFromEnv();
     this.apiOnly = options.apiOnly ?? false;
-    this.agentArgs = options.agent
-      ? ["--runtime", options.runtime ?? "fake", "--kubelet-port", "0"]
-      : ["--disable-agent"];
+    this.agentArgs = [
+      ...(options.agent
+        ? ["--runtime", options.runtime ?? "fake", "--kubelet-port", "0"]
+        : ["--disable-agent"]),
+      ...(options.clusterDns ? ["--cluster-dns-port", "0"] : ["--disable-cluster-dns"]),
+    ];
   }
 
   get kubeconfig(): string {

@@ -196,6 +196,7 @@ const controllerManagerRules: PolicyRule[] = [
   rule(["create"], ["apps"], ["controllerrevisions"]),
   rule(["create"], ["batch"], ["jobs"]),
   rule(["create"], [core], ["persistentvolumeclaims", "persistentvolumes", "pods/eviction"]),
+  rule(["create"], ["storage.k8s.io"], ["storageclasses"]),
   // garbage collector and namespace controller: every resource, but never create.
   rule(["get", "list", "watch", "patch", "update", "delete", "deletecollection"], ["*"], ["*"]),
   rule(["update"], [core], ["namespaces/finalize", "namespaces/status"]),
