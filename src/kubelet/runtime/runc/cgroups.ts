@@ -10,10 +10,14 @@ export const cgroupRoot = "/sys/fs/cgroup";
 /** Controllers a pod cgroup is created in (runc creates the container's own leaves in all of them). */
 export const podControllers = ["cpu", "cpuacct", "memory", "pids", "blkio", "freezer", "devices"] as const;
 
-/** Hierarchies a cgroup path may exist in (cpu and cpuacct are usually one mount, listed by both names). */
+/**
+ * Hierarchies a cgroup path may exist in (cpu and cpuacct are usually one mount, listed by both
+ * names). runc also creates the container's path in the name=systemd hierarchy, so it is cleaned
+ * too; only the cgroup2 mount is left alone.
+ */
 async function hierarchies(): Promise<string[]> {
   const names = await readdir(cgroupRoot);
-  return names.filter((n) => n !== "unified" && n !== "systemd" && !n.includes(","));
+  return names.filter((n) => n !== "unified" && !n.includes(","));
 }
 
 export function normalizeCgroupPath(path: string): string {
