@@ -44,6 +44,23 @@ async function upsert<T extends { metadata?: { resourceVersion?: string } }>(
   }
 }
 
+/**
+ * Listens on the endpoint address when it is one of this host's, so UDP answers leave from the
+ * address the proxy DNATed the query to (a socket on 0.0.0.0 answers from the address routing
+ * picks, e.g. the pod bridge's, which conntrack cannot match to the query, and the pod never sees
+ * the answer). An address the host does not have yet (a bridge an agent creates later) falls
+ * back to all addresses.
+ */
+async function listen(records: ClusterRecords, o: ClusterDnsOptions): Promise<RunningDnsServer> {
+  const options = { records, port: o.port, upstreams: hostUpstreams() };
+  try {
+    return await startDnsServer({ ...options, host: o.endpointIp });
+  } catch (err) {
+    if ((err as { code?: string }).code !== "EADDRNOTAVAIL") throw err;
+    return startDnsServer({ ...options, host: "0.0.0.0" });
+  }
+}
+
 export async function startClusterDns(o: ClusterDnsOptions): Promise<RunningClusterDns> {
   const client = new RestClient({
     transport: new InProcessTransport({
@@ -56,7 +73,7 @@ export async function startClusterDns(o: ClusterDnsOptions): Promise<RunningClus
   let server: RunningDnsServer | undefined;
   try {
     sync = syncClusterRecords(client, records);
-    server = await startDnsServer({ records, host: "0.0.0.0", port: o.port, upstreams: hostUpstreams() });
+    server = await listen(records, o);
     const port = server.port;
     const services = client.resource<Service>({
       group: "",
