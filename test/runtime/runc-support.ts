@@ -147,7 +147,7 @@ export function leftovers(
     .split("\n")
     .filter((l) => l.includes(h.networkName));
   if (rules.length > 0) left.push(`iptables rules: ${rules.join(" | ")}`);
-  for (const controller of ["memory", "cpu", "pids", "systemd"]) {
+  for (const controller of ["memory", "cpu", "pids", "systemd", "unified"]) {
     const base = `/sys/fs/cgroup/${controller}${h.cgroupParent}`;
     if (existsSync(base) && readdirSync(base, { withFileTypes: true }).some((e) => e.isDirectory())) {
       left.push(`cgroups under ${base}`);

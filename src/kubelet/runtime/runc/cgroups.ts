@@ -13,7 +13,7 @@ export const podControllers = ["cpu", "cpuacct", "memory", "pids", "blkio", "fre
 /**
  * Hierarchies a cgroup path may exist in (cpu and cpuacct are usually one mount, listed by both
  * names). runc also creates the container's path in the name=systemd hierarchy, so it is cleaned
- * too; only the cgroup2 mount is left alone.
+ * too; the cgroup2 mount is handled apart (best effort) by removeCgroup.
  */
 async function hierarchies(): Promise<string[]> {
   const names = await readdir(cgroupRoot);
@@ -37,6 +37,9 @@ export async function removeCgroup(path: string): Promise<void> {
   const clean = normalizeCgroupPath(path);
   if (clean === "/") throw new Error("refusing to remove the root cgroup");
   for (const h of await hierarchies()) await removeTree(join(cgroupRoot, h, clean));
+  // runc also creates the path in the hybrid host's cgroup2 mount (it holds only hugetlb here);
+  // removing it there is best effort, as nothing of ours is accounted in it.
+  await removeTree(join(cgroupRoot, "unified", clean)).catch(() => {});
 }
 
 async function removeTree(dir: string): Promise<void> {
