@@ -1,8 +1,10 @@
 // The CNI network containerd's CRI plugin sets up for every sandbox: a bridge with Skiff's own name
 // and host-local IPAM over the node's pod CIDR, plus portmap for hostPorts (RUNTIME.md's config).
 // containerd watches its conf_dir, so writing the file makes the network ready without a restart.
+
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { buildConfList } from "../../network/cni.ts";
 
 export interface CniNetworkOptions {
   /** Network name (also host-local's directory name under ipamDataDir). */
@@ -14,27 +16,14 @@ export interface CniNetworkOptions {
   ipamDataDir: string;
 }
 
+/** The same conflist the runc backend runs itself (src/kubelet/network/cni.ts). */
 export function cniConflist(options: CniNetworkOptions): object {
-  return {
-    cniVersion: "1.0.0",
+  return buildConfList({
     name: options.name,
-    plugins: [
-      {
-        type: "bridge",
-        bridge: options.bridge,
-        isGateway: true,
-        ipMasq: true,
-        hairpinMode: true,
-        ipam: {
-          type: "host-local",
-          ranges: [[{ subnet: options.podCidr }]],
-          routes: [{ dst: "0.0.0.0/0" }],
-          dataDir: options.ipamDataDir,
-        },
-      },
-      { type: "portmap", capabilities: { portMappings: true }, snat: true },
-    ],
-  };
+    bridge: options.bridge,
+    podCidr: options.podCidr,
+    ipamDir: options.ipamDataDir,
+  });
 }
 
 /** Writes the conflist atomically (containerd may read the directory at any moment). */
