@@ -2,7 +2,7 @@
 // runtime picked by --runtime; and the agent `skiff server` embeds on its in-process transport.
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { Option } from "commander";
 import pino from "pino";
@@ -12,6 +12,7 @@ import { type ClusterConnection, loadKubeconfig } from "../client/kubeconfig.ts"
 import { RestClient } from "../client/rest.ts";
 import { Kubelet } from "../kubelet/agent/kubelet.ts";
 import { hostInfo } from "../kubelet/node/host.ts";
+import { writeNodeRecord } from "../kubelet/reset.ts";
 import { formatCidr, formatIpv4, parseIpv4Cidr, subnet } from "../kubelet/runtime/fake/ipam.ts";
 import { openRuntime, type RuntimeChoice, RuntimeUnavailableError } from "../kubelet/runtime/open.ts";
 import type { Runtime } from "../kubelet/runtime/runtime.ts";
@@ -110,6 +111,17 @@ export async function startAgent(o: StartAgentOptions): Promise<RunningAgent> {
     throw err;
   }
   const { runtime } = opened;
+  // What this node owns on the host, for `skiff reset`.
+  const cgroupRoot = o.cgroupRoot ?? "/skiff/kubepods";
+  writeNodeRecord(o.dataDir, {
+    nodeName: o.nodeName,
+    runtime: opened.kind,
+    ...(o.endpoint ? { endpoint: o.endpoint } : {}),
+    bridge: o.bridge ?? "skiff0",
+    network: o.bridge ?? "skiff",
+    cgroupRoot: cgroupRoot.endsWith("/kubepods") ? dirname(cgroupRoot) : cgroupRoot,
+    ...(o.proxy !== false && opened.kind !== "fake" ? { proxyTable: proxyTableFor(o.nodeName) } : {}),
+  });
   const v = await runtime.version();
   const runtimeVersion = `${v.runtimeName}://${v.runtimeVersion}`;
   // The kubelet server (logs, exec, attach, port-forward) listens before the Node registers,

@@ -3,9 +3,12 @@ import { Command, CommanderError, Option } from "commander";
 import { registerAgent } from "./agent.ts";
 import { runControllerManager } from "./controller-manager.ts";
 import { registerImage } from "./image.ts";
+import { runTool } from "./passthrough.ts";
+import { runReset } from "./reset.ts";
 import { runSchedulerCommand } from "./scheduler.ts";
 import { runServer } from "./server.ts";
 import { registerSim } from "./sim-command.ts";
+import { runStatus } from "./status.ts";
 import { UsageError } from "./usage.ts";
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -68,6 +71,41 @@ program
   .action(async (opts) => {
     await runSchedulerCommand(opts);
   });
+
+program
+  .command("status")
+  .description("summarize the cluster: nodes, pods, deployments short of replicas, recent warnings")
+  .option("--data-dir <dir>", "the server's data dir (its admin kubeconfig is used)", "./.skiff")
+  .option("--kubeconfig <file>", "kubeconfig of the cluster (default <data-dir>/kubeconfig)")
+  .option("--context <name>", "kubeconfig context (default: the current one)")
+  .action(async (opts: { dataDir: string; kubeconfig?: string; context?: string }) => {
+    const kubeconfig = opts.kubeconfig ?? `${opts.dataDir}/kubeconfig`;
+    await runStatus({ kubeconfig, ...(opts.context ? { context: opts.context } : {}) });
+  });
+
+program
+  .command("reset")
+  .description("remove the cluster kept in a data dir: its pods, rules, bridge, cgroups, mounts and files")
+  .option("--data-dir <dir>", "the data dir of a stopped skiff server or agent", "./.skiff")
+  .option("-y, --yes", "do not ask for confirmation")
+  .action(async (opts: { dataDir: string; yes?: boolean }) => {
+    await runReset(opts);
+  });
+
+for (const tool of ["kubectl", "helm"] as const) {
+  program
+    .command(tool)
+    .description(
+      `run ${tool} against this cluster (KUBECONFIG, else <SKIFF_DATA_DIR or ./.skiff>/kubeconfig)`,
+    )
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .argument("[args...]")
+    .action(async (args: string[]) => {
+      await runTool(tool, args);
+    });
+}
 
 registerSim(program);
 registerAgent(program);

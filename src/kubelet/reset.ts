@@ -1,0 +1,110 @@
+// `skiff reset` for a node: what an agent leaves on the host by design (running containers survive
+// an agent restart) is removed here — pods through the runtime that made them, then the proxy's
+// nftables table, the pod bridge, the pod cgroup root and any mount under the data dir. The agent
+// records what it owns in <data-dir>/node.json when it starts, so reset needs no flags.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ImageStore } from "./images/store.ts";
+import { run } from "./network/exec-file.ts";
+import { removeCgroup } from "./runtime/containerd/cgroups.ts";
+import { openContainerdRuntime } from "./runtime/containerd/open.ts";
+import { openRuncRuntime } from "./runtime/runc/open.ts";
+import type { Runtime } from "./runtime/runtime.ts";
+
+export interface NodeRecord {
+  nodeName: string;
+  /** "containerd", "runc" or "fake". */
+  runtime: string;
+  /** An existing CRI socket the agent did not supervise. */
+  endpoint?: string;
+  bridge: string;
+  /** The CNI network name. */
+  network: string;
+  /** The cgroupfs tree Skiff owns for this node's pods (e.g. /skiff), removed whole. */
+  cgroupRoot: string;
+  /** The service proxy's nftables table (`ip` family), when a proxy ran. */
+  proxyTable?: string;
+}
+
+const recordFile = "node.json";
+
+export function writeNodeRecord(dataDir: string, record: NodeRecord): void {
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(join(dataDir, recordFile), `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
+}
+
+export function readNodeRecord(dataDir: string): NodeRecord | undefined {
+  const path = join(dataDir, recordFile);
+  if (!existsSync(path)) return undefined;
+  return JSON.parse(readFileSync(path, "utf8")) as NodeRecord;
+}
+
+async function openRecordedRuntime(dataDir: string, r: NodeRecord): Promise<Runtime | undefined> {
+  const network = { name: r.network, bridge: r.bridge };
+  if (r.runtime === "containerd") {
+    return openContainerdRuntime({ dataDir, ...(r.endpoint ? { endpoint: r.endpoint } : {}), network });
+  }
+  if (r.runtime === "runc") {
+    return openRuncRuntime({ stateDir: join(dataDir, "runc"), images: new ImageStore({ dataDir }), network });
+  }
+  return undefined;
+}
+
+/** Stops and removes every pod the runtime holds; returns how many sandboxes it removed. */
+async function removePods(runtime: Runtime): Promise<number> {
+  for (const c of await runtime.listContainers()) {
+    await runtime.stopContainer(c.id, 0).catch(() => undefined);
+    await runtime.removeContainer(c.id);
+  }
+  const sandboxes = await runtime.listPodSandboxes();
+  for (const s of sandboxes) {
+    await runtime.stopPodSandbox(s.id);
+    await runtime.removePodSandbox(s.id);
+  }
+  return sandboxes.length;
+}
+
+/** Mount points at or under `dir`, deepest first. */
+export function mountsUnder(dir: string, mountinfo = readFileSync("/proc/self/mountinfo", "utf8")): string[] {
+  const points = mountinfo
+    .split("\n")
+    .map((line) => line.split(" ")[4])
+    .filter((p): p is string => p !== undefined && (p === dir || p.startsWith(`${dir}/`)))
+    // mountinfo escapes space, tab, newline and backslash as octal.
+    .map((p) => p.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8))));
+  return [...new Set(points)].sort((a, b) => b.length - a.length);
+}
+
+/** Removes what the node agent of `dataDir` left on the host; says each step. */
+export async function resetNode(dataDir: string, say: (line: string) => void): Promise<void> {
+  const record = readNodeRecord(dataDir);
+  if (record) {
+    const runtime = await openRecordedRuntime(dataDir, record);
+    if (runtime) {
+      try {
+        const n = await removePods(runtime);
+        say(`removed ${n} pod sandbox(es) from ${record.runtime}`);
+      } finally {
+        await runtime.close();
+      }
+    }
+    if (record.proxyTable) {
+      const r = await run("nft", ["delete", "table", "ip", record.proxyTable], { allowFailure: true });
+      if (r.code === 0) say(`removed nftables table ${record.proxyTable}`);
+    }
+    if (record.runtime !== "fake") {
+      const r = await run("ip", ["link", "del", record.bridge], { allowFailure: true });
+      if (r.code === 0) say(`removed bridge ${record.bridge}`);
+      removeCgroup(record.cgroupRoot);
+      say(`removed cgroup ${record.cgroupRoot}`);
+    }
+  }
+  await unmountUnder(dataDir, say);
+}
+
+export async function unmountUnder(dir: string, say: (line: string) => void): Promise<void> {
+  for (const point of mountsUnder(dir)) {
+    await run("umount", ["-l", point], { allowFailure: true });
+    say(`unmounted ${point}`);
+  }
+}
