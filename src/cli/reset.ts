@@ -24,8 +24,10 @@ export function processesUsing(dir: string): number[] {
     } catch {
       continue;
     }
-    if (!args.some((a) => a.includes("skiff"))) continue;
+    if (!args.includes("server") && !args.includes("agent")) continue;
     const at = args.indexOf("--data-dir");
+    // Without --data-dir only a process that names skiff counts (./.skiff is the default).
+    if (at < 0 && !args.some((a) => a.includes("skiff"))) continue;
     let used: string | undefined;
     try {
       // Without --data-dir a server or agent uses ./.skiff of its working directory.
@@ -34,7 +36,7 @@ export function processesUsing(dir: string): number[] {
     } catch {
       continue;
     }
-    if (used === dir && (args.includes("server") || args.includes("agent"))) pids.push(Number(entry));
+    if (used === dir) pids.push(Number(entry));
   }
   return pids;
 }

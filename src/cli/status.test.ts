@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import type { Deployment } from "kubernetes-types/apps/v1.js";
 import type { Node, Pod } from "kubernetes-types/core/v1.js";
 import { summarize } from "./status.ts";
 
@@ -26,8 +27,16 @@ test("summarize counts ready nodes, pods by phase and deployments short of repli
       nodes: [node("a", "True"), node("b", "Unknown", true)],
       pods: [pod("x", "Running"), pod("x", "Running"), pod("y", "Pending"), pod("y", "Running", true)],
       deployments: [
-        { metadata: { namespace: "x", name: "web" }, spec: { replicas: 3 }, status: { availableReplicas: 1 } },
-        { metadata: { namespace: "x", name: "ok" }, spec: { replicas: 1 }, status: { availableReplicas: 1 } },
+        {
+          metadata: { namespace: "x", name: "web" },
+          spec: { replicas: 3 } as Deployment["spec"],
+          status: { availableReplicas: 1 },
+        },
+        {
+          metadata: { namespace: "x", name: "ok" },
+          spec: { replicas: 1 } as Deployment["spec"],
+          status: { availableReplicas: 1 },
+        },
       ],
       events: [
         {
@@ -38,7 +47,12 @@ test("summarize counts ready nodes, pods by phase and deployments short of repli
           involvedObject: { kind: "Pod", namespace: "x", name: "web-1" },
           lastTimestamp: "2026-01-01T00:58:00Z",
         },
-        { metadata: { name: "e2" }, type: "Normal", reason: "Pulled", involvedObject: { kind: "Pod", name: "q" } },
+        {
+          metadata: { name: "e2" },
+          type: "Normal",
+          reason: "Pulled",
+          involvedObject: { kind: "Pod", name: "q" },
+        },
       ],
     },
     now,
