@@ -1,6 +1,6 @@
 // `skiff server`: opens the datastore, starts the API server, prints the ready line and shuts
 // down gracefully on SIGTERM/SIGINT (in-flight requests finish, watches close, store closed).
-import { mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import pino from "pino";
@@ -88,6 +88,20 @@ function usage<T>(f: () => T): T {
   }
 }
 
+/** What to type next, printed once the server is ready. */
+export function howToUse(kubeconfig: string, dataDir: string): string {
+  const local = resolve(".skiff") === dataDir ? "" : `SKIFF_DATA_DIR=${dataDir} `;
+  return [
+    "",
+    "  Use the cluster with kubectl:",
+    `    export KUBECONFIG=${kubeconfig}`,
+    "    kubectl get nodes",
+    `  or without kubectl installed: ${local}skiff kubectl get nodes`,
+    `  Summary: skiff status --data-dir ${dataDir}`,
+    "",
+  ].join("\n");
+}
+
 export async function runServer(flags: ServerFlags): Promise<void> {
   const dataDir = resolve(flags.dataDir);
   const listen = parseListen(flags.listen);
@@ -107,7 +121,12 @@ export async function runServer(flags: ServerFlags): Promise<void> {
     );
   }
   const logger = pino({ level: process.env.SKIFF_LOG_LEVEL ?? "warn" }, pino.destination(2));
+  const say = (line: string) => process.stdout.write(`skiff server: ${line}\n`);
   const store: Store = await openStore(datastore, logger);
+  say(
+    `store: ${datastore.kind === "sqlite" ? `SQLite ${datastore.path}` : `etcd ${datastore.endpoints.join(",")}`}`,
+  );
+  const freshPki = !existsSync(join(dataDir, "pki", "ca.crt"));
   let server: Awaited<ReturnType<typeof startApiServer>>;
   try {
     server = await startApiServer({
@@ -129,6 +148,10 @@ export async function runServer(flags: ServerFlags): Promise<void> {
     }
     throw err;
   }
+  say(
+    `${freshPki ? "created a cluster CA and certificates" : "reusing the cluster CA"} in ${join(dataDir, "pki")}`,
+  );
+  say(`API server listening on ${server.url}`);
   const { scheduler, controllerManager } = startComponents(server.handler, logger, flags, dataDir);
   let dns: RunningClusterDns | undefined;
   if (!flags.disableClusterDns) {
@@ -169,7 +192,7 @@ export async function runServer(flags: ServerFlags): Promise<void> {
         clusterCa: readFileSync(join(dataDir, "pki", "ca.crt"), "utf8"),
         proxy: flags.proxy === false ? false : { clusterCidr: flags.clusterCidr },
         logger,
-        say: (line) => process.stdout.write(`skiff server: ${line}\n`),
+        say,
       });
     } catch (err) {
       client.close();
@@ -186,6 +209,7 @@ export async function runServer(flags: ServerFlags): Promise<void> {
   process.stdout.write(
     `skiff server ready at ${server.url} (kubeconfig: ${server.kubeconfigPath}; ${node})\n`,
   );
+  process.stdout.write(howToUse(server.kubeconfigPath, dataDir));
   await new Promise<void>((done) => {
     let stopping = false;
     const stop = (): void => {

@@ -5,6 +5,7 @@ import { execFile } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { after, test } from "node:test";
+import { SkiffChild } from "../support/skiff-child.ts";
 import { tempDir } from "../support/tempdir.ts";
 
 const dir = tempDir("skiff-cli-start-");
@@ -67,4 +68,27 @@ test("a malformed datastore URL is a usage error", async () => {
   const r = await server(["--data-dir", join(dir.path, "url"), "--datastore", "mysql://x"]);
   assert.equal(r.code, 2);
   assert.match(oneLine(r.stderr), /--datastore must be sqlite:\/\/PATH or etcd:\/\//);
+});
+
+test("skiff server says what it does while starting, then how to use the cluster", async () => {
+  const dataDir = join(dir.path, "progress");
+  const args = [
+    "server",
+    "--disable-agent",
+    "--disable-cluster-dns",
+    "--listen",
+    "127.0.0.1:0",
+    "--data-dir",
+    dataDir,
+  ];
+  const first = await SkiffChild.start(args, "Summary: skiff status");
+  await first.stop();
+  assert.match(first.out, new RegExp(`^skiff server: store: SQLite ${dataDir}/state\\.db$`, "m"));
+  assert.match(first.out, /^skiff server: created a cluster CA and certificates in .*\/pki$/m);
+  assert.match(first.out, /^skiff server: API server listening on https:\/\/127\.0\.0\.1:\d+$/m);
+  assert.match(first.out, /^skiff server ready at https:\/\/127\.0\.0\.1:\d+ /m);
+  assert.match(first.out, new RegExp(`^    export KUBECONFIG=${dataDir}/kubeconfig$`, "m"));
+  const second = await SkiffChild.start(args, "Summary: skiff status");
+  await second.stop();
+  assert.match(second.out, /^skiff server: reusing the cluster CA in .*\/pki$/m);
 });

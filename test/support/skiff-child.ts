@@ -7,6 +7,8 @@ const main = resolve(import.meta.dirname, "../../src/cli/main.ts");
 
 export class SkiffChild {
   log = "";
+  /** Everything the child wrote to stdout so far. */
+  out = "";
   private constructor(readonly process: ChildProcess) {
     process.stderr?.on("data", (d: Buffer) => {
       this.log += d.toString();
@@ -19,10 +21,9 @@ export class SkiffChild {
       spawn(process.execPath, ["--import", "tsx", main, ...args], { stdio: ["ignore", "pipe", "pipe"] }),
     );
     await new Promise<void>((ready, fail) => {
-      let out = "";
       child.process.stdout?.on("data", (d: Buffer) => {
-        out += d.toString();
-        if (out.includes(readyText)) ready();
+        child.out += d.toString();
+        if (child.out.includes(readyText)) ready();
       });
       child.process.once("exit", (code) =>
         fail(new Error(`skiff ${args[0]} exited with ${code}: ${child.log}`)),
