@@ -11,6 +11,7 @@ import { HttpsTransport } from "../client/https-transport.ts";
 import { type ClusterConnection, loadKubeconfig } from "../client/kubeconfig.ts";
 import { RestClient } from "../client/rest.ts";
 import { Kubelet } from "../kubelet/agent/kubelet.ts";
+import { PauseRef } from "../kubelet/images/busybox.ts";
 import { hostInfo } from "../kubelet/node/host.ts";
 import { writeNodeRecord } from "../kubelet/reset.ts";
 import { formatCidr, formatIpv4, parseIpv4Cidr, subnet } from "../kubelet/runtime/fake/ipam.ts";
@@ -43,6 +44,8 @@ export interface AgentFlags {
   /** commander's --no-proxy. */
   proxy?: boolean;
   clusterCidr?: string;
+  imageGcHighThreshold?: string;
+  imageGcLowThreshold?: string;
 }
 
 /** The nftables table a node's proxy owns (one per node, so agents sharing a host never collide). */
@@ -82,6 +85,8 @@ export interface StartAgentOptions {
   staticPodPath?: string;
   bridge?: string;
   cgroupRoot?: string;
+  /** Image GC thresholds (percent of the image filesystem; default 85/80). */
+  imageGc?: { highThresholdPercent: number; lowThresholdPercent: number };
   /** Kubelet server port (default 10250; 0 picks a free one). */
   kubeletPort?: number;
   /** The cluster CA (PEM) that signs the API server's client certificate; absent: nobody is let in. */
@@ -161,6 +166,15 @@ export async function startAgent(o: StartAgentOptions): Promise<RunningAgent> {
     ...(o.nodeIP ? { nodeIP: o.nodeIP } : {}),
     ...(o.staticPodPath ? { staticPodPath: o.staticPodPath } : {}),
     ...(o.cgroupRoot ? { cgroupRoot: o.cgroupRoot } : {}),
+    ...(opened.kind !== "fake"
+      ? {
+          imageGc: {
+            imageFsPath: o.dataDir,
+            pinned: [PauseRef],
+            ...(o.imageGc ? { policy: o.imageGc } : {}),
+          },
+        }
+      : {}),
     kubeletPort: kubeletServer.port,
     onError: (err, what) => o.logger.warn({ err }, `agent: ${what} failed`),
     onReadyChange: (ready, message) => {
@@ -246,6 +260,13 @@ function connection(flags: AgentFlags): ClusterConnection {
   };
 }
 
+function percent(flag: string, text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n > 100)
+    throw new UsageError(`${flag} must be a whole percentage 0-100, got ${JSON.stringify(text)}`);
+  return n;
+}
+
 export async function runAgent(flags: AgentFlags): Promise<void> {
   const logger = pino({ level: process.env.SKIFF_LOG_LEVEL ?? "warn" }, pino.destination(2));
   const conn = connection(flags);
@@ -272,6 +293,10 @@ export async function runAgent(flags: AgentFlags): Promise<void> {
       ...(flags.bridge ? { bridge: flags.bridge } : {}),
       ...(flags.cgroupRoot ? { cgroupRoot: flags.cgroupRoot } : {}),
       ...(flags.kubeletPort !== undefined ? { kubeletPort: Number(flags.kubeletPort) } : {}),
+      imageGc: {
+        highThresholdPercent: percent("--image-gc-high-threshold", flags.imageGcHighThreshold ?? "85"),
+        lowThresholdPercent: percent("--image-gc-low-threshold", flags.imageGcLowThreshold ?? "80"),
+      },
       ...(conn.ca ? { clusterCa: conn.ca } : {}),
       proxy: flags.proxy === false ? false : { clusterCidr: flags.clusterCidr },
       logger,
@@ -337,6 +362,16 @@ export function registerAgent(program: Command): void {
     .option("--pod-manifest-path <dir>", "run static pods from the manifests in this directory")
     .option("--bridge <name>", "pod network bridge (default skiff0)")
     .option("--cgroup-root <path>", "cgroupfs root of pod cgroups (default /skiff/kubepods)")
+    .option(
+      "--image-gc-high-threshold <percent>",
+      "image disk usage that starts image garbage collection",
+      "85",
+    )
+    .option(
+      "--image-gc-low-threshold <percent>",
+      "image disk usage image garbage collection frees down to",
+      "80",
+    )
     .action(async (opts) => {
       await runAgent(opts);
     });

@@ -32,6 +32,8 @@ test("configMap, secret and downwardAPI values are visible inside the container;
 test("a failing liveness probe restarts the container", () => s.checkLiveness(c));
 test("a readiness probe gates Ready", () => s.checkReadiness(c));
 test("runAsUser and runAsGroup show in id", () => s.checkWhoami(c));
+test("fsGroup owns the volumes and is a supplementary group", () => s.checkFsGroup(c));
+test("runAsNonRoot refuses an image that runs as root", () => s.checkRunAsNonRoot(c));
 test("a static pod from the manifest dir appears as a mirror pod", () => s.checkStaticPod(c));
 test("kill -9 of the agent leaves containers running; a restarted agent re-adopts them", () =>
   s.checkKill9(c));

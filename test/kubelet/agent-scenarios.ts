@@ -90,6 +90,29 @@ export async function createScenarioPods(c: NodeCluster): Promise<void> {
   - name: main
     image: ${busybox}
     command: ["id"]`,
+      ) +
+      pod(
+        "fsgroup",
+        `  restartPolicy: Never
+  securityContext: {runAsUser: 1000, fsGroup: 2000}
+  containers:
+  - name: main
+    image: ${busybox}
+    command: ["sh", "-c", "id; stat -c 'dir %g %a' /data; touch /data/f; stat -c 'file %g' /data/f; cat /etc/sec/password; echo"]
+    volumeMounts:
+    - {name: data, mountPath: /data}
+    - {name: sec, mountPath: /etc/sec}
+  volumes:
+  - {name: data, emptyDir: {}}
+  - {name: sec, secret: {secretName: sec, defaultMode: 0400}}`,
+      ) +
+      pod(
+        "nonroot",
+        `  securityContext: {runAsNonRoot: true}
+  containers:
+  - name: main
+    image: ${busybox}
+    command: ["sleep", "3600"]`,
       ),
   );
 }
@@ -179,6 +202,31 @@ export async function checkReadiness(c: NodeCluster): Promise<void> {
 export async function checkWhoami(c: NodeCluster): Promise<void> {
   const p = await c.waitPod("whoami", finished, "completion");
   assert.match(c.logs(p, "main"), /^uid=1234 gid=5678/);
+}
+
+/** fsGroup: a supplementary group, group-owned setgid emptyDir, a 0400 secret readable by the group */
+export async function checkFsGroup(c: NodeCluster): Promise<void> {
+  const p = await c.waitPod("fsgroup", finished, "completion");
+  assert.equal(p.status?.phase, "Succeeded", c.logs(p, "main"));
+  const out = c.logs(p, "main");
+  // Without runAsGroup the primary group comes from the image's /etc/passwd entry for the uid.
+  assert.match(out, /^uid=1000\S* gid=\d+\S* groups=.*\b2000\b/m);
+  assert.match(out, /^dir 2000 2777$/m);
+  assert.match(out, /^file 2000$/m);
+  assert.match(out, /^s3cret$/m);
+}
+
+/** runAsNonRoot without runAsUser is refused for an image that runs as root */
+export async function checkRunAsNonRoot(c: NodeCluster): Promise<void> {
+  const p = await c.waitPod(
+    "nonroot",
+    (x) => status(x, "main")?.state?.waiting?.reason === "CreateContainerConfigError",
+    "CreateContainerConfigError",
+  );
+  assert.match(
+    status(p, "main")?.state?.waiting?.message ?? "",
+    /container has runAsNonRoot and image will run as root/,
+  );
 }
 
 /** a static pod from the manifest dir appears as a mirror pod */

@@ -5,7 +5,7 @@ import { mkdirSync } from "node:fs";
 import { join, normalize } from "node:path";
 import type { Container, Pod } from "kubernetes-types/core/v1.js";
 import type { Clock } from "../clock.ts";
-import { containerConfig } from "../pod/container-config.ts";
+import { containerConfig, verifyRunAsNonRoot } from "../pod/container-config.ts";
 import { containerEnv, type ObjectSource } from "../pod/env.ts";
 import { expandWith } from "../pod/expansion.ts";
 import { type Allocatable, ContainerConfigError } from "../pod/fieldref.ts";
@@ -116,6 +116,7 @@ export class ContainerRunner {
           : {}),
       });
       const env = new Map(envs.map((e) => [e.key, e.value]));
+      verifyRunAsNonRoot(pod, c, (await this.o.runtime.images.imageStatus({ image })) ?? {});
       config = containerConfig({
         pod,
         container: c,

@@ -10,6 +10,7 @@ import { Informer } from "../../client/informer/informer.ts";
 import type { RestClient } from "../../client/rest.ts";
 import { WorkQueue } from "../../client/workqueue/queue.ts";
 import { type Clock, TimerQueue } from "../clock.ts";
+import { ImageGarbageCollector, type ImageGcPolicy } from "../images/gc.ts";
 import type { AgentNodeSpec } from "../node/agent-node.ts";
 import { hostCapacity, hostInfo } from "../node/host.ts";
 import { BackOff } from "../pod/backoff.ts";
@@ -62,6 +63,16 @@ export interface KubeletOptions {
   staticPodPath?: string;
   /** cgroupfs root of pod cgroups (default /skiff/kubepods). */
   cgroupRoot?: string;
+  /** Image garbage collection by disk usage (the kubelet's ImageGCManager); absent: off. */
+  imageGc?: {
+    /** A path on the image filesystem, whose statfs gives usage. */
+    imageFsPath: string;
+    /** Images never removed (the pause image). */
+    pinned?: string[];
+    policy?: Partial<ImageGcPolicy>;
+    /** Default 5 minutes, as the kubelet's ImageGCPeriod. */
+    periodMs?: number;
+  };
   onError?: (err: unknown, what: string) => void;
   onReadyChange?: (ready: boolean, message: string) => void;
 }
@@ -292,6 +303,25 @@ export class Kubelet {
       setInterval(() => void this.relist(), o.relistMs ?? 2000),
       setInterval(() => void this.housekeeping(), o.housekeepingMs ?? 10_000),
     );
+    if (o.imageGc) {
+      const runtime = o.runtime;
+      const gc = new ImageGarbageCollector({
+        images: runtime.images,
+        inUse: async () => (await runtime.listContainers()).flatMap((c) => [c.imageRef, c.image.image]),
+        imageFsPath: o.imageGc.imageFsPath,
+        ...(o.imageGc.pinned ? { pinned: o.imageGc.pinned } : {}),
+        ...(o.imageGc.policy ? { policy: o.imageGc.policy } : {}),
+      });
+      const collect = async (): Promise<void> => {
+        if (this.stopping) return;
+        try {
+          await gc.collect();
+        } catch (err) {
+          this.error(err, "image garbage collection");
+        }
+      };
+      this.timers.push(setInterval(() => void collect(), o.imageGc.periodMs ?? 300_000));
+    }
   }
 
   /** PLEG: lists containers and requeues the pods whose containers changed state. */

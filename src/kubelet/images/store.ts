@@ -4,7 +4,13 @@
 import { randomBytes } from "node:crypto";
 import { lstat, mkdir, readdir, readFile, rename, rm, statfs, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { AuthConfig, Image, ImageService, ImageSpec } from "../runtime/runtime.ts";
+import {
+  type AuthConfig,
+  type Image,
+  type ImageService,
+  type ImageSpec,
+  imageUser,
+} from "../runtime/runtime.ts";
 import { type ArchivedImage, readArchive } from "./archive.ts";
 import { BlobStore } from "./blobs.ts";
 import { ImageIndex, type IndexFile, type StoredImage } from "./image-index.ts";
@@ -112,7 +118,9 @@ export class ImageStore implements ImageService {
 
   async imageStatus(image: ImageSpec): Promise<Image | undefined> {
     const found = findImage(await this.#index.read(), image.image);
-    return found ? toImage(found) : undefined;
+    if (!found) return undefined;
+    const { config } = await this.imageConfig(found.id);
+    return { ...toImage(found), ...imageUser(config.User) };
   }
 
   async listImages(): Promise<Image[]> {

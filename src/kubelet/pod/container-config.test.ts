@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Pod } from "kubernetes-types/core/v1.js";
-import { containerConfig, containerHash, containerResources, containerSecurity } from "./container-config.ts";
+import { imageUser } from "../runtime/runtime.ts";
+import {
+  containerConfig,
+  containerHash,
+  containerResources,
+  containerSecurity,
+  verifyRunAsNonRoot,
+} from "./container-config.ts";
 import { ContainerConfigError } from "./fieldref.ts";
 
 const gi = 1024 ** 3;
@@ -77,4 +84,30 @@ test("config: command and args expanded, log path per attempt, labels and hash",
   assert.equal(cfg.workingDir, "/w");
   assert.equal(cfg.labels?.["io.kubernetes.container.name"], "app");
   assert.equal(cfg.annotations?.["io.kubernetes.container.hash"], containerHash(c));
+});
+
+test("runAsNonRoot is checked against the image's user when no runAsUser is set", () => {
+  const pod = (sc: object): Pod => ({
+    metadata: { name: "p", namespace: "ns", uid: "u" },
+    spec: { securityContext: sc, containers: [{ name: "c" }] },
+  });
+  const c = { name: "c" };
+  assert.deepEqual(imageUser(""), {});
+  assert.deepEqual(imageUser("1000:1000"), { uid: 1000 });
+  assert.deepEqual(imageUser("nobody"), { username: "nobody" });
+  assert.throws(
+    () => verifyRunAsNonRoot(pod({ runAsNonRoot: true }), c, imageUser("")),
+    /image will run as root/,
+  );
+  assert.throws(
+    () => verifyRunAsNonRoot(pod({ runAsNonRoot: true }), c, imageUser("0")),
+    /image will run as root/,
+  );
+  assert.throws(
+    () => verifyRunAsNonRoot(pod({ runAsNonRoot: true }), c, imageUser("nobody")),
+    /image has non-numeric user \(nobody\), cannot verify user is non-root \(pod: "p_ns\(u\)", container: c\)/,
+  );
+  verifyRunAsNonRoot(pod({ runAsNonRoot: true }), c, imageUser("1000"));
+  verifyRunAsNonRoot(pod({ runAsNonRoot: true, runAsUser: 1000 }), c, imageUser(""));
+  verifyRunAsNonRoot(pod({}), c, imageUser(""));
 });

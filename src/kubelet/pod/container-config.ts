@@ -106,6 +106,26 @@ export function containerSecurity(pod: Pod, c: Container): LinuxContainerSecurit
   };
 }
 
+/**
+ * The kubelet's runAsNonRoot check against the image's user when the pod names no runAsUser
+ * (kuberuntime's verifyRunAsNonRoot): an image without a user runs as root.
+ */
+export function verifyRunAsNonRoot(pod: Pod, c: Container, image: { uid?: number; username?: string }): void {
+  const psc = pod.spec?.securityContext ?? {};
+  const sc = c.securityContext ?? {};
+  if (!(sc.runAsNonRoot ?? psc.runAsNonRoot)) return;
+  if ((sc.runAsUser ?? psc.runAsUser) !== undefined) return; // containerSecurity checked it
+  const ref = `pod: "${pod.metadata?.name}_${pod.metadata?.namespace}(${pod.metadata?.uid})", container: ${c.name}`;
+  if (image.uid === undefined && image.username) {
+    throw new ContainerConfigError(
+      `container has runAsNonRoot and image has non-numeric user (${image.username}), cannot verify user is non-root (${ref})`,
+    );
+  }
+  if ((image.uid ?? 0) === 0) {
+    throw new ContainerConfigError(`container has runAsNonRoot and image will run as root (${ref})`);
+  }
+}
+
 /** A stable hash of the container spec: a changed spec means the container is replaced. */
 export function containerHash(c: Container): string {
   const text = JSON.stringify(c);

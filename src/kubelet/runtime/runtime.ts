@@ -302,6 +302,17 @@ export interface Image {
   repoTags: string[];
   repoDigests: string[];
   size: number;
+  /** The image config's user when numeric (CRI Image.uid); neither uid nor username: root. */
+  uid?: number;
+  /** The image config's user when a name (CRI Image.username). */
+  username?: string;
+}
+
+/** CRI's reading of an image config's `User` ("1000", "1000:1000", "nobody", ""). */
+export function imageUser(user: string | undefined): { uid?: number; username?: string } {
+  const name = (user ?? "").split(":")[0] ?? "";
+  if (name === "") return {};
+  return /^\d+$/.test(name) ? { uid: Number(name) } : { username: name };
 }
 
 /** Registry credentials from an imagePullSecret (CRI AuthConfig). */

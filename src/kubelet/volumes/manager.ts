@@ -3,7 +3,16 @@
 // projected through the atomic writer (re-projected on every sync, so updates reach running
 // pods), persistentVolumeClaim backed by hostPath/local PVs; tearDown unmounts and removes all.
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { PersistentVolume, PersistentVolumeClaim, Pod, Volume } from "kubernetes-types/core/v1.js";
@@ -12,6 +21,7 @@ import type { PodVolumes } from "../agent/types.ts";
 import type { ObjectSource } from "../pod/env.ts";
 import type { Allocatable } from "../pod/fieldref.ts";
 import { writeAtomically } from "./atomic-writer.ts";
+import { setVolumeOwnership } from "./ownership.ts";
 import { projectionFiles, type TokenSource, VolumeSetUpError } from "./projection.ts";
 
 const run = promisify(execFile);
@@ -84,6 +94,11 @@ function checkHostPath(path: string, type: string): void {
   }
 }
 
+function hasGroupRoot(dir: string, gid: number): boolean {
+  const s = statSync(dir);
+  return s.gid === gid && (s.mode & 0o2000) !== 0;
+}
+
 export class VolumeManager implements PodVolumes {
   private readonly root: string;
 
@@ -113,11 +128,18 @@ export class VolumeManager implements PodVolumes {
     }
     if (v.emptyDir) {
       const dir = this.dir(uid, "kubernetes.io~empty-dir", v.name);
-      mkdirSync(dir, { recursive: true, mode: 0o777 });
+      if (!existsSync(dir)) {
+        mkdirSync(dir, { recursive: true });
+        // 0777 as the kubelet's emptyDir, whatever the agent's umask: any container user may write.
+        chmodSync(dir, 0o777);
+      }
       if (v.emptyDir.medium === "Memory" && this.o.tmpfs !== false && !mountsUnder(dir).includes(dir)) {
         const size = v.emptyDir.sizeLimit ? Quantity.parse(String(v.emptyDir.sizeLimit)).value() : undefined;
         await run("mount", ["-t", "tmpfs", "-o", size ? `size=${size}` : "mode=0777", "tmpfs", dir]);
       }
+      // Like fsGroupChangePolicy OnRootMismatch: an emptyDir whose root has the group is done.
+      const fsGroup = pod.spec?.securityContext?.fsGroup;
+      if (fsGroup !== undefined && !hasGroupRoot(dir, fsGroup)) setVolumeOwnership(dir, fsGroup, false);
       return dir;
     }
     if (v.persistentVolumeClaim) return this.claimPath(pod, v.persistentVolumeClaim.claimName);
@@ -142,6 +164,9 @@ export class VolumeManager implements PodVolumes {
           : "kubernetes.io~projected";
     const dir = this.dir(uid, kind, v.name);
     writeAtomically(dir, files);
+    // Projected files are rewritten on each update, so their ownership is applied each time.
+    const fsGroup = pod.spec?.securityContext?.fsGroup;
+    if (fsGroup !== undefined) setVolumeOwnership(dir, fsGroup, true);
     return dir;
   }
 

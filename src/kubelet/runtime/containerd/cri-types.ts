@@ -116,6 +116,10 @@ export interface CriImage {
   repoTags: string[];
   repoDigests: string[];
   size: Int64;
+  /** Set when the image's user is numeric (Int64Value). */
+  uid: UInt64Value | null;
+  /** Set when the image's user is a name. */
+  username: string;
 }
 
 export interface ListImagesResponse {

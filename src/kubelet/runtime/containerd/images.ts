@@ -25,7 +25,14 @@ function exitOf(child: ChildProcess): Promise<number> {
 }
 
 function imageFromCri(i: CriImage): Image {
-  return { id: i.id, repoTags: i.repoTags, repoDigests: i.repoDigests, size: Number(i.size) };
+  return {
+    id: i.id,
+    repoTags: i.repoTags,
+    repoDigests: i.repoDigests,
+    size: Number(i.size),
+    ...(i.uid ? { uid: int64(i.uid) } : {}),
+    ...(i.username ? { username: i.username } : {}),
+  };
 }
 
 export interface ContainerdImageServiceOptions {

@@ -398,8 +398,12 @@ export class FakeImageService implements ImageService {
     return [...this.images.values()];
   }
 
+  /** By reference, id or tag, as CRI RemoveImage. */
   async removeImage(image: ImageSpec): Promise<void> {
-    this.images.delete(image.image);
+    for (const [key, i] of this.images) {
+      if (key === image.image || i.id === image.image || i.repoTags.includes(image.image))
+        this.images.delete(key);
+    }
   }
 
   async importImage(_archivePath: string): Promise<Image[]> {
