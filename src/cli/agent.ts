@@ -11,6 +11,11 @@ import { HttpsTransport } from "../client/https-transport.ts";
 import { type ClusterConnection, loadKubeconfig } from "../client/kubeconfig.ts";
 import { RestClient } from "../client/rest.ts";
 import { Kubelet } from "../kubelet/agent/kubelet.ts";
+import {
+  type EvictionThreshold,
+  EvictionThresholdError,
+  parseEvictionThresholds,
+} from "../kubelet/eviction/thresholds.ts";
 import { PauseRef } from "../kubelet/images/busybox.ts";
 import { hostInfo } from "../kubelet/node/host.ts";
 import { writeNodeRecord } from "../kubelet/reset.ts";
@@ -46,6 +51,7 @@ export interface AgentFlags {
   clusterCidr?: string;
   imageGcHighThreshold?: string;
   imageGcLowThreshold?: string;
+  evictionHard?: string;
 }
 
 /** The nftables table a node's proxy owns (one per node, so agents sharing a host never collide). */
@@ -87,6 +93,8 @@ export interface StartAgentOptions {
   cgroupRoot?: string;
   /** Image GC thresholds (percent of the image filesystem; default 85/80). */
   imageGc?: { highThresholdPercent: number; lowThresholdPercent: number };
+  /** Hard eviction thresholds (default: the kubelet's evictionHard). */
+  evictionHard?: readonly EvictionThreshold[];
   /** Kubelet server port (default 10250; 0 picks a free one). */
   kubeletPort?: number;
   /** The cluster CA (PEM) that signs the API server's client certificate; absent: nobody is let in. */
@@ -168,6 +176,7 @@ export async function startAgent(o: StartAgentOptions): Promise<RunningAgent> {
     ...(o.cgroupRoot ? { cgroupRoot: o.cgroupRoot } : {}),
     ...(opened.kind !== "fake"
       ? {
+          eviction: o.evictionHard ? { thresholds: o.evictionHard } : {},
           imageGc: {
             imageFsPath: o.dataDir,
             pinned: [PauseRef],
@@ -260,6 +269,15 @@ function connection(flags: AgentFlags): ClusterConnection {
   };
 }
 
+function evictionThresholds(text: string): EvictionThreshold[] {
+  try {
+    return parseEvictionThresholds(text);
+  } catch (err) {
+    if (err instanceof EvictionThresholdError) throw new UsageError(`--eviction-hard: ${err.message}`);
+    throw err;
+  }
+}
+
 function percent(flag: string, text: string): number {
   const n = Number(text);
   if (!/^\d+$/.test(text) || n > 100)
@@ -293,6 +311,7 @@ export async function runAgent(flags: AgentFlags): Promise<void> {
       ...(flags.bridge ? { bridge: flags.bridge } : {}),
       ...(flags.cgroupRoot ? { cgroupRoot: flags.cgroupRoot } : {}),
       ...(flags.kubeletPort !== undefined ? { kubeletPort: Number(flags.kubeletPort) } : {}),
+      ...(flags.evictionHard !== undefined ? { evictionHard: evictionThresholds(flags.evictionHard) } : {}),
       imageGc: {
         highThresholdPercent: percent("--image-gc-high-threshold", flags.imageGcHighThreshold ?? "85"),
         lowThresholdPercent: percent("--image-gc-low-threshold", flags.imageGcLowThreshold ?? "80"),
@@ -362,6 +381,10 @@ export function registerAgent(program: Command): void {
     .option("--pod-manifest-path <dir>", "run static pods from the manifests in this directory")
     .option("--bridge <name>", "pod network bridge (default skiff0)")
     .option("--cgroup-root <path>", "cgroupfs root of pod cgroups (default /skiff/kubepods)")
+    .option(
+      "--eviction-hard <thresholds>",
+      "hard eviction thresholds, e.g. memory.available<100Mi,nodefs.available<10% (default: the kubelet's)",
+    )
     .option(
       "--image-gc-high-threshold <percent>",
       "image disk usage that starts image garbage collection",

@@ -10,7 +10,6 @@ import { Informer } from "../../client/informer/informer.ts";
 import type { RestClient } from "../../client/rest.ts";
 import { WorkQueue } from "../../client/workqueue/queue.ts";
 import { type Clock, TimerQueue } from "../clock.ts";
-import { ImageGarbageCollector, type ImageGcPolicy } from "../images/gc.ts";
 import type { AgentNodeSpec } from "../node/agent-node.ts";
 import { hostCapacity, hostInfo } from "../node/host.ts";
 import { BackOff } from "../pod/backoff.ts";
@@ -24,6 +23,13 @@ import { NodeStatusManager } from "./node-status.ts";
 import { PodWorker } from "./pod-worker.ts";
 import { DefaultProbeRunner, type ProbeRunner } from "./probe-runner.ts";
 import { Prober } from "./prober.ts";
+import {
+  type EvictionConfig,
+  evictionPass,
+  type ImageGcConfig,
+  imageCollector,
+  type ReclaimContext,
+} from "./reclaim.ts";
 import { serviceEnvFor } from "./service-env.ts";
 import { isMirrorPod, StaticPodSource } from "./static-pods.ts";
 import type { PodVolumes } from "./types.ts";
@@ -64,15 +70,9 @@ export interface KubeletOptions {
   /** cgroupfs root of pod cgroups (default /skiff/kubepods). */
   cgroupRoot?: string;
   /** Image garbage collection by disk usage (the kubelet's ImageGCManager); absent: off. */
-  imageGc?: {
-    /** A path on the image filesystem, whose statfs gives usage. */
-    imageFsPath: string;
-    /** Images never removed (the pause image). */
-    pinned?: string[];
-    policy?: Partial<ImageGcPolicy>;
-    /** Default 5 minutes, as the kubelet's ImageGCPeriod. */
-    periodMs?: number;
-  };
+  imageGc?: ImageGcConfig;
+  /** Node-pressure eviction at hard thresholds (the kubelet's eviction manager); absent: off. */
+  eviction?: EvictionConfig;
   onError?: (err: unknown, what: string) => void;
   onReadyChange?: (ready: boolean, message: string) => void;
 }
@@ -206,6 +206,8 @@ export class Kubelet {
       dataDir: o.dataDir,
       ...(o.podCidr ? { podCidr: o.podCidr } : {}),
       ...(o.statusUpdateMs ? { statusUpdateMs: o.statusUpdateMs } : {}),
+      ...(o.eviction?.thresholds ? { thresholds: o.eviction.thresholds } : {}),
+      ...(o.eviction?.observe ? { observe: o.eviction.observe } : {}),
       onError: (err, what) => this.error(err, what),
       onReadyChange: (ready, message) => {
         if (ready) for (const w of this.readyWaiters.splice(0)) w();
@@ -303,24 +305,34 @@ export class Kubelet {
       setInterval(() => void this.relist(), o.relistMs ?? 2000),
       setInterval(() => void this.housekeeping(), o.housekeepingMs ?? 10_000),
     );
-    if (o.imageGc) {
-      const runtime = o.runtime;
-      const gc = new ImageGarbageCollector({
-        images: runtime.images,
-        inUse: async () => (await runtime.listContainers()).flatMap((c) => [c.imageRef, c.image.image]),
-        imageFsPath: o.imageGc.imageFsPath,
-        ...(o.imageGc.pinned ? { pinned: o.imageGc.pinned } : {}),
-        ...(o.imageGc.policy ? { policy: o.imageGc.policy } : {}),
-      });
-      const collect = async (): Promise<void> => {
-        if (this.stopping) return;
-        try {
-          await gc.collect();
-        } catch (err) {
-          this.error(err, "image garbage collection");
-        }
-      };
-      this.timers.push(setInterval(() => void collect(), o.imageGc.periodMs ?? 300_000));
+    const reclaim: ReclaimContext = {
+      runtime: o.runtime,
+      dataDir: o.dataDir,
+      stopping: () => this.stopping,
+      error: (err, what) => this.error(err, what),
+      activePods: () =>
+        this.informer.indexer
+          .list()
+          .filter(
+            (p) =>
+              p.status?.phase !== "Succeeded" &&
+              p.status?.phase !== "Failed" &&
+              !p.metadata?.deletionTimestamp,
+          ),
+      evict: (pod, message) => {
+        const key = `${pod.metadata?.namespace}/${pod.metadata?.name}`;
+        if (!this.worker?.markEvicted(key, message)) return false;
+        this.events.event({ apiVersion: "v1", kind: "Pod", ...pod }, "Warning", "Evicted", message);
+        this.queue.add(key);
+        return true;
+      },
+    };
+    const collectImages = o.imageGc ? imageCollector(reclaim, o.imageGc) : undefined;
+    if (collectImages)
+      this.timers.push(setInterval(() => void collectImages(), o.imageGc?.periodMs ?? 300_000));
+    if (o.eviction) {
+      const evict = evictionPass(reclaim, o.eviction, collectImages);
+      this.timers.push(setInterval(() => void evict(), o.eviction.periodMs ?? 10_000));
     }
   }
 

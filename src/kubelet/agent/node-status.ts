@@ -1,10 +1,12 @@
 // The agent's own Node: registration with the host's capacity and nodeInfo, Lease renewals
 // every 10 s, conditions re-evaluated every 10 s (patched when they change, else every 5 min),
 // and the node's pod CIDR handed to the runtime once the cluster (or --pod-cidr) provides it.
+
 import type { Lease } from "kubernetes-types/coordination/v1.js";
 import type { Node, NodeCondition } from "kubernetes-types/core/v1.js";
 import type { ResourceClient } from "../../client/resource-client.ts";
 import type { Clock } from "../clock.ts";
+import type { EvictionThreshold } from "../eviction/thresholds.ts";
 import {
   type AgentNodeSpec,
   buildAgentNode,
@@ -13,7 +15,7 @@ import {
   nodeConditionsAt,
 } from "../node/agent-node.ts";
 import { Periodic, registerNode, renewNodeLease } from "../node/heartbeat.ts";
-import { hostPressure } from "../node/host.ts";
+import { type HostPressure, hostPressure } from "../node/host.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 
 export interface NodeStatusOptions {
@@ -29,6 +31,10 @@ export interface NodeStatusOptions {
   /** Condition checks (default 10 s) and the unconditional report period (default 5 min). */
   statusUpdateMs?: number;
   statusReportMs?: number;
+  /** Hard eviction thresholds behind the pressure conditions (default: the kubelet's). */
+  thresholds?: readonly EvictionThreshold[];
+  /** The host's figures (default: read from /proc and statfs of dataDir). */
+  observe?: () => HostPressure;
   onError(err: unknown, what: string): void;
   /** Ready turned True / False. */
   onReadyChange?(ready: boolean, message: string): void;
@@ -65,7 +71,8 @@ export class NodeStatusManager {
       networkReady: false,
       message: err instanceof Error ? err.message : String(err),
     }));
-    const generated = healthConditions({ runtime, pressure: hostPressure(this.o.dataDir) });
+    const pressure = this.o.observe ? this.o.observe() : hostPressure(this.o.dataDir);
+    const generated = healthConditions({ runtime, pressure }, this.o.thresholds);
     return nodeConditionsAt(generated, this.conditions, this.o.clock.now());
   }
 

@@ -43,6 +43,8 @@ interface PodRecord {
   waiting: Map<string, StartFailure>;
   /** Containers stopped for good (the pod finished); nothing runs again. */
   terminal: boolean;
+  /** Set by the eviction manager: the pod is killed and reported Failed with reason Evicted. */
+  evicted?: string;
   lastStatus?: string;
 }
 
@@ -93,6 +95,13 @@ export class PodWorker {
     }
     rec.pod = pod;
     if (pod.metadata?.deletionTimestamp) return this.terminate(key, pod, rec);
+    if (rec.evicted !== undefined && !rec.terminal) {
+      // Node-pressure eviction kills at once (the kubelet's 1 s grace for hard thresholds).
+      await this.stopAll(key, rec, await observePod(this.o.runtime, uid), 1);
+      rec.terminal = true;
+      await this.write(pod, rec, this.status(pod, rec, await observePod(this.o.runtime, uid), true));
+      return;
+    }
     const phase = pod.status?.phase;
     if (phase === "Succeeded" || phase === "Failed" || rec.terminal) {
       if (!rec.terminal) await this.stopAll(key, rec, await observePod(this.o.runtime, uid), 0);
@@ -373,7 +382,36 @@ export class PodWorker {
     await this.removeRuntimeState(uid, observed);
   }
 
+  /** Marks a pod for node-pressure eviction; the caller requeues its key. False when unknown or done. */
+  markEvicted(key: string, message: string): boolean {
+    const rec = this.records.get(key);
+    if (!rec || rec.terminal || rec.evicted !== undefined) return false;
+    rec.evicted = message;
+    return true;
+  }
+
   private status(pod: Pod, rec: PodRecord, observed: ObservedPod, terminal: boolean): PodStatus {
+    const status = this.observedStatus(pod, rec, observed, terminal);
+    if (rec.evicted === undefined) return status;
+    const now = rfc3339(this.o.clock.now());
+    const target = {
+      type: "DisruptionTarget",
+      status: "True",
+      reason: "TerminationByKubelet",
+      message: rec.evicted,
+    };
+    const conditions = (status.conditions ?? []).filter((c) => c.type !== "DisruptionTarget");
+    const previous = pod.status?.conditions?.find((c) => c.type === "DisruptionTarget");
+    return {
+      ...status,
+      phase: "Failed",
+      reason: "Evicted",
+      message: rec.evicted,
+      conditions: [...conditions, { ...target, lastTransitionTime: previous?.lastTransitionTime ?? now }],
+    };
+  }
+
+  private observedStatus(pod: Pod, rec: PodRecord, observed: ObservedPod, terminal: boolean): PodStatus {
     return observedPodStatus({
       pod,
       uid: rec.uid,

@@ -2,16 +2,21 @@
 // after the kubelet's default hard-eviction reserves — and its conditions from the runtime's
 // health and the host's memory, disk and PID pressure.
 import type { Node, NodeCondition, Taint } from "kubernetes-types/core/v1.js";
+import {
+  defaultEvictionHard,
+  type EvictionThreshold,
+  parseEvictionThresholds,
+  thresholdsMet,
+} from "../eviction/thresholds.ts";
 import type { RuntimeStatus } from "../runtime/runtime.ts";
 import { rfc3339 } from "../status/container-status.ts";
 import type { HostCapacity, HostInfo, HostPressure } from "./host.ts";
 import { goArch, kubeletVersion } from "./node-object.ts";
 
-/** kubelet's default evictionHard: memory.available<100Mi, nodefs.available<10%. */
-export const memoryEvictionBytes = 100 * 1024 * 1024;
-export const diskEvictionFraction = 0.1;
-/** Skiff's own PID threshold (the kubelet has none by default): under 10% of pid_max left. */
-export const pidEvictionFraction = 0.1;
+const defaultThresholds = parseEvictionThresholds(defaultEvictionHard);
+/** Allocatable keeps back the default hard thresholds: memory.available<100Mi, nodefs.available<10%. */
+const memoryEvictionBytes = 100 * 1024 * 1024;
+const diskEvictionFraction = 0.1;
 
 export interface AgentNodeSpec {
   name: string;
@@ -100,11 +105,14 @@ export function runtimeNotReadyMessage(s: RuntimeStatus): string | undefined {
 
 type Generated = Omit<NodeCondition, "lastHeartbeatTime" | "lastTransitionTime">;
 
-export function healthConditions(h: NodeHealth): Generated[] {
-  const p = h.pressure;
-  const memory = p.memoryAvailableBytes < memoryEvictionBytes;
-  const disk = p.diskCapacityBytes > 0 && p.diskAvailableBytes < p.diskCapacityBytes * diskEvictionFraction;
-  const pid = p.pidMax > 0 && p.pidMax - p.pidsInUse < p.pidMax * pidEvictionFraction;
+export function healthConditions(
+  h: NodeHealth,
+  thresholds: readonly EvictionThreshold[] = defaultThresholds,
+): Generated[] {
+  const under = new Set(thresholdsMet(thresholds, h.pressure).map((m) => m.resource));
+  const memory = under.has("memory");
+  const disk = under.has("disk");
+  const pid = under.has("pid");
   const notReady = runtimeNotReadyMessage(h.runtime);
   return [
     memory

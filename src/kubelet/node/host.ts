@@ -86,8 +86,12 @@ export function hostInfo(options: { nodeIP?: string } = {}): HostInfo {
 
 export interface HostPressure {
   memoryAvailableBytes: number;
+  /** MemTotal (percent thresholds on memory.available). */
+  memoryCapacityBytes?: number;
   diskAvailableBytes: number;
   diskCapacityBytes: number;
+  inodesFree?: number;
+  inodes?: number;
   /** Processes/threads in use and the kernel's maximum. */
   pidsInUse: number;
   pidMax: number;
@@ -97,10 +101,14 @@ export function hostPressure(dataDir: string): HostPressure {
   const meminfo = read("/proc/meminfo") ?? "";
   let diskAvailableBytes = 0;
   let diskCapacityBytes = 0;
+  let inodesFree = 0;
+  let inodes = 0;
   try {
     const fs = statfsSync(dataDir);
     diskAvailableBytes = fs.bavail * fs.bsize;
     diskCapacityBytes = fs.blocks * fs.bsize;
+    inodesFree = fs.ffree;
+    inodes = fs.files;
   } catch {
     // Unknown: reported as no pressure below.
   }
@@ -108,8 +116,11 @@ export function hostPressure(dataDir: string): HostPressure {
   const threads = /\s\d+\/(\d+)\s/.exec(loadavg)?.[1];
   return {
     memoryAvailableBytes: meminfoBytes(meminfo, "MemAvailable") ?? Number.POSITIVE_INFINITY,
+    memoryCapacityBytes: meminfoBytes(meminfo, "MemTotal") ?? 0,
     diskAvailableBytes,
     diskCapacityBytes,
+    inodesFree,
+    inodes,
     pidsInUse: threads ? Number(threads) : 0,
     pidMax: Number((read("/proc/sys/kernel/pid_max") ?? "0").trim()) || 0,
   };
