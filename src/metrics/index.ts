@@ -6,3 +6,4 @@ export * from "./format.ts";
 export * from "./metric.ts";
 export * from "./process.ts";
 export * from "./registry.ts";
+export * from "./server.ts";
