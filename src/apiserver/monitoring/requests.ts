@@ -59,6 +59,9 @@ export function apiRequestMetrics(registry: Registry = defaultRegistry) {
 }
 
 const metrics = apiRequestMetrics();
+
+/** Off only for bench/metrics-scrape.ts, which measures the instrumentation's cost per request. */
+export const requestMetricsSwitch = { enabled: true };
 const readOnly = metrics.inflight.labels("readOnly");
 const mutating = metrics.inflight.labels("mutating");
 
@@ -102,7 +105,8 @@ export function beginRequest(
   req: ApiRequest,
   info: RequestInfo,
   resources: ResourceRegistry,
-): RequestTracking {
+): RequestTracking | undefined {
+  if (!requestMetricsSwitch.enabled) return undefined;
   const known = info.isResourceRequest && resources.resource(info.apiGroup, info.apiVersion, info.resource);
   const verb = reportedVerb(req, info);
   const dryRun = req.url.includes("dryRun=All") ? "All" : "";
@@ -143,6 +147,7 @@ export function endRequest(
   code: number,
   startedMs: number,
 ): void {
+  if (!requestMetricsSwitch.enabled) return;
   let labels = tracking?.labels;
   if (tracking) tracking.gauge.dec();
   else {
