@@ -62,7 +62,6 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const registry = new Registry().add(...options.resources, ...reviewResources());
   // Every Store call is timed (etcd_request_duration_seconds); the caller's Store stays the backend.
   const store = new InstrumentedStore(options.store, new KeyTypes(() => registry.all()));
-  const removeStorageObjects = registerStorageObjects(options.store, () => registry.all());
   const cache = new WatchCache({
     store,
     ...(options.logger ? { logger: options.logger } : {}),
@@ -137,6 +136,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const url = `https://${hostPart}:${running.port}`;
   const kubeconfigPath = join(options.dataDir, "kubeconfig");
   writeFileSync(kubeconfigPath, adminKubeconfig(url, pki), { mode: 0o600 });
+  // Registered once the server is up, so a failed start leaves no source behind in the registry.
+  const removeStorageObjects = registerStorageObjects(options.store, () => registry.all());
   return {
     url,
     port: running.port,
