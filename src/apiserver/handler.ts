@@ -23,6 +23,7 @@ import {
 import { aggregatedDiscoveryType, wantsAggregatedDiscovery } from "./http/negotiate.ts";
 import { writeError, writeJson } from "./http/respond.ts";
 import type { ApiRequest, ResponseSink } from "./http/sink.ts";
+import { beginRequest, endRequest, type RequestTracking } from "./monitoring/requests.ts";
 import { parseRequestInfo, type RequestInfo } from "./requestinfo.ts";
 import type { Decoder, Patcher, RestContext, RestDeps, SubresourceHandler } from "./rest/context.ts";
 import { fallbackPatcher } from "./rest/fallbackpatch.ts";
@@ -103,13 +104,17 @@ export class ApiHandler {
   /** Runs the whole chain; never throws. */
   async serve(req: ApiRequest, rawRes: ResponseSink): Promise<void> {
     this.inflight++;
+    const started = performance.now();
     const warnings: string[] = [];
     const res = withWarnings(rawRes, warnings);
+    let info: RequestInfo | undefined;
+    let tracking: RequestTracking | undefined;
     try {
       const url = new URL(req.url, "http://apiserver.invalid");
-      const info = parseRequestInfo(req.method, url);
+      info = parseRequestInfo(req.method, url);
       const user = await this.authenticate(req, info);
       await this.authorizer.authorize(user, info);
+      tracking = beginRequest(req, info, this.options.registry);
       await this.route(req, res, url, info, user, warnings);
     } catch (err) {
       const status = writeError(res, err);
@@ -117,6 +122,7 @@ export class ApiHandler {
         this.options.logger?.error({ err, method: req.method, url: req.url }, "request failed");
       }
     } finally {
+      if (info) endRequest(req, info, tracking, res.status, started);
       this.inflight--;
       if (this.inflight === 0) for (const f of this.idle.splice(0)) f();
     }
@@ -219,8 +225,10 @@ export class ApiHandler {
   }
 }
 
-function withWarnings(res: ResponseSink, warnings: string[]): ResponseSink {
+function withWarnings(res: ResponseSink, warnings: string[]): ResponseSink & { status: number } {
   return {
+    /** The response code written, for the request metrics (0: none, the client went away). */
+    status: 0,
     get headersSent() {
       return res.headersSent;
     },
@@ -228,6 +236,7 @@ function withWarnings(res: ResponseSink, warnings: string[]): ResponseSink {
       return res.closed;
     },
     writeHead(status, headers) {
+      this.status = status;
       if (warnings.length > 0) {
         headers = { ...headers, Warning: warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(", ") };
       }

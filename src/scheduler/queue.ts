@@ -82,6 +82,13 @@ export class SchedulingQueue {
     return n;
   }
 
+  /** Pods per sub-queue (scheduler_pending_pods); O(pending), for scrapes. */
+  countsByQueue(): { active: number; backoff: number; unschedulable: number } {
+    const n = { active: 0, backoff: 0, unschedulable: 0 };
+    for (const e of this.entries.values()) if (e.where !== "inflight") n[e.where]++;
+    return n;
+  }
+
   get parkedCount(): number {
     return this.parked.size;
   }

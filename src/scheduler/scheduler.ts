@@ -13,6 +13,7 @@ import { SchedulerCache } from "./cache.ts";
 import { eventsResource, namespacesResource, nodesResource, podsResource } from "./coords.ts";
 import { fitErrorMessage } from "./diagnosis.ts";
 import type { Framework } from "./framework.ts";
+import { SchedulerMetrics } from "./metrics.ts";
 import { podKey } from "./nodeinfo.ts";
 import { defaultFramework } from "./plugins/index.ts";
 import { type QueuedPodInfo, SchedulingQueue, type SchedulingQueueOptions } from "./queue.ts";
@@ -79,10 +80,13 @@ export class Scheduler {
   private readonly inFlight = new Set<Promise<void>>();
   private loop: Promise<void> | undefined;
   private stopped = false;
+  private readonly metrics: SchedulerMetrics;
+  private unwatchQueue: (() => void) | undefined;
 
   constructor(private readonly options: SchedulerOptions) {
     this.schedulerName = options.schedulerName ?? "default-scheduler";
     this.queue = new SchedulingQueue(options.queue);
+    this.metrics = new SchedulerMetrics(this.schedulerName);
     this.framework =
       options.framework ??
       defaultFramework(
@@ -128,6 +132,7 @@ export class Scheduler {
       onUpdate: (_o, ns) => this.cache.setNamespace(ns),
       onDelete: (ns) => this.cache.removeNamespace(ns.metadata?.name ?? ""),
     });
+    this.unwatchQueue = this.metrics.watchQueue(this.queue);
     this.factory.start();
     if (!(await this.factory.waitForCacheSync())) return;
     if (this.stopped) return;
@@ -181,6 +186,7 @@ export class Scheduler {
   scheduleOne(qpi: QueuedPodInfo): void {
     const info = qpi.info;
     const cycle = this.queue.schedulingCycle;
+    const started = performance.now();
     const result = this.framework.schedule(info, this.cache);
     if (result.kind === "scheduled") {
       const node = result.nodeName;
@@ -190,13 +196,15 @@ export class Scheduler {
       if (!isSuccess(permitted)) {
         this.framework.runUnreserve(state, info, node);
         this.queue.addUnschedulable(qpi, cycle);
+        this.metrics.attempt("unschedulable", started);
         return;
       }
       this.cache.assumePod(info, node);
-      this.track(this.bind(qpi, node, state));
+      this.track(this.bind(qpi, node, state, started));
       return;
     }
     this.stats.unschedulableAttempts++;
+    this.metrics.attempt("unschedulable", started);
     const numNodes = this.cache.nodes.length;
     let postFilterMessage: string | undefined;
     let nominated: string | undefined;
@@ -235,11 +243,14 @@ export class Scheduler {
     qpi: QueuedPodInfo,
     node: string,
     state: Parameters<Framework["runUnreserve"]>[0],
+    started: number,
   ): Promise<void> {
     const info = qpi.info;
     try {
       await this.writer.bind(info.pod, node);
       this.stats.scheduled++;
+      this.metrics.attempt("scheduled", started);
+      this.metrics.scheduled(qpi.attempts + 1, Date.now() - qpi.initialTimestamp);
       this.queue.done(info.key);
       if (this.options.recordScheduledEvents !== false)
         this.recorder.event(
@@ -250,6 +261,7 @@ export class Scheduler {
         );
     } catch (err) {
       this.stats.bindErrors++;
+      this.metrics.attempt("error", started);
       this.cache.forgetPod(info.key);
       this.framework.runUnreserve(state, info, node);
       const gone = err instanceof ApiError && (err.code === 404 || err.code === 409);
@@ -290,6 +302,7 @@ export class Scheduler {
   /** Stops the loop and informers; waits for bindings and writes in flight. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.unwatchQueue?.();
     this.queue.close();
     await this.loop;
     await Promise.allSettled([...this.inFlight]);

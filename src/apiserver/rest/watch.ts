@@ -6,6 +6,7 @@ import { groupVersion, type KubeObject } from "../../api/object.ts";
 import { parseFieldSelector } from "../../api/selector/field.ts";
 import { wantsTable } from "../http/negotiate.ts";
 import { jsonType } from "../http/respond.ts";
+import { watchEventCounter } from "../monitoring/requests.ts";
 import type { RestContext } from "./context.ts";
 import { encodedMatcher, objectMatcher, parseListQuery } from "./listoptions.ts";
 import { jsonOf, withTypeMeta } from "./respond.ts";
@@ -74,8 +75,10 @@ export async function watchObjects(ctx: RestContext): Promise<void> {
   lastRevision = fromRevision;
 
   res.writeHead(200, { "Content-Type": jsonType, "Cache-Control": "no-cache, private" });
+  const sent = watchEventCounter(def.group, def.version, def.resource);
   for (const obj of initial) res.write(encode("ADDED", render(obj)));
   for (const json of initialJson) res.write(`{"type":"ADDED","object":${json}}\n`);
+  sent.inc(initial.length + initialJson.length);
 
   await new Promise<void>((resolve) => {
     let done = false;
@@ -108,7 +111,10 @@ export async function watchObjects(ctx: RestContext): Promise<void> {
       else if (e.type === "DELETED") type = now ? "DELETED" : undefined;
       else if (now) type = before ? "MODIFIED" : "ADDED";
       else if (before) type = "DELETED";
-      if (type) res.write(encode(type, render(e.object)));
+      if (type) {
+        res.write(encode(type, render(e.object)));
+        sent.inc();
+      }
     };
     const watcher = ctx.deps.source.watch(
       def,

@@ -2,6 +2,7 @@
 // a time (a key added while it is being processed is queued again after `done`), with delayed
 // and rate-limited adds and a shutdown that lets workers drain.
 import { MinHeap } from "./heap.ts";
+import { QueueMetrics } from "./metrics.ts";
 import { defaultControllerRateLimiter, type RateLimiter } from "./ratelimiter.ts";
 
 export interface WorkQueueOptions<K> {
@@ -9,6 +10,8 @@ export interface WorkQueueOptions<K> {
   rateLimiter?: RateLimiter<K>;
   /** Clock in ms for delayed adds (default performance.now). */
   now?: () => number;
+  /** Names the queue's workqueue_* series (the controller's name); unnamed queues have none, as in client-go. */
+  name?: string;
 }
 
 export class WorkQueue<K = string> {
@@ -26,10 +29,12 @@ export class WorkQueue<K = string> {
   private shutting = false;
   private readonly limiter: RateLimiter<K>;
   private readonly now: () => number;
+  private readonly metrics: QueueMetrics<K> | undefined;
 
   constructor(options: WorkQueueOptions<K> = {}) {
     this.limiter = options.rateLimiter ?? defaultControllerRateLimiter<K>();
     this.now = options.now ?? (() => performance.now());
+    this.metrics = options.name ? new QueueMetrics<K>(options.name) : undefined;
   }
 
   /** Queued keys (not counting those being processed or waiting for a delay). */
@@ -49,9 +54,12 @@ export class WorkQueue<K = string> {
     if (waiter) {
       this.dirty.delete(item);
       this.processing.add(item);
+      this.metrics?.add(item, this.len());
+      this.metrics?.get(item, this.len());
       waiter(item);
     } else {
       this.queue.push(item);
+      this.metrics?.add(item, this.len());
     }
   }
 
@@ -66,6 +74,7 @@ export class WorkQueue<K = string> {
       }
       this.dirty.delete(item);
       this.processing.add(item);
+      this.metrics?.get(item, this.len());
       return Promise.resolve(item);
     }
     if (this.shutting) return Promise.resolve(undefined);
@@ -75,6 +84,7 @@ export class WorkQueue<K = string> {
   /** Ends processing of a key; if it was added meanwhile it is queued again. */
   done(item: K): void {
     this.processing.delete(item);
+    this.metrics?.done(item);
     if (this.dirty.has(item)) {
       this.dirty.delete(item);
       this.add(item);
@@ -99,6 +109,7 @@ export class WorkQueue<K = string> {
 
   /** Adds the key after the rate limiter's delay (a failure counted for it). */
   addRateLimited(item: K): void {
+    this.metrics?.retry();
     this.addAfter(item, this.limiter.when(item));
   }
 
@@ -136,6 +147,7 @@ export class WorkQueue<K = string> {
   /** Stops accepting keys; workers get the queued ones, then undefined. Delayed keys are dropped. */
   shutDown(): void {
     this.shutting = true;
+    this.metrics?.stop();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.delayed.clear();

@@ -18,7 +18,7 @@ export interface QueueControllerOptions {
 }
 
 export function startQueueController(o: QueueControllerOptions): StopController {
-  const queue = o.queue ?? new WorkQueue<string>();
+  const queue = o.queue ?? new WorkQueue<string>({ name: o.name });
   const registrations = o.register(queue);
   const synced = Promise.all(o.informers.map((i) => i.waitForSync())).then((r) => r.every(Boolean));
   let running = false;

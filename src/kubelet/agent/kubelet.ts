@@ -20,6 +20,7 @@ import { AgentApi, resources } from "./api.ts";
 import { ContainerRunner } from "./containers.ts";
 import { ImageManager } from "./images.ts";
 import { NodeStatusManager } from "./node-status.ts";
+import { PodStartTracker } from "./pod-start.ts";
 import { PodWorker } from "./pod-worker.ts";
 import { DefaultProbeRunner, type ProbeRunner } from "./probe-runner.ts";
 import { Prober } from "./prober.ts";
@@ -99,6 +100,7 @@ export class Kubelet {
   /** Container id → state, from the last relist. */
   private lastStates = new Map<string, string>();
   private readonly readyWaiters: (() => void)[] = [];
+  private readonly podStarts = new PodStartTracker();
 
   constructor(private readonly o: KubeletOptions) {
     this.ownClock = o.clock ? undefined : new TimerQueue({ onError: (err) => this.error(err, "timer") });
@@ -162,6 +164,7 @@ export class Kubelet {
   }
 
   private enqueue(pod: Pod): void {
+    this.podStarts.observe(pod);
     this.queue.add(`${pod.metadata?.namespace}/${pod.metadata?.name}`);
   }
 

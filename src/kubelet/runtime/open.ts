@@ -7,6 +7,7 @@ import { ensureBuiltinImages } from "../images/busybox.ts";
 import { ImageStore } from "../images/store.ts";
 import { missingContainerdBinaries, openContainerdRuntime } from "./containerd/open.ts";
 import { FakeRuntime } from "./fake/fake-runtime.ts";
+import { InstrumentedRuntime } from "./instrumented.ts";
 import { openRuncRuntime, RuntimeToolMissingError } from "./runc/open.ts";
 import type { Runtime } from "./runtime.ts";
 
@@ -81,7 +82,13 @@ async function openContainerd(o: OpenRuntimeOptions): Promise<OpenedRuntime> {
   return { runtime, kind: "containerd" };
 }
 
+/** Opens the chosen backend behind the instrumented wrapper (kubelet_runtime_operations_*). */
 export async function openRuntime(o: OpenRuntimeOptions): Promise<OpenedRuntime> {
+  const opened = await openBackend(o);
+  return { ...opened, runtime: new InstrumentedRuntime(opened.runtime) };
+}
+
+async function openBackend(o: OpenRuntimeOptions): Promise<OpenedRuntime> {
   switch (o.choice) {
     case "fake":
       return { runtime: new FakeRuntime({ clock: new TimerQueue() }), kind: "fake" };

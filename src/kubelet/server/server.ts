@@ -9,6 +9,7 @@ import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import type { TLSSocket } from "node:tls";
 import { WebSocketServer } from "ws";
+import { contentType, defaultRegistry, registerProcessMetrics } from "../../metrics/index.ts";
 import type { Runtime, StreamOptions } from "../runtime/runtime.ts";
 import { findContainer, findSandbox } from "./locate.ts";
 import { type LogOptions, streamLog } from "./logs.ts";
@@ -154,6 +155,11 @@ export async function startKubeletServer(options: KubeletServerOptions): Promise
     }
     if (!authorized(req)) throw new HttpError(401, "Unauthorized", "Unauthorized");
     if (req.method !== "GET") throw new HttpError(405, "MethodNotAllowed", `${req.method} is not supported`);
+    if (url.pathname === "/metrics") {
+      registerProcessMetrics(defaultRegistry);
+      res.writeHead(200, { "Content-Type": contentType }).end(await defaultRegistry.expose());
+      return;
+    }
     if (url.pathname === "/pods") {
       res.writeHead(200, { "Content-Type": "application/json" });
       res.end(
