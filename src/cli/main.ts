@@ -6,6 +6,7 @@ import { registerImage } from "./image.ts";
 import { runSchedulerCommand } from "./scheduler.ts";
 import { runServer } from "./server.ts";
 import { registerSim } from "./sim-command.ts";
+import { registerToken } from "./token.ts";
 import { UsageError } from "./usage.ts";
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -72,6 +73,7 @@ program
 registerSim(program);
 registerAgent(program);
 registerImage(program);
+registerToken(program);
 
 function fail(message: string, code: number): never {
   process.stderr.write(`error: ${message.replace(/^error: /, "")}\n`);
