@@ -4,6 +4,7 @@
 // NotReady and its pods are evicted to the other; a restarted agent reuses its node certificate.
 // A wrong token or CA pin is refused with one line. The host keeps nothing afterwards.
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { after, before, test } from "node:test";
 import type { Node, Pod } from "kubernetes-types/core/v1.js";
@@ -215,6 +216,73 @@ test("cluster DNS answers from a pod on A", async () => {
     return r.stdout.includes(clusterIP) ? r.stdout : undefined;
   });
   assert.match(out, new RegExp(clusterIP.replace(/\./g, "\\.")));
+});
+
+test("a UDP flow pinned to a removed endpoint is flushed from conntrack and moves to the new one", async (t) => {
+  const a = c.machine("a");
+  if (c.inMachine(a, ["conntrack", "--version"]).code !== 0) {
+    t.skip("the conntrack tool is not installed (apt package conntrack)");
+    return;
+  }
+  const udpPod = (name: string) => `apiVersion: v1
+kind: Pod
+metadata: {name: ${name}, labels: {app: udp}}
+spec:
+  nodeName: skj-node-b
+  terminationGracePeriodSeconds: 0
+  containers:
+  - name: c
+    image: ${busybox}
+    command: ["sleep", "3600"]
+`;
+  await c.apply(`${udpPod("udp-1")}---
+apiVersion: v1
+kind: Service
+metadata: {name: udp}
+spec:
+  selector: {app: udp}
+  ports: [{port: 5353, protocol: UDP}]
+`);
+  const first = await running("udp-1");
+  const clusterIP = (await c.kubectl("get", "svc", "udp", "-o", "jsonpath={.spec.clusterIP}")).trim();
+  // One client socket on a fixed port sending every 200 ms keeps its conntrack entry alive: without
+  // a flush it would stay DNATed to the first endpoint for as long as the client keeps sending.
+  const sender = spawn(
+    "nsenter",
+    [
+      `--net=/run/netns/${a.netns}`,
+      "--",
+      process.execPath,
+      "-e",
+      `const s=require("node:dgram").createSocket("udp4");s.on("error",()=>{});s.bind(40053,()=>setInterval(()=>s.send("x",5353,"${clusterIP}"),200));`,
+    ],
+    { stdio: "ignore" },
+  );
+  try {
+    const entry = (ip: string) =>
+      until(`a conntrack entry DNATed to ${ip}`, async () => {
+        const r = c.inMachine(a, [
+          "conntrack",
+          "-L",
+          "-p",
+          "udp",
+          "--orig-dst",
+          clusterIP,
+          "--sport",
+          "40053",
+        ]);
+        return r.out.includes(`src=${ip} `) ? r.out : undefined;
+      });
+    await entry(first.status?.podIP ?? "?");
+    await c.apply(udpPod("udp-2"));
+    const second = await running("udp-2");
+    await c.kubectl("delete", "pod", "udp-1", "--wait=false");
+    await entry(second.status?.podIP ?? "?");
+  } finally {
+    sender.kill("SIGKILL");
+  }
+  await c.kubectl("delete", "pod", "udp-2", "--wait=false");
+  await c.kubectl("delete", "svc", "udp");
 });
 
 async function deploymentPods(app: string): Promise<Pod[]> {
