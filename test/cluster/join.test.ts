@@ -218,6 +218,54 @@ test("cluster DNS answers from a pod on A", async () => {
   assert.match(out, new RegExp(clusterIP.replace(/\./g, "\\.")));
 });
 
+test("a ClusterIP spreads 50 requests from a pod on A over backends on both nodes", async () => {
+  const echo = (node: string) => `apiVersion: v1
+kind: Pod
+metadata: {name: echo-${node}, labels: {app: echo}}
+spec:
+  nodeName: skj-node-${node}
+  terminationGracePeriodSeconds: 0
+  containers:
+  - name: web
+    image: ${busybox}
+    command: ["sh", "-c", "mkdir -p /www; hostname > /www/index.html; exec httpd -f -p 8080 -h /www"]
+`;
+  await c.apply(`${echo("a")}---
+${echo("b")}---
+apiVersion: v1
+kind: Service
+metadata: {name: echo}
+spec:
+  selector: {app: echo}
+  ports: [{port: 80, targetPort: 8080}]
+`);
+  await running("echo-a");
+  await running("echo-b");
+  const clusterIP = (await c.kubectl("get", "svc", "echo", "-o", "jsonpath={.spec.clusterIP}")).trim();
+  const counts = await until("both backends answer", async () => {
+    const r = await c.server.kubectl([
+      "exec",
+      "client-a",
+      "--",
+      "sh",
+      "-c",
+      `for i in $(seq 50); do timeout 3 wget -qO- http://${clusterIP}/; done`,
+    ]);
+    const seen = new Map<string, number>();
+    for (const line of r.stdout.split("\n").filter((l) => l !== ""))
+      seen.set(line, (seen.get(line) ?? 0) + 1);
+    return seen.size === 2 ? seen : undefined;
+  });
+  assert.deepEqual([...counts.keys()].sort(), ["echo-a", "echo-b"]);
+  assert.equal(
+    [...counts.values()].reduce((x, y) => x + y, 0),
+    50,
+    "every request answered",
+  );
+  await c.kubectl("delete", "pod", "echo-a", "echo-b", "--wait=false");
+  await c.kubectl("delete", "svc", "echo");
+});
+
 test("a UDP flow pinned to a removed endpoint is flushed from conntrack and moves to the new one", async (t) => {
   const a = c.machine("a");
   if (c.inMachine(a, ["conntrack", "--version"]).code !== 0) {
@@ -366,5 +414,27 @@ test("a killed node goes NotReady and its pods are evicted onto A; its restarted
       return r.code !== 0 ? true : undefined;
     },
     120_000,
+  );
+});
+
+test("kubectl delete node takes its route off the other node; the restarted agent re-registers and it comes back", async () => {
+  const a = c.machine("a");
+  const b = c.machine("b");
+  const podCidr = (await c.kubectl("get", "node", "skj-node-b", "-o", "jsonpath={.spec.podCIDR}")).trim();
+  const routeToB = () =>
+    c.inMachine(a, ["ip", "-4", "route", "show", "proto", "205"]).out.includes(`${podCidr} via ${b.ip}`);
+  assert.ok(routeToB(), "A routes B's pod CIDR while B is a node");
+  await c.kubectl("delete", "node", "skj-node-b");
+  await until("A's route to B's pod CIDR removed", async () => (routeToB() ? undefined : true));
+  await b.agent?.stop();
+  await start(b, ["--server", join.server]);
+  const again = await until("B registered with a pod CIDR", async () => {
+    const cidr = (await c.kubectl("get", "node", "skj-node-b", "-o", "jsonpath={.spec.podCIDR}")).trim();
+    return cidr === "" ? undefined : cidr;
+  });
+  await until("A routes B's pod CIDR again", async () =>
+    c.inMachine(a, ["ip", "-4", "route", "show", "proto", "205"]).out.includes(`${again} via ${b.ip}`)
+      ? true
+      : undefined,
   );
 });
