@@ -1,6 +1,6 @@
 // `skiff agent`: a node agent joining a cluster (server URL + token, or a kubeconfig), on the
 // runtime picked by --runtime; and the agent `skiff server` embeds on its in-process transport.
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
@@ -11,12 +11,17 @@ import { HttpsTransport } from "../client/https-transport.ts";
 import { type ClusterConnection, loadKubeconfig } from "../client/kubeconfig.ts";
 import { RestClient } from "../client/rest.ts";
 import { Kubelet } from "../kubelet/agent/kubelet.ts";
+import { CertificateRequestError } from "../kubelet/bootstrap/csr.ts";
+import { ensureNodeCredentials } from "../kubelet/bootstrap/join.ts";
+import { hasNodeKubeconfig } from "../kubelet/bootstrap/kubeconfig.ts";
+import { JoinTrustError } from "../kubelet/bootstrap/trust.ts";
 import {
   type EvictionThreshold,
   EvictionThresholdError,
   parseEvictionThresholds,
 } from "../kubelet/eviction/thresholds.ts";
 import { PauseRef } from "../kubelet/images/busybox.ts";
+import { RouteManager } from "../kubelet/network/routes.ts";
 import { hostInfo } from "../kubelet/node/host.ts";
 import { writeNodeRecord } from "../kubelet/reset.ts";
 import { formatCidr, formatIpv4, parseIpv4Cidr, subnet } from "../kubelet/runtime/fake/ipam.ts";
@@ -52,7 +57,13 @@ export interface AgentFlags {
   imageGcHighThreshold?: string;
   imageGcLowThreshold?: string;
   evictionHard?: string;
+  /** --ca-cert-hash (repeatable): pins of the cluster CA when joining with a bootstrap token. */
+  caCertHash?: string[];
+  /** --network-backend: host-gw routes to other nodes' pod CIDRs, or none. */
+  networkBackend?: "host-gw" | "none";
 }
+
+const bootstrapTokenPattern = /^[a-z0-9]{6}\.[a-z0-9]{16}$/;
 
 /** The nftables table a node's proxy owns (one per node, so agents sharing a host never collide). */
 export function proxyTableFor(nodeName: string): string {
@@ -104,6 +115,8 @@ export interface StartAgentOptions {
    * is not masqueraded; false runs none. Never on the fake runtime: a hollow node has no network.
    */
   proxy?: { clusterCidr?: string } | false;
+  /** host-gw routes (other nodes' pod CIDRs, the service CIDR onto the bridge); absent: none. */
+  routes?: { serviceCidr: string };
   logger: pino.Logger;
   say(line: string): void;
 }
@@ -203,6 +216,26 @@ export async function startAgent(o: StartAgentOptions): Promise<RunningAgent> {
     await runtime.close();
     throw err;
   }
+  let routes: RouteManager | undefined;
+  if (o.routes && o.runtime !== "fake" && v.runtimeName !== "fake") {
+    routes = new RouteManager({
+      client: o.client,
+      nodeName: o.nodeName,
+      ...(o.nodeIP ? { nodeIP: o.nodeIP } : {}),
+      serviceCidr: o.routes.serviceCidr,
+      bridge: o.bridge ?? "skiff0",
+      onError: (err) => o.logger.warn({ err }, "route manager: programming routes failed; retrying"),
+    });
+    try {
+      await routes.start();
+    } catch (err) {
+      await routes.stop();
+      await kubelet.stop();
+      await kubeletServer.close();
+      await runtime.close();
+      throw err;
+    }
+  }
   let proxy: ServiceProxy | undefined;
   if (o.proxy !== false && o.runtime !== "fake" && v.runtimeName !== "fake") {
     proxy = new ServiceProxy({
@@ -216,6 +249,7 @@ export async function startAgent(o: StartAgentOptions): Promise<RunningAgent> {
       await proxy.start();
     } catch (err) {
       await proxy.stop();
+      await routes?.stop();
       await kubelet.stop();
       await kubeletServer.close();
       await runtime.close();
@@ -229,6 +263,7 @@ export async function startAgent(o: StartAgentOptions): Promise<RunningAgent> {
     kubeletPort: kubeletServer.port,
     stop: async () => {
       await proxy?.stop();
+      await routes?.stop();
       await kubeletServer.close();
       await kubelet.stop();
       await runtime.close();
@@ -285,22 +320,51 @@ function percent(flag: string, text: string): number {
   return n;
 }
 
+/** Joining with a bootstrap token (or restarting after a join): the node's own credentials. */
+function joining(flags: AgentFlags, dataDir: string): boolean {
+  if (flags.kubeconfig) return false;
+  if (flags.token) return bootstrapTokenPattern.test(flags.token);
+  return hasNodeKubeconfig(dataDir);
+}
+
 export async function runAgent(flags: AgentFlags): Promise<void> {
   const logger = pino({ level: process.env.SKIFF_LOG_LEVEL ?? "warn" }, pino.destination(2));
-  const conn = connection(flags);
-  if (conn.insecureSkipTlsVerify && !flags.kubeconfig)
-    process.stderr.write("warning: no --certificate-authority: the server's certificate is not verified\n");
+  const nodeName = (flags.name ?? hostname()).toLowerCase();
+  const say = (line: string) => process.stdout.write(`skiff agent: ${line}\n`);
+  const dataDir = resolve(flags.dataDir);
+  const joined = joining(flags, dataDir);
+  let conn: ClusterConnection;
+  if (joined) {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    try {
+      conn = await ensureNodeCredentials({
+        dataDir,
+        nodeName,
+        ...(flags.server ? { server: flags.server } : {}),
+        ...(flags.token ? { token: flags.token } : {}),
+        ...(flags.caCertHash ? { caCertHashes: flags.caCertHash } : {}),
+        say,
+      });
+    } catch (err) {
+      if (err instanceof JoinTrustError || err instanceof CertificateRequestError)
+        throw new UsageError(`cannot join: ${err.message}`);
+      throw err;
+    }
+  } else {
+    conn = connection(flags);
+    if (conn.insecureSkipTlsVerify && !flags.kubeconfig)
+      process.stderr.write("warning: no --certificate-authority: the server's certificate is not verified\n");
+  }
   const client = new RestClient({
     transport: new HttpsTransport({ connection: conn, maxSockets: 16, userAgent: "skiff-agent" }),
   });
-  const nodeName = (flags.name ?? hostname()).toLowerCase();
-  const say = (line: string) => process.stdout.write(`skiff agent: ${line}\n`);
+  const backend = flags.networkBackend ?? (joined ? "host-gw" : "none");
   let agent: RunningAgent;
   try {
     agent = await startAgent({
       client,
       nodeName,
-      dataDir: resolve(flags.dataDir),
+      dataDir,
       runtime: flags.runtime,
       ...(flags.containerRuntimeEndpoint ? { endpoint: flags.containerRuntimeEndpoint } : {}),
       ...(flags.podCidr ? { podCidr: flags.podCidr } : {}),
@@ -318,6 +382,7 @@ export async function runAgent(flags: AgentFlags): Promise<void> {
       },
       ...(conn.ca ? { clusterCa: conn.ca } : {}),
       proxy: flags.proxy === false ? false : { clusterCidr: flags.clusterCidr },
+      ...(backend === "host-gw" ? { routes: { serviceCidr: flags.serviceCidr } } : {}),
       logger,
       say,
     });
@@ -348,7 +413,18 @@ export function registerAgent(program: Command): void {
     .command("agent")
     .description("run a node agent (kubelet) that joins a cluster and runs its pods")
     .option("--server <url>", "API server URL")
-    .option("--token <token>", "bearer token (for now: the admin kubeconfig's)")
+    .option("--token <token>", "bootstrap token to join with (skiff token create), or a bearer token")
+    .option(
+      "--ca-cert-hash <sha256:hex>",
+      "pin of the cluster CA's public key (repeatable; printed by skiff token create --print-join-command)",
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .addOption(
+      new Option(
+        "--network-backend <backend>",
+        "routes to other nodes' pod CIDRs (default host-gw when joining)",
+      ).choices(["host-gw", "none"]),
+    )
     .option("--kubeconfig <file>", "cluster and credentials instead of --server/--token")
     .option("--certificate-authority <file>", "CA bundle for the server certificate")
     .option("--name <node>", "node name (default: the hostname)")

@@ -7,6 +7,8 @@ import { SharedInformerFactory } from "../client/informer/factory.ts";
 import { loadKubeconfig } from "../client/kubeconfig.ts";
 import { RestClient } from "../client/rest.ts";
 import type { Transport } from "../client/transport.ts";
+import { tokenCleanerController } from "../controllers/bootstrap/cleaner.ts";
+import { bootstrapSignerController } from "../controllers/bootstrap/signer.ts";
 import { csrApprovingController } from "../controllers/certificates/controller.ts";
 import { cronJobController } from "../controllers/cronjob/controller.ts";
 import { daemonSetController } from "../controllers/daemonset/controller.ts";
@@ -53,6 +55,8 @@ export function defaultControllers(o: DefaultControllerOptions = {}): Controller
     replicationControllerController,
     deploymentController,
     csrApprovingController,
+    bootstrapSignerController,
+    tokenCleanerController,
     daemonSetController,
     jobController,
     ttlAfterFinishedController,

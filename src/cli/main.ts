@@ -9,6 +9,7 @@ import { runSchedulerCommand } from "./scheduler.ts";
 import { runServer } from "./server.ts";
 import { registerSim } from "./sim-command.ts";
 import { runStatus } from "./status.ts";
+import { registerToken } from "./token.ts";
 import { UsageError } from "./usage.ts";
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -110,6 +111,7 @@ for (const tool of ["kubectl", "helm"] as const) {
 registerSim(program);
 registerAgent(program);
 registerImage(program);
+registerToken(program);
 
 function fail(message: string, code: number): never {
   process.stderr.write(`error: ${message.replace(/^error: /, "")}\n`);

@@ -7,6 +7,7 @@ import type { EndpointSlice } from "kubernetes-types/discovery/v1.js";
 import { SharedInformerFactory } from "../client/informer/factory.ts";
 import type { ResourceCoords } from "../client/paths.ts";
 import type { RestClient } from "../client/rest.ts";
+import { deleteConntrack, staleEntries, type UdpTarget, udpTargets } from "./conntrack.ts";
 import { servicePorts } from "./model.ts";
 import { deleteTableScript, NftablesPlanner, runNft } from "./nftables.ts";
 
@@ -50,6 +51,8 @@ export class ServiceProxy {
   private lastApply = 0;
   private failures = 0;
   private initialized = false;
+  private udp = new Map<string, UdpTarget>();
+  private conntrackMissing = false;
 
   constructor(private readonly options: ServiceProxyOptions) {
     this.table = options.table ?? "skiff";
@@ -108,6 +111,7 @@ export class ServiceProxy {
       await runNft(script, this.options.nftCommand);
       this.planner.commit();
       this.failures = 0;
+      await this.flushStaleUdp(udpTargets(ports));
       this.options.onApplied?.({ servicePorts: ports.length, durationMs: Date.now() - started });
     } catch (err) {
       this.planner.reset();
@@ -120,6 +124,18 @@ export class ServiceProxy {
           void this.sync();
         }, backoff);
       }
+    }
+  }
+
+  /** Deletes conntrack entries of UDP endpoints the rules no longer send to (best effort). */
+  private async flushStaleUdp(now: Map<string, UdpTarget>): Promise<void> {
+    const stale = staleEntries(this.udp, now);
+    this.udp = now;
+    if (stale.length === 0 || this.conntrackMissing) return;
+    try {
+      this.conntrackMissing = !(await deleteConntrack(stale));
+    } catch (err) {
+      this.options.onError?.(err);
     }
   }
 

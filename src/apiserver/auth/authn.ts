@@ -79,9 +79,18 @@ export function createAuthenticator(options: AuthenticatorOptions = {}): Authent
   };
 }
 
-/** Paths anonymous callers may read (probes and the gcloud kubectl dispatcher's /version). */
+/**
+ * Paths anonymous callers may reach (probes and the gcloud kubectl dispatcher's /version, and the
+ * cluster-info ConfigMap joining nodes discover the CA from; RBAC still decides the latter).
+ */
 export function anonymousAllowed(path: string): boolean {
-  return path === "/healthz" || path === "/livez" || path === "/readyz" || path === "/version";
+  return (
+    path === "/healthz" ||
+    path === "/livez" ||
+    path === "/readyz" ||
+    path === "/version" ||
+    path === "/api/v1/namespaces/kube-public/configmaps/cluster-info"
+  );
 }
 
 export { anonymousUser };

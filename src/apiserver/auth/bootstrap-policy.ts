@@ -54,6 +54,8 @@ export function bootstrapClusterRoleBindings(): ClusterRoleBinding[] {
     ]),
     // Bootstrap tokens (the join flow) may ask for a node client certificate.
     binding("kubeadm:node-bootstrapper", "system:node-bootstrapper", [group("system:bootstrappers")]),
+    // Every joined agent runs the service proxy with its node identity: it also reads EndpointSlices.
+    binding("skiff:node-service-proxy", "skiff:node-service-proxy", [group("system:nodes")]),
   ];
 }
 

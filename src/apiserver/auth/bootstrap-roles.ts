@@ -286,6 +286,8 @@ export function bootstrapClusterRoles(): ClusterRole[] {
     role("system:node-bootstrapper", [
       rule(["create", "get", "list", "watch"], ["certificates.k8s.io"], ["certificatesigningrequests"]),
     ]),
+    // What a node's service proxy needs beyond the Node authorizer's static rules (which cover Services).
+    role("skiff:node-service-proxy", [rule(["list", "watch"], ["discovery.k8s.io"], ["endpointslices"])]),
     role("system:kube-dns", [rule(["list", "watch"], [core], ["endpoints", "services"])]),
     role("system:service-account-issuer-discovery", [
       urlRule(

@@ -1,0 +1,239 @@
+// A multi-node cluster on one host: network namespaces `skj-<node>` as machines, joined to the
+// host by veth pairs on the bridge `skj0` (10.205.0.0/24, host .1, nodes .2, .3 …); `skiff server`
+// in the host namespace on 10.205.0.1; one `skiff agent` per namespace (entered with
+// `nsenter --net`, which keeps the host's /sys/fs/cgroup that `ip netns exec` would hide), each
+// with its own data dir, Skiff-supervised containerd, cgroup root `/skj<node>` and pod bridge.
+// Pod CIDRs come from node IPAM in 10.206.0.0/16; Services use 10.205.1.0/24.
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { removeCgroup } from "../../src/kubelet/runtime/containerd/cgroups.ts";
+import { SkiffServer } from "../support/skiff-server.ts";
+import { tempDir } from "../support/tempdir.ts";
+
+export const hostBridge = "skj0";
+export const hostIP = "10.205.0.1";
+export const clusterCidr = "10.206.0.0/16";
+export const serviceCidr = "10.205.1.0/24";
+export const podBridge = "skjbr0";
+const main = resolve(import.meta.dirname, "../../src/cli/main.ts");
+
+export function sh(cmd: string, args: string[], timeoutMs = 15_000): { code: number; out: string } {
+  try {
+    const out = execFileSync(cmd, args, {
+      encoding: "utf8",
+      timeout: timeoutMs,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    return { code: 0, out };
+  } catch (err) {
+    const e = err as { status?: number; stdout?: string; stderr?: string };
+    return { code: e.status ?? 1, out: `${e.stdout ?? ""}${e.stderr ?? ""}` };
+  }
+}
+
+function must(cmd: string, args: string[]): string {
+  const r = sh(cmd, args);
+  if (r.code !== 0) throw new Error(`${cmd} ${args.join(" ")}: ${r.out}`);
+  return r.out;
+}
+
+export interface Machine {
+  /** Short name: a, b. */
+  id: string;
+  netns: string;
+  ip: string;
+  nodeName: string;
+  dataDir: string;
+  cgroupRoot: string;
+  agent?: AgentProcess;
+}
+
+export class AgentProcess {
+  log = "";
+  private constructor(readonly child: ChildProcess) {
+    child.stdout?.on("data", (d: Buffer) => {
+      this.log += d.toString();
+    });
+    child.stderr?.on("data", (d: Buffer) => {
+      this.log += d.toString();
+    });
+  }
+
+  /** `skiff agent <args>` inside the machine's network namespace; resolves at "ready" or exit. */
+  static start(m: Machine, args: string[]): { agent: AgentProcess; ready: Promise<void> } {
+    const child = spawn(
+      "nsenter",
+      [`--net=/run/netns/${m.netns}`, "--", process.execPath, "--import", "tsx", main, "agent", ...args],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    const agent = new AgentProcess(child);
+    const ready = new Promise<void>((ok, fail) => {
+      const check = () => {
+        if (agent.log.includes("skiff agent ready")) ok();
+      };
+      child.stdout?.on("data", check);
+      child.once("exit", (code) => fail(new Error(`skiff agent exited with ${code}: ${agent.log}`)));
+    });
+    return { agent, ready };
+  }
+
+  get exited(): boolean {
+    return this.child.exitCode !== null || this.child.signalCode !== null;
+  }
+
+  async stop(signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+    if (this.exited) return;
+    const gone = new Promise<void>((r) => this.child.once("exit", () => r()));
+    this.child.kill(signal);
+    await gone;
+  }
+}
+
+export class NetnsCluster {
+  readonly dir = tempDir("skj-");
+  readonly server = new SkiffServer({ clusterDns: true });
+  readonly machines: Machine[] = [];
+
+  /** Creates the host bridge and the machines' namespaces and links. */
+  buildNetwork(ids: string[]): void {
+    must("ip", ["link", "add", hostBridge, "type", "bridge"]);
+    must("ip", ["addr", "add", `${hostIP}/24`, "dev", hostBridge]);
+    must("ip", ["link", "set", hostBridge, "up"]);
+    ids.forEach((id, i) => {
+      const netns = `skj-${id}`;
+      const ip = `10.205.0.${i + 2}`;
+      must("ip", ["netns", "add", netns]);
+      must("ip", ["-n", netns, "link", "set", "lo", "up"]);
+      must("ip", ["link", "add", `skjv${id}`, "type", "veth", "peer", "name", "eth0", "netns", netns]);
+      must("ip", ["link", "set", `skjv${id}`, "master", hostBridge]);
+      must("ip", ["link", "set", `skjv${id}`, "up"]);
+      must("ip", ["-n", netns, "addr", "add", `${ip}/24`, "dev", "eth0"]);
+      must("ip", ["-n", netns, "link", "set", "eth0", "up"]);
+      this.machines.push({
+        id,
+        netns,
+        ip,
+        nodeName: `skj-node-${id}`,
+        dataDir: join(this.dir.path, `agent-${id}`),
+        cgroupRoot: `/skj${id}`,
+      });
+    });
+  }
+
+  async startServer(): Promise<void> {
+    await this.server.start([
+      "--listen",
+      `${hostIP}:0`,
+      "--tls-san",
+      hostIP,
+      "--cluster-cidr",
+      clusterCidr,
+      "--service-cidr",
+      serviceCidr,
+      "--cluster-dns-address",
+      hostIP,
+    ]);
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  machine(id: string): Machine {
+    const m = this.machines.find((x) => x.id === id);
+    if (!m) throw new Error(`no machine ${id}`);
+    return m;
+  }
+
+  agentArgs(m: Machine, join: string[]): string[] {
+    return [
+      ...join,
+      "--name",
+      m.nodeName,
+      "--data-dir",
+      m.dataDir,
+      "--runtime",
+      "containerd",
+      "--bridge",
+      podBridge,
+      "--cgroup-root",
+      `${m.cgroupRoot}/kubepods`,
+      "--kubelet-port",
+      "0",
+      "--service-cidr",
+      serviceCidr,
+      "--cluster-cidr",
+      clusterCidr,
+      "--node-ip",
+      m.ip,
+    ];
+  }
+
+  /** Runs `skiff token create …` against the server's admin kubeconfig. */
+  token(args: string[]): { code: number; out: string } {
+    return sh(
+      process.execPath,
+      ["--import", "tsx", main, "token", ...args, "--data-dir", this.server.dir.path],
+      60_000,
+    );
+  }
+
+  /** A command in a machine's network namespace. */
+  inMachine(m: Machine, cmd: string[], timeoutMs = 15_000): { code: number; out: string } {
+    return sh("nsenter", [`--net=/run/netns/${m.netns}`, "--", ...cmd], timeoutMs);
+  }
+
+  async kubectl(...args: string[]): Promise<string> {
+    const r = await this.server.kubectl(args, { timeoutMs: 120_000 });
+    if (r.code !== 0) throw new Error(`kubectl ${args.join(" ")}: ${r.stderr}`);
+    return r.stdout;
+  }
+
+  async apply(yaml: string): Promise<void> {
+    const r = await this.server.kubectl(["apply", "-f", "-"], { input: yaml });
+    if (r.code !== 0) throw new Error(`kubectl apply: ${r.stderr}`);
+  }
+
+  /** Stops everything and returns what was left behind (empty when the host is clean). */
+  async teardown(): Promise<string[]> {
+    const left: string[] = [];
+    if (this.server.alive) {
+      await this.server.kubectl(
+        ["delete", "deployments,pods,services", "--all", "--wait=true", "--timeout=90s"],
+        {
+          timeoutMs: 100_000,
+        },
+      );
+    }
+    for (const m of this.machines) await m.agent?.stop();
+    await this.server.stop();
+    for (const m of this.machines) sh("ip", ["netns", "del", m.netns]);
+    sh("ip", ["link", "del", hostBridge]);
+    const netns = sh("ip", ["netns", "list"]).out;
+    for (const m of this.machines) if (netns.includes(m.netns)) left.push(`netns ${m.netns}`);
+    const links = sh("ip", ["-o", "link", "show"]).out;
+    for (const l of links.split("\n")) if (/^\d+: skj/.test(l)) left.push(`link ${l.split(":")[1]?.trim()}`);
+    const routes = sh("ip", ["-4", "route", "show"]).out;
+    for (const r of routes.split("\n")) if (/^10\.20[56]\./.test(r)) left.push(`route ${r}`);
+    const tables = sh("nft", ["list", "tables"]).out;
+    for (const t of tables.split("\n")) if (t.includes("skj")) left.push(`nft ${t}`);
+    for (const m of this.machines) {
+      for (const h of existsSync("/sys/fs/cgroup") ? readdirSync("/sys/fs/cgroup") : []) {
+        const p = `/sys/fs/cgroup/${h}${m.cgroupRoot}/kubepods`;
+        if (!existsSync(p)) continue;
+        const pods = sh("find", [p, "-mindepth", "1", "-type", "d", "-name", "pod*"]).out.trim();
+        if (pods) left.push(`cgroup ${h}: ${pods}`);
+      }
+      removeCgroup(m.cgroupRoot);
+    }
+    const procs = sh("pgrep", ["-af", this.dir.path]).out.trim();
+    if (procs) left.push(`processes ${procs}`);
+    const mounts = readFileSync("/proc/mounts", "utf8")
+      .split("\n")
+      .filter((l) => l.includes(this.dir.path));
+    left.push(...mounts.map((m) => `mount ${m}`));
+    if (mounts.length === 0) this.dir.remove();
+    return left;
+  }
+}
