@@ -191,6 +191,8 @@ export async function runServer(flags: ServerFlags): Promise<void> {
         kubeletPort: flags.kubeletPort !== undefined ? Number(flags.kubeletPort) : 10250,
         clusterCa: readFileSync(join(dataDir, "pki", "ca.crt"), "utf8"),
         proxy: flags.proxy === false ? false : { clusterCidr: flags.clusterCidr },
+        // The service-CIDR route (host-originated ClusterIP traffic) and routes to joined nodes' pods.
+        routes: { serviceCidr: flags.serviceCidr },
         logger,
         say,
       });

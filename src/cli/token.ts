@@ -268,12 +268,13 @@ export function registerToken(program: Command): void {
   common(
     token
       .command("create")
-      .description("create a bootstrap token and print it (or the whole join command)")
+      .description("create a bootstrap token and print the command that joins a node with it")
       .option("--ttl <duration>", "lifetime of the token (0: never expires)", "24h")
       .option("--description <text>", "a note kept with the token")
       .option("--groups <groups>", "extra groups the token authenticates as", defaultNodeTokenGroup)
       .option("--server <url>", "URL nodes join at (default: the kubeconfig's server)")
-      .option("--print-join-command", "print the whole `skiff agent` command instead of the token"),
+      .option("--print-join-command", "print the `skiff agent` join command (the default)")
+      .option("--token-only", "print only the token (kubeadm's output)"),
   ).action(
     async (
       opts: TokenFlags & {
@@ -282,6 +283,7 @@ export function registerToken(program: Command): void {
         groups: string;
         server?: string;
         printJoinCommand?: boolean;
+        tokenOnly?: boolean;
       },
     ) => {
       const created = await createToken(opts, {
@@ -293,7 +295,7 @@ export function registerToken(program: Command): void {
         ...(opts.description ? { description: opts.description } : {}),
         ...(opts.server ? { server: opts.server } : {}),
       });
-      process.stdout.write(`${opts.printJoinCommand ? created.joinCommand : created.token}\n`);
+      process.stdout.write(`${opts.tokenOnly ? created.token : created.joinCommand}\n`);
     },
   );
   common(token.command("list").description("list bootstrap tokens")).action(async (opts: TokenFlags) => {

@@ -86,7 +86,7 @@ function agentArgs(name: string, t: string, extra: string[] = []): string[] {
 }
 
 test("token create publishes cluster-info, which anyone may read and the signer signs per token", async () => {
-  const t = token(["create", "--ttl", "2h"]);
+  const t = token(["create", "--ttl", "2h", "--token-only"]);
   assert.match(t, /^[a-z0-9]{6}\.[a-z0-9]{16}$/);
   const id = t.split(".")[0];
   const cm = await until("cluster-info signed", async () => {
@@ -106,7 +106,7 @@ test("token create publishes cluster-info, which anyone may read and the signer 
 });
 
 test("an agent joins with a token through a CSR and runs as its node; after kubectl delete node a restart re-registers it", async () => {
-  const t = token(["create"]);
+  const t = token(["create", "--token-only"]);
   const agent = await SkiffChild.start(agentArgs("skj-fake-1", t), "skiff agent ready");
   agents.push(agent);
   const k = server.client("1.32");
@@ -162,7 +162,7 @@ test("an agent joins with a token through a CSR and runs as its node; after kube
 });
 
 test("an expired token is cleaned up and refused; a deleted one too", async () => {
-  const t = token(["create", "--ttl", "2s"]);
+  const t = token(["create", "--ttl", "2s", "--token-only"]);
   const id = t.split(".")[0] ?? "";
   const k = server.client("1.32");
   await until("the token cleaner deletes the expired Secret", async () => {
