@@ -35,6 +35,7 @@ import { statefulSetController } from "../controllers/statefulset/controller.ts"
 import { persistentVolumeBinderController } from "../controllers/volume/binder.ts";
 import { localPathProvisionerDescriptor } from "../controllers/volume/provisioner.ts";
 import { InProcessTransport } from "./inprocess-transport.ts";
+import { startMetricsListener } from "./metrics-listener.ts";
 
 /** Settings of controllers that take flags (kube-controller-manager's --node-monitor-grace-period, ...). */
 export interface DefaultControllerOptions {
@@ -132,12 +133,16 @@ export interface ControllerManagerFlags {
   context?: string;
   leaderElect: boolean;
   leaseName?: string;
+  metricsBindAddress?: string;
 }
 
 export async function runControllerManager(flags: ControllerManagerFlags): Promise<void> {
   const logger = pino({ level: process.env.SKIFF_LOG_LEVEL ?? "info" }, pino.destination(2));
   const connection = loadKubeconfig(flags.kubeconfig, flags.context);
   const transport = new HttpsTransport({ connection, maxSockets: 64, userAgent: "skiff-controller-manager" });
+  const metrics = await startMetricsListener(flags.metricsBindAddress, (line) =>
+    process.stdout.write(`skiff controller-manager: ${line}\n`),
+  );
   await new Promise<void>((done) => {
     let stopping = false;
     const stop = (): void => {
@@ -146,6 +151,7 @@ export async function runControllerManager(flags: ControllerManagerFlags): Promi
       void manager
         .stop()
         .catch((err: unknown) => logger.error({ err }, "shutdown failed"))
+        .then(() => metrics?.close())
         .finally(done);
     };
     const manager = startControllerManager({

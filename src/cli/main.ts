@@ -59,6 +59,7 @@ program
   .option("--context <name>", "kubeconfig context (default: the current one)")
   .option("--no-leader-elect", "run without the kube-system/skiff-controller-manager Lease")
   .option("--lease-name <name>", "name of the leader-election Lease", "skiff-controller-manager")
+  .option("--metrics-bind-address <host:port>", "serve Prometheus /metrics over HTTP here (default: off)")
   .action(async (opts) => {
     await runControllerManager(opts);
   });
@@ -69,6 +70,7 @@ program
   .requiredOption("--kubeconfig <file>", "kubeconfig of the cluster")
   .option("--scheduler-name <name>", "schedule pods whose spec.schedulerName is this", "default-scheduler")
   .option("--no-leader-elect", "schedule without holding the kube-system Lease")
+  .option("--metrics-bind-address <host:port>", "serve Prometheus /metrics over HTTP here (default: off)")
   .action(async (opts) => {
     await runSchedulerCommand(opts);
   });

@@ -7,11 +7,13 @@ import { loadKubeconfig } from "../client/kubeconfig.ts";
 import { RestClient } from "../client/rest.ts";
 import { type RunningScheduler, runScheduler } from "../scheduler/run.ts";
 import { InProcessTransport } from "./inprocess-transport.ts";
+import { startMetricsListener } from "./metrics-listener.ts";
 
 export interface SchedulerFlags {
   kubeconfig: string;
   schedulerName: string;
   leaderElect: boolean;
+  metricsBindAddress?: string;
 }
 
 export async function runSchedulerCommand(flags: SchedulerFlags): Promise<void> {
@@ -23,6 +25,9 @@ export async function runSchedulerCommand(flags: SchedulerFlags): Promise<void> 
       userAgent: "skiff-scheduler",
     }),
   });
+  const metrics = await startMetricsListener(flags.metricsBindAddress, (line) =>
+    process.stdout.write(`skiff scheduler: ${line}\n`),
+  );
   const running = runScheduler({
     client,
     schedulerName: flags.schedulerName,
@@ -37,6 +42,7 @@ export async function runSchedulerCommand(flags: SchedulerFlags): Promise<void> 
         .catch((err: unknown) => logger.error({ err }, "scheduler shutdown failed"))
         .finally(() => {
           client.close();
+          void metrics?.close();
           done();
         });
     };
