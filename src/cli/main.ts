@@ -1,7 +1,7 @@
 // The `skiff` command: entry point of the bundled CLI.
 import { Command, CommanderError, Option } from "commander";
 import { registerAgent } from "./agent.ts";
-import { runControllerManager } from "./controller-manager.ts";
+import { addHpaOptions, runControllerManager } from "./controller-manager.ts";
 import { registerImage } from "./image.ts";
 import { runSchedulerCommand } from "./scheduler.ts";
 import { runServer } from "./server.ts";
@@ -20,8 +20,7 @@ const program = new Command("skiff")
     },
   });
 
-program
-  .command("server")
+addHpaOptions(program.command("server"))
   .description("run the API server, the controllers, the scheduler and an embedded node agent")
   .option("--data-dir <dir>", "state, certificates and kubeconfig", "./.skiff")
   .option("--listen <host:port>", "address of the Kubernetes API", "127.0.0.1:6443")
@@ -48,8 +47,7 @@ program
     await runServer(opts);
   });
 
-program
-  .command("controller-manager")
+addHpaOptions(program.command("controller-manager"))
   .description("run the controllers (ReplicaSet, Deployment, ...) against an API server")
   .requiredOption("--kubeconfig <file>", "kubeconfig of the API server to manage")
   .option("--context <name>", "kubeconfig context (default: the current one)")

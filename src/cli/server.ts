@@ -17,12 +17,17 @@ import { openStore } from "../storage/open.ts";
 import type { Store } from "../storage/store.ts";
 import { clusterDnsFor, embeddedAgentClient, firstPodCidr, type RunningAgent, startAgent } from "./agent.ts";
 import { type RunningClusterDns, startClusterDns } from "./cluster-dns.ts";
-import { defaultControllers, startControllerManager } from "./controller-manager.ts";
+import {
+  defaultControllers,
+  type HpaFlags,
+  hpaControllerOptions,
+  startControllerManager,
+} from "./controller-manager.ts";
 import { InProcessTransport } from "./inprocess-transport.ts";
 import { servedResources } from "./resources.ts";
 import { parseDatastore, parseListen, UsageError } from "./usage.ts";
 
-export interface ServerFlags {
+export interface ServerFlags extends HpaFlags {
   dataDir: string;
   listen: string;
   datastore?: string;
@@ -69,7 +74,7 @@ function startComponents(handler: ApiHandler, logger: pino.Logger, flags: Server
         transport: new InProcessTransport({ handler, user: controllerManagerUser }),
         logger,
         controllers: [
-          ...defaultControllers({ dataDir, clusterCidr: flags.clusterCidr }),
+          ...defaultControllers({ dataDir, clusterCidr: flags.clusterCidr, ...hpaControllerOptions(flags) }),
           // The CSR signer needs the cluster CA's key, which only the server has.
           csrSigningController({
             cert: readFileSync(join(dataDir, "pki", "ca.crt"), "utf8"),

@@ -44,6 +44,12 @@ describe("horizontalpodautoscalers v2", () => {
       policies: [{ type: "Pods", value: 1, periodSeconds: 60 }],
     });
     assert.deepEqual(h.spec?.behavior?.scaleUp?.policies?.length, 2);
+    // Left unset, the scale-down window is the controller's flag (upstream leaves it nil).
+    const bare = hpa();
+    if (bare.spec) bare.spec.behavior = { scaleUp: { stabilizationWindowSeconds: 10 } };
+    s.defaults?.(bare);
+    assert.equal(bare.spec?.behavior?.scaleDown?.stabilizationWindowSeconds, undefined);
+    assert.equal(bare.spec?.behavior?.scaleUp?.stabilizationWindowSeconds, 10);
   });
   it("rejects bad replica bounds, a missing target name and a bad metric", () => {
     const h = hpa();
