@@ -276,6 +276,12 @@ export function bootstrapClusterRoles(): ClusterRole[] {
     role("system:aggregate-to-admin", adminRules, aggregateTo("admin")),
     role("system:aggregate-to-edit", editRules, aggregateTo("edit")),
     role("system:aggregate-to-view", viewRules, aggregateTo("view")),
+    // What metrics-server's install adds: everyone who may view a namespace may read its usage.
+    role("system:aggregated-metrics-reader", [rule(read, ["metrics.k8s.io"], ["pods", "nodes"])], {
+      ...aggregateTo("view"),
+      ...aggregateTo("edit"),
+      ...aggregateTo("admin"),
+    }),
     role("system:monitoring", [
       urlRule(
         ["get"],
