@@ -106,6 +106,9 @@ test("the kubelet serves /stats/summary and /metrics/resource from the cgroups",
   );
   assert.ok((busy.containers[0]?.cpu?.usageCoreNanoSeconds ?? 0) > 0);
   assert.ok((busy.containers[0]?.memory?.workingSetBytes ?? 0) > 0);
+  // The rate since the kubelet's previous collection (the metrics API scrapes every second here).
+  const nanocores = busy.containers[0]?.cpu?.usageNanoCores ?? 0;
+  assert.ok(nanocores >= 20e6 && nanocores <= 400e6, `busy usageNanoCores ${nanocores}`);
   assert.ok((busy.cpu?.usageCoreNanoSeconds ?? 0) >= (busy.containers[0]?.cpu?.usageCoreNanoSeconds ?? 0));
   // The pod's own network namespace: eth0 from the CNI bridge.
   assert.equal(busy.network?.name, "eth0");

@@ -23,7 +23,8 @@ import {
 
 export interface CgroupStatsOptions {
   nodeName: string;
-  runtime: Runtime;
+  /** Only the listings are used: which sandboxes and containers run. */
+  runtime: Pick<Runtime, "listContainers" | "listPodSandboxes">;
   /** The pods this kubelet runs (its informer cache). */
   pods: () => Pod[];
   /** Root of the pod cgroups, as given to the kubelet (default /skiff/kubepods). */

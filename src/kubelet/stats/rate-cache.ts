@@ -21,7 +21,8 @@ export class CpuRateCache {
       this.samples.set(key, { timeMs, valueNs });
       return undefined;
     }
-    const nanocores = ((valueNs - prev.valueNs) * 1e6) / (timeMs - prev.timeMs);
+    // ns of CPU per ms of wall time × 1000 = ns of CPU per s = nanocores.
+    const nanocores = ((valueNs - prev.valueNs) * 1e3) / (timeMs - prev.timeMs);
     if (timeMs - prev.timeMs >= this.minWindowMs) this.samples.set(key, { timeMs, valueNs });
     return nanocores;
   }
