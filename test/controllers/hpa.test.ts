@@ -129,6 +129,8 @@ test("kubectl autoscale: v2 from 1.32, v1 from 1.20; TARGETS <unknown> before th
     /^the HPA was unable to compute the replica count: failed to get cpu utilization: /,
   );
   assert.match(await hpaRow("old"), /^old\s+Deployment\/old\s+cpu: <unknown>\/70%\s+1\s+3\s+1\s+\S+$/);
+  const row120 = (await kubectl(["get", "hpa", "old"], undefined, "1.20")).split("\n")[1] ?? "";
+  assert.match(row120, /^old\s+Deployment\/old\s+cpu: <unknown>\/70%\s+1\s+3\s+1\s+\S+$/);
   await kubectl(["delete", "hpa", "old"]);
   await kubectl(["delete", "deployment", "old"]);
 });
@@ -184,6 +186,22 @@ test("scales up under load to maxReplicas and down after the stabilization windo
   assert.equal(await specReplicas("web"), 5);
   await until(async () => ((await specReplicas("web")) === 1 ? true : undefined), "scale-down to 1");
   assert.match(await kubectl(["describe", "hpa", "web"]), /New size: 1; reason: All metrics below target/);
+
+  // A raised minimum lifts the target at once, then limits what the metrics ask for.
+  await kubectl(["patch", "hpa", "web", "--type=merge", "-p", '{"spec":{"minReplicas":2}}']);
+  await until(async () => ((await specReplicas("web")) === 2 ? true : undefined), "minReplicas 2");
+  const few = await until(async () => {
+    const c = await condition("web", "ScalingLimited");
+    return c?.reason === "TooFewReplicas" ? c : undefined;
+  }, "TooFewReplicas");
+  assert.deepEqual(
+    [few.status, few.message],
+    ["True", "the desired replica count is less than the minimum replica count"],
+  );
+  assert.match(
+    await kubectl(["describe", "hpa", "web"]),
+    /New size: 2; reason: Current number of replicas below Spec.MinReplicas/,
+  );
 });
 
 test("behavior: one pod per minute up, scale-down disabled", async () => {
