@@ -20,7 +20,8 @@ const program = new Command("skiff")
     },
   });
 
-addHpaOptions(program.command("server"))
+const serverCommand = program
+  .command("server")
   .description("run the API server, the controllers, the scheduler and an embedded node agent")
   .option("--data-dir <dir>", "state, certificates and kubeconfig", "./.skiff")
   .option("--listen <host:port>", "address of the Kubernetes API", "127.0.0.1:6443")
@@ -46,8 +47,10 @@ addHpaOptions(program.command("server"))
   .action(async (opts) => {
     await runServer(opts);
   });
+addHpaOptions(serverCommand);
 
-addHpaOptions(program.command("controller-manager"))
+const controllerManagerCommand = program
+  .command("controller-manager")
   .description("run the controllers (ReplicaSet, Deployment, ...) against an API server")
   .requiredOption("--kubeconfig <file>", "kubeconfig of the API server to manage")
   .option("--context <name>", "kubeconfig context (default: the current one)")
@@ -56,6 +59,7 @@ addHpaOptions(program.command("controller-manager"))
   .action(async (opts) => {
     await runControllerManager(opts);
   });
+addHpaOptions(controllerManagerCommand);
 
 program
   .command("scheduler")
