@@ -54,6 +54,8 @@ before(async () => {
 });
 
 after(async () => {
+  // The deployment would recreate the pods the harness deletes: remove it (and the HPA) first.
+  await cluster?.kubectl("delete", "hpa,deployment", "--all", "--wait=true", "--timeout=60s");
   const left = await cluster?.teardown();
   assert.deepEqual(left ?? [], []);
 });
