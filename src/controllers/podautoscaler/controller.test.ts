@@ -2,11 +2,12 @@
 // scale-up, stabilized scale-down, status, conditions, events, and a target without scale.
 import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
-import type { Deployment } from "kubernetes-types/apps/v1.js";
+import type { Deployment, StatefulSet } from "kubernetes-types/apps/v1.js";
 import type { HorizontalPodAutoscaler } from "kubernetes-types/autoscaling/v2.js";
 import type { Event, Pod } from "kubernetes-types/core/v1.js";
 import { eventually } from "../../../test/client/gated-transport.ts";
 import { type ClientFixture, startApi } from "../../../test/client/support.ts";
+import { statefulSetsResource } from "../disruption/controller.ts";
 import type { ControllerManager } from "../manager.ts";
 import { runControllers } from "../replicaset/testing.ts";
 import { deploymentsResource, eventsResource, podsResource } from "../util/resources.ts";
@@ -152,6 +153,34 @@ describe("horizontal pod autoscaler controller", () => {
       const items = (await fx.client.resource<Event>(eventsResource).list({ namespace: ns })).items;
       const down = items.find((e) => e.message === "New size: 1; reason: All metrics below target");
       assert.ok(down, "scale-down event");
+    });
+  });
+
+  it("scales any kind with a scale subresource: a StatefulSet", async () => {
+    f = await startApi();
+    const fx = f;
+    const figures = new FiguresMetricsClient();
+    const sets = fx.client.resource<StatefulSet>(statefulSetsResource);
+    await sets.create({
+      metadata: { name: "db", namespace: ns },
+      spec: {
+        replicas: 1,
+        serviceName: "db",
+        selector: { matchLabels: labels },
+        template: { metadata: { labels }, spec: { containers: [{ name: "app", image: "busybox" }] } },
+      },
+    });
+    await runningPod(fx, "db-0");
+    figures.cpu.set("db-0", 400);
+    const hpas = fx.client.resource<HorizontalPodAutoscaler>(horizontalPodAutoscalersResource);
+    await hpas.create(hpa("db", { apiVersion: "apps/v1", kind: "StatefulSet", name: "db" }));
+    manager = runControllers(fx.client, [
+      horizontalPodAutoscalerController({ syncPeriodMs: 100, metrics: () => figures }),
+    ]);
+    // 400m of 500m = 80% against 50%: ceil(1.6) = 2.
+    await eventually(async () => {
+      const set = await sets.get("db", { namespace: ns });
+      assert.equal(set.spec?.replicas, 2, "statefulset scaled");
     });
   });
 
