@@ -82,19 +82,42 @@ test("two scrapes give NodeMetrics and PodMetrics; not-Ready nodes are not scrap
   assert.equal(collector.podMetrics("ns", "missing"), undefined);
 });
 
-test("hollow nodes are reached on the sim's loopback listener by path", async () => {
+test("hollow nodes of one sim are fetched in one batch from its loopback listener", async () => {
   const dialled: KubeletTarget[] = [];
+  const errors: string[] = [];
+  let round = 0;
+  const hollow = (name: string) => node(name, true, { "sim.skiff.dev/stats-port": "4321" });
   const collector = new MetricsCollector({
-    source: source([node("h-1", true, { "sim.skiff.dev/stats-port": "4321" })]),
+    source: source([hollow("h-1"), hollow("h-2"), hollow("h-3")]),
     nodes: nodesDef,
     pods: podsDef,
     fetch: async (t) => {
       dialled.push(t);
-      return "";
+      round++;
+      const at = round * 1000;
+      return ["h-1", "h-2"]
+        .map(
+          (n) =>
+            `node_cpu_usage_seconds_total{node="${n}"} ${round} ${at}\nnode_memory_working_set_bytes{node="${n}"} 1024 ${at}\n`,
+        )
+        .join("");
     },
+    onError: (_err, name) => errors.push(name),
   });
   await collector.scrapeOnce();
-  assert.deepEqual(dialled, [{ host: "127.0.0.1", port: 4321, path: "/nodes/h-1/metrics/resource" }]);
+  await collector.scrapeOnce();
+  assert.deepEqual(dialled, [
+    { host: "127.0.0.1", port: 4321, path: "/metrics/resource" },
+    { host: "127.0.0.1", port: 4321, path: "/metrics/resource" },
+  ]);
+  assert.deepEqual(
+    collector.listNodeMetrics().map((n) => [n.metadata?.name, (n as { usage?: unknown }).usage]),
+    [
+      ["h-1", { cpu: "1", memory: "1Ki" }],
+      ["h-2", { cpu: "1", memory: "1Ki" }],
+    ],
+  );
+  assert.deepEqual(errors, ["h-3", "h-3"]);
 });
 
 test("a failing kubelet is reported and leaves the others alone", async () => {

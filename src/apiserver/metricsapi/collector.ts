@@ -5,11 +5,11 @@ import type { Node, Pod } from "kubernetes-types/core/v1.js";
 import type { KubeObject } from "../../api/object.ts";
 import type { ResourceDef } from "../../api/resource.ts";
 import type { ObjectSource } from "../rest/source.ts";
-import { parseResourceMetrics, type ResourceSample } from "./prometheus.ts";
+import { parseResourceMetrics, parseResourceMetricsByNode, type ResourceSample } from "./prometheus.ts";
 import { formatCpu, formatDuration, formatMemory, formatTime } from "./quantity.ts";
 import { nodeUsage, type PodUsage, podUsages, type Usage } from "./rates.ts";
 import { metricsGroup, metricsVersion } from "./resources.ts";
-import { type KubeletTarget, resourceMetricsTarget } from "./scraper.ts";
+import { hollowBatchTarget, type KubeletTarget, resourceMetricsTarget } from "./scraper.ts";
 
 export interface MetricsCollectorOptions {
   /** Nodes are listed and pods peeked here (the watch cache). */
@@ -76,14 +76,26 @@ export class MetricsCollector {
     const nodes = (page.items as Node[]).filter(isReady);
     const seen = new Set(nodes.map((n) => n.metadata?.name ?? ""));
     for (const name of [...this.state.keys()]) if (!seen.has(name)) this.forget(name);
+    // Hollow nodes are fetched per sim listener, real ones one by one.
+    const tasks: (() => Promise<void>)[] = [];
+    const batches = new Map<string, { target: KubeletTarget; nodes: Node[] }>();
+    for (const node of nodes) {
+      const batch = hollowBatchTarget(node);
+      if (!batch) {
+        tasks.push(() => this.scrapeNode(node));
+        continue;
+      }
+      const key = `${batch.host}:${batch.port}`;
+      const entry = batches.get(key) ?? { target: batch, nodes: [] };
+      entry.nodes.push(node);
+      batches.set(key, entry);
+    }
+    for (const b of batches.values()) tasks.push(() => this.scrapeBatch(b.target, b.nodes));
     let next = 0;
     const worker = async (): Promise<void> => {
-      while (next < nodes.length && !this.stopped) {
-        const node = nodes[next++];
-        if (node) await this.scrapeNode(node);
-      }
+      while (next < tasks.length && !this.stopped) await tasks[next++]?.();
     };
-    await Promise.all(Array.from({ length: Math.min(this.o.concurrency ?? 32, nodes.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(this.o.concurrency ?? 32, tasks.length) }, worker));
   }
 
   private forget(name: string): void {
@@ -95,13 +107,31 @@ export class MetricsCollector {
     const name = node.metadata?.name ?? "";
     const target = resourceMetricsTarget(node);
     if (!target) return;
-    let sample: ResourceSample;
     try {
-      sample = parseResourceMetrics(await this.o.fetch(target), this.now());
+      this.record(node, parseResourceMetrics(await this.o.fetch(target), this.now()));
     } catch (err) {
       this.o.onError?.(err, name);
+    }
+  }
+
+  private async scrapeBatch(target: KubeletTarget, nodes: Node[]): Promise<void> {
+    let byNode: Map<string, ResourceSample>;
+    try {
+      byNode = parseResourceMetricsByNode(await this.o.fetch(target), this.now());
+    } catch (err) {
+      for (const n of nodes) this.o.onError?.(err, n.metadata?.name ?? "");
       return;
     }
+    for (const node of nodes) {
+      const name = node.metadata?.name ?? "";
+      const sample = byNode.get(name);
+      if (sample) this.record(node, sample);
+      else this.o.onError?.(new Error(`${target.host}:${target.port} has no figures for ${name}`), name);
+    }
+  }
+
+  private record(node: Node, sample: ResourceSample): void {
+    const name = node.metadata?.name ?? "";
     const state = this.state.get(name) ?? { samples: [], pods: [], labels: undefined };
     this.state.set(name, state);
     state.labels = node.metadata?.labels;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseLine, parseResourceMetrics } from "./prometheus.ts";
+import { parseLine, parseResourceMetrics, parseResourceMetricsByNode } from "./prometheus.ts";
 
 // The shape an upstream kubelet 1.32 serves at /metrics/resource (trimmed).
 const kubeletText = `# HELP container_cpu_usage_seconds_total [STABLE] Cumulative cpu time consumed by the container in core-seconds
@@ -46,4 +46,20 @@ test("unreadable lines are skipped", () => {
   assert.equal(parseLine('x{a="1} 2'), undefined);
   assert.equal(parseLine("x notanumber"), undefined);
   assert.deepEqual(parseLine("x 1e3"), { name: "x", labels: {}, value: 1000 });
+});
+
+test("a hollow batch splits by the node label", () => {
+  const byNode = parseResourceMetricsByNode(
+    [
+      'node_cpu_usage_seconds_total{node="a"} 1 10',
+      'node_cpu_usage_seconds_total{node="b"} 2 10',
+      'container_cpu_usage_seconds_total{container="c",namespace="n",node="b",pod="p"} 3 10',
+      "node_cpu_usage_seconds_total 9 10",
+    ].join("\n"),
+    0,
+  );
+  assert.deepEqual([...byNode.keys()], ["a", "b"]);
+  assert.equal(byNode.get("a")?.nodeCpu?.value, 1);
+  assert.equal(byNode.get("b")?.containers.get("n/p/c")?.cpu?.value, 3);
+  assert.equal(byNode.get("a")?.containers.size, 0);
 });

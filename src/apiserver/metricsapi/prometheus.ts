@@ -85,40 +85,65 @@ export function parseLine(line: string): Line | undefined {
   };
 }
 
-/** The resource metrics of one scrape; `scrapedAt` stands in for missing timestamps. */
-export function parseResourceMetrics(text: string, scrapedAt: number): ResourceSample {
-  const sample: ResourceSample = { containers: new Map(), scrapeError: false };
-  for (const raw of text.split("\n")) {
-    const line = parseLine(raw);
-    if (!line) continue;
-    const point = { value: line.value, timestampMs: line.timestampMs ?? scrapedAt };
-    switch (line.name) {
-      case "node_cpu_usage_seconds_total":
-        sample.nodeCpu = point;
-        break;
-      case "node_memory_working_set_bytes":
-        sample.nodeMemory = point;
-        break;
-      case "scrape_error":
-        sample.scrapeError = line.value !== 0;
-        break;
-      case "container_cpu_usage_seconds_total":
-      case "container_memory_working_set_bytes":
-      case "container_start_time_seconds": {
-        const { namespace = "", pod = "", container = "" } = line.labels;
-        if (!namespace || !pod || !container) break;
-        const key = `${namespace}/${pod}/${container}`;
-        let c = sample.containers.get(key);
-        if (!c) {
-          c = { namespace, pod, container };
-          sample.containers.set(key, c);
-        }
-        if (line.name === "container_cpu_usage_seconds_total") c.cpu = point;
-        else if (line.name === "container_memory_working_set_bytes") c.memory = point;
-        else c.startTime = line.value;
-        break;
+const emptySample = (): ResourceSample => ({ containers: new Map(), scrapeError: false });
+
+function addLine(sample: ResourceSample, line: Line, scrapedAt: number): void {
+  const point = { value: line.value, timestampMs: line.timestampMs ?? scrapedAt };
+  switch (line.name) {
+    case "node_cpu_usage_seconds_total":
+      sample.nodeCpu = point;
+      break;
+    case "node_memory_working_set_bytes":
+      sample.nodeMemory = point;
+      break;
+    case "scrape_error":
+      sample.scrapeError = line.value !== 0;
+      break;
+    case "container_cpu_usage_seconds_total":
+    case "container_memory_working_set_bytes":
+    case "container_start_time_seconds": {
+      const { namespace = "", pod = "", container = "" } = line.labels;
+      if (!namespace || !pod || !container) break;
+      const key = `${namespace}/${pod}/${container}`;
+      let c = sample.containers.get(key);
+      if (!c) {
+        c = { namespace, pod, container };
+        sample.containers.set(key, c);
       }
+      if (line.name === "container_cpu_usage_seconds_total") c.cpu = point;
+      else if (line.name === "container_memory_working_set_bytes") c.memory = point;
+      else c.startTime = line.value;
+      break;
     }
   }
+}
+
+/** The resource metrics of one scrape; `scrapedAt` stands in for missing timestamps. */
+export function parseResourceMetrics(text: string, scrapedAt: number): ResourceSample {
+  const sample = emptySample();
+  for (const raw of text.split("\n")) {
+    const line = parseLine(raw);
+    if (line) addLine(sample, line, scrapedAt);
+  }
   return sample;
+}
+
+/**
+ * Several nodes' resource metrics in one text, told apart by a `node` label on every sample (the
+ * batch a `skiff sim` stats listener serves for all its hollow nodes); unlabelled lines are skipped.
+ */
+export function parseResourceMetricsByNode(text: string, scrapedAt: number): Map<string, ResourceSample> {
+  const byNode = new Map<string, ResourceSample>();
+  for (const raw of text.split("\n")) {
+    const line = parseLine(raw);
+    const node = line?.labels.node;
+    if (!line || !node) continue;
+    let sample = byNode.get(node);
+    if (!sample) {
+      sample = emptySample();
+      byNode.set(node, sample);
+    }
+    addLine(sample, line, scrapedAt);
+  }
+  return byNode;
 }

@@ -16,16 +16,23 @@ export interface KubeletTarget {
 
 const defaultKubeletPort = 10250;
 
+/**
+ * The sim listener serving a hollow node, whose root /metrics/resource holds every node of that sim
+ * (samples labelled `node`): one request per sim process and round instead of one per node.
+ */
+export function hollowBatchTarget(node: Node): KubeletTarget | undefined {
+  const port = Number(node.metadata?.labels?.[hollowStatsPortLabel] ?? "");
+  return Number.isInteger(port) && port > 0
+    ? { host: "127.0.0.1", port, path: "/metrics/resource" }
+    : undefined;
+}
+
 /** Where a node's resource metrics are served, or undefined when it has no address. */
 export function resourceMetricsTarget(node: Node): KubeletTarget | undefined {
   const name = node.metadata?.name ?? "";
-  const hollowPort = Number(node.metadata?.labels?.[hollowStatsPortLabel] ?? "");
-  if (Number.isInteger(hollowPort) && hollowPort > 0) {
-    return {
-      host: "127.0.0.1",
-      port: hollowPort,
-      path: `/nodes/${encodeURIComponent(name)}/metrics/resource`,
-    };
+  const hollow = hollowBatchTarget(node);
+  if (hollow) {
+    return { ...hollow, path: `/nodes/${encodeURIComponent(name)}/metrics/resource` };
   }
   const addresses = node.status?.addresses ?? [];
   const host =
@@ -43,7 +50,7 @@ export interface KubeletScraperOptions {
   key: string;
   /** Per scrape (default 10 s). */
   timeoutMs?: number;
-  /** Connections kept per kubelet (default 2). */
+  /** Connections kept per kubelet (default 8; all hollow nodes of a sim share one listener). */
   maxSockets?: number;
 }
 
@@ -57,7 +64,7 @@ export class KubeletScraper {
       key: options.key,
       // Kubelets serve self-signed certificates; Kubernetes does not verify them by default either.
       rejectUnauthorized: false,
-      maxSockets: options.maxSockets ?? 2,
+      maxSockets: options.maxSockets ?? 8,
     });
   }
 

@@ -197,6 +197,7 @@ export class HollowNodeManager {
       ...(config.clientCa ? { clientCa: config.clientCa } : {}),
       providerFor: (name) =>
         this.nodes.has(name) ? { summary: async () => this.nodeSummary(name) } : undefined,
+      nodeNames: () => this.nodeNames,
     });
     return { [hollowStatsPortLabel]: String(this.statsServer.port) };
   }

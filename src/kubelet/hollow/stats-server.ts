@@ -1,6 +1,7 @@
 // One HTTPS listener on loopback for all hollow nodes of a sim process: /nodes/<name>/stats/summary
-// and /nodes/<name>/metrics/resource. The API server finds it through the node label
-// sim.skiff.dev/stats-port and tells nodes apart by the path, so thousands of nodes cost one socket.
+// and /nodes/<name>/metrics/resource per node, and /metrics/resource with every node's samples
+// labelled `node`. The API server finds it through the node label sim.skiff.dev/stats-port and
+// fetches the batch, so thousands of nodes cost one socket and one request per round.
 // Callers must present a client certificate of the cluster CA (the API server's kubelet-client).
 import { mkdtempSync, rmSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -10,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TLSSocket } from "node:tls";
 import { ensureServingCert } from "../server/cert.ts";
+import { formatResourceMetrics, resourceMetricsContentType } from "../stats/resource-metrics.ts";
 import { serveResourceMetrics, serveSummary } from "../stats/routes.ts";
 import type { StatsProvider } from "../stats/summary.ts";
 
@@ -27,6 +29,8 @@ export interface HollowStatsServerOptions {
   clientCa?: string;
   /** The provider of one node, undefined when this process has no such node. */
   providerFor(nodeName: string): StatsProvider | undefined;
+  /** Every node served, for the batch. */
+  nodeNames(): string[];
 }
 
 export interface RunningHollowStatsServer {
@@ -60,12 +64,33 @@ export async function startHollowStatsServer(o: HollowStatsServerOptions): Promi
     if (!authorized(req)) return fail(res, 401, "Unauthorized");
     if (req.method !== "GET") return fail(res, 405, `${req.method} is not supported`);
     const url = new URL(req.url ?? "/", "https://hollow.invalid");
+    if (url.pathname === "/metrics/resource") return serveBatch(res);
     const m = /^\/nodes\/([^/]+)(\/stats\/summary\/?|\/metrics\/resource)$/.exec(url.pathname);
     if (!m?.[1] || !m[2]) return fail(res, 404, `not found: ${url.pathname}`);
     const provider = o.providerFor(decodeURIComponent(m[1]));
     if (!provider) return fail(res, 404, `no hollow node ${m[1]} here`);
     if (m[2].startsWith("/stats")) await serveSummary(provider, res, url.searchParams);
     else await serveResourceMetrics(provider, res);
+  };
+  const serveBatch = async (res: ServerResponse): Promise<void> => {
+    const parts: string[] = [];
+    for (const name of o.nodeNames()) {
+      const provider = o.providerFor(name);
+      if (!provider) continue;
+      try {
+        parts.push(
+          formatResourceMetrics(await provider.summary(), { labels: { node: name }, comments: false }),
+        );
+      } catch {
+        parts.push(
+          formatResourceMetrics(
+            { node: { nodeName: name }, pods: [] },
+            { labels: { node: name }, comments: false, scrapeError: true },
+          ),
+        );
+      }
+    }
+    res.writeHead(200, { "Content-Type": resourceMetricsContentType }).end(parts.join(""));
   };
   const server: Server = createServer(
     { ...tls, ...(o.clientCa ? { ca: o.clientCa } : {}), requestCert: true, rejectUnauthorized: false },

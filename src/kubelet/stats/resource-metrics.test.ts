@@ -51,7 +51,14 @@ test("upstream names, labels and millisecond timestamps", () => {
 });
 
 test("a failed collection still answers, with the error flag", () => {
-  const text = formatResourceMetrics({ node: { nodeName: "" }, pods: [] }, true);
+  const text = formatResourceMetrics({ node: { nodeName: "" }, pods: [] }, { scrapeError: true });
   assert.match(text, /^scrape_error 1$/m);
   assert.doesNotMatch(text, /node_cpu/);
+});
+
+test("a batch labels every sample and leaves out HELP/TYPE", () => {
+  const text = formatResourceMetrics(summary, { labels: { node: "n1" }, comments: false });
+  assert.doesNotMatch(text, /^#/m);
+  for (const line of text.trim().split("\n")) assert.match(line, /node="n1"/);
+  assert.ok(text.includes(`node_cpu_usage_seconds_total{node="n1"} 12.5 ${ms}`));
 });

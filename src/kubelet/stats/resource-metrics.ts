@@ -36,8 +36,18 @@ function memorySample(name: string, l: Record<string, string>, memory: MemorySta
     : [`${name}${labels(l)} ${memory.workingSetBytes} ${ms(memory.time)}`];
 }
 
-/** `scrapeError`: some figures could not be read (upstream's scrape_error/resource_scrape_error). */
-export function formatResourceMetrics(summary: Summary, scrapeError = false): string {
+export interface FormatOptions {
+  /** Some figures could not be read (upstream's scrape_error/resource_scrape_error). Default false. */
+  scrapeError?: boolean;
+  /** Added to every sample (a hollow batch labels each node's samples with `node`). */
+  labels?: Record<string, string>;
+  /** HELP and TYPE lines (default true; a batch of several nodes leaves them out). */
+  comments?: boolean;
+}
+
+export function formatResourceMetrics(summary: Summary, options: FormatOptions = {}): string {
+  const scrapeError = options.scrapeError === true;
+  const extra = options.labels ?? {};
   const families: Family[] = [
     {
       name: "container_cpu_usage_seconds_total",
@@ -106,7 +116,7 @@ export function formatResourceMetrics(summary: Summary, scrapeError = false): st
     Family,
   ];
   for (const pod of summary.pods) {
-    const p = { namespace: pod.podRef.namespace, pod: pod.podRef.name };
+    const p = { namespace: pod.podRef.namespace, pod: pod.podRef.name, ...extra };
     for (const c of pod.containers) {
       const l = { container: c.name, ...p };
       cCpu.samples.push(...cpuSample(cCpu.name, l, c.cpu));
@@ -117,14 +127,15 @@ export function formatResourceMetrics(summary: Summary, scrapeError = false): st
     pCpu.samples.push(...cpuSample(pCpu.name, p, pod.cpu));
     pMem.samples.push(...memorySample(pMem.name, p, pod.memory));
   }
-  nCpu.samples.push(...cpuSample(nCpu.name, {}, summary.node.cpu));
-  nMem.samples.push(...memorySample(nMem.name, {}, summary.node.memory));
-  rErr.samples.push(`${rErr.name} ${scrapeError ? 1 : 0}`);
-  sErr.samples.push(`${sErr.name} ${scrapeError ? 1 : 0}`);
+  nCpu.samples.push(...cpuSample(nCpu.name, extra, summary.node.cpu));
+  nMem.samples.push(...memorySample(nMem.name, extra, summary.node.memory));
+  rErr.samples.push(`${rErr.name}${labels(extra)} ${scrapeError ? 1 : 0}`);
+  sErr.samples.push(`${sErr.name}${labels(extra)} ${scrapeError ? 1 : 0}`);
   const out: string[] = [];
   for (const f of families) {
     if (f.samples.length === 0) continue;
-    out.push(`# HELP ${f.name} ${f.help}`, `# TYPE ${f.name} ${f.type}`, ...f.samples);
+    if (options.comments !== false) out.push(`# HELP ${f.name} ${f.help}`, `# TYPE ${f.name} ${f.type}`);
+    out.push(...f.samples);
   }
   return `${out.join("\n")}\n`;
 }

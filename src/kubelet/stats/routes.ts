@@ -43,7 +43,7 @@ export async function serveResourceMetrics(provider: StatsProvider, res: ServerR
     text = formatResourceMetrics(await provider.summary());
   } catch {
     // As upstream: the scrape still answers, with the error flag set and no samples.
-    text = formatResourceMetrics({ node: { nodeName: "" }, pods: [] }, true);
+    text = formatResourceMetrics({ node: { nodeName: "" }, pods: [] }, { scrapeError: true });
   }
   res.writeHead(200, { "Content-Type": resourceMetricsContentType }).end(text);
 }
