@@ -20,6 +20,7 @@ import { reviewHandlers, reviewResources } from "./auth/reviews.ts";
 import { createAuth } from "./auth/setup.ts";
 import type { UserInfo } from "./auth/user.ts";
 import { ApiHandler, type Logger } from "./handler.ts";
+import { createMetricsApi, metricsResources } from "./metricsapi/index.ts";
 import { metricsPathHandler } from "./monitoring/endpoint.ts";
 import { InstrumentedStore, KeyTypes, registerStorageObjects } from "./monitoring/store.ts";
 import { namespaceLifecycle } from "./namespacelifecycle.ts";
@@ -44,6 +45,8 @@ export interface ApiServerOptions {
   /** `--authorization-mode`; default Node,RBAC. */
   authorizationModes?: readonly AuthorizationMode[];
   logger?: Logger;
+  /** How often the metrics API scrapes kubelets (metrics-server's --metric-resolution; default 15 s). */
+  metricResolutionMs?: number;
 }
 
 export interface ApiServer {
@@ -59,7 +62,7 @@ export interface ApiServer {
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const kubernetesIp = nthAddress(options.serviceCidr, 1);
   const pki = await ensurePki(options.dataDir, { tlsSans: options.tlsSans ?? [], serviceIp: kubernetesIp });
-  const registry = new Registry().add(...options.resources, ...reviewResources());
+  const registry = new Registry().add(...options.resources, ...reviewResources(), ...metricsResources());
   // Every Store call is timed (etcd_request_duration_seconds); the caller's Store stays the backend.
   const store = new InstrumentedStore(options.store, new KeyTypes(() => registry.all()));
   const cache = new WatchCache({
@@ -87,10 +90,19 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     }),
     authorization.decisions,
   );
+  const metrics = createMetricsApi({
+    registry,
+    source,
+    store,
+    kubeletClient: pki.kubeletClient,
+    ...(options.metricResolutionMs ? { resolutionMs: options.metricResolutionMs } : {}),
+    onError: (err, node) => options.logger?.debug?.({ err, node }, "metrics: scraping a kubelet failed"),
+  });
   const handler = new ApiHandler({
     registry,
-    store,
-    source,
+    // Metrics objects are read from the collector through these; all else passes through.
+    store: metrics.store,
+    source: metrics.source,
     authenticator,
     authorizer: authorization.authorizer,
     virtualResources: reviewHandlers({
@@ -131,6 +143,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     ...apiServiceSeed(registry, new Date()),
   ]);
   problems.push(...(await authorization.start(handler)));
+  metrics.start();
   for (const p of problems) options.logger?.error({ problem: p }, "seeding failed");
   const hostPart = clientHost.includes(":") ? `[${clientHost}]` : clientHost;
   const url = `https://${hostPart}:${running.port}`;
@@ -146,6 +159,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     registry,
     close: async () => {
       await running.close();
+      await metrics.stop();
       await authorization.stop();
       cache.stop();
       removeStorageObjects();

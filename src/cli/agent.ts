@@ -29,6 +29,8 @@ import { openRuntime, type RuntimeChoice, RuntimeUnavailableError } from "../kub
 import type { Runtime } from "../kubelet/runtime/runtime.ts";
 import { ensureServingCert } from "../kubelet/server/cert.ts";
 import { type RunningKubeletServer, startKubeletServer } from "../kubelet/server/server.ts";
+import { CgroupStatsProvider } from "../kubelet/stats/cgroup-provider.ts";
+import { statsRoutes } from "../kubelet/stats/routes.ts";
 import { ServiceProxy } from "../proxy/proxier.ts";
 import { InProcessTransport } from "./inprocess-transport.ts";
 import { UsageError } from "./usage.ts";
@@ -164,6 +166,15 @@ export async function startAgent(o: StartAgentOptions): Promise<RunningAgent> {
       clientCa: o.clusterCa ?? "",
       // The kubelet is created just below; a /pods request before that sees none.
       pods: () => (kubeletRef ? kubeletRef.pods() : []),
+      routes: statsRoutes(
+        new CgroupStatsProvider({
+          nodeName: o.nodeName,
+          runtime,
+          pods: () => (kubeletRef ? kubeletRef.pods() : []),
+          dataDir: o.dataDir,
+          ...(o.cgroupRoot ? { cgroupRoot: o.cgroupRoot } : {}),
+        }),
+      ),
     });
   } catch (err) {
     await runtime.close();

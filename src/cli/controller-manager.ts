@@ -1,5 +1,6 @@
 // `skiff controller-manager --kubeconfig F`: the controllers as their own process (over HTTPS),
 // and the same manager started inside `skiff server` over the in-process transport.
+import type { Command } from "commander";
 import pino from "pino";
 import type { ApiHandler } from "../apiserver/handler.ts";
 import { HttpsTransport } from "../client/https-transport.ts";
@@ -26,6 +27,7 @@ import {
 import { nodeLifecycleControllerDescriptor } from "../controllers/nodelifecycle/controller.ts";
 import { nodeIpamControllerDescriptor } from "../controllers/nodelifecycle/ipam.ts";
 import { taintEvictionController } from "../controllers/nodelifecycle/taint-manager.ts";
+import { horizontalPodAutoscalerController } from "../controllers/podautoscaler/controller.ts";
 import {
   replicaSetController,
   replicationControllerController,
@@ -36,6 +38,7 @@ import { persistentVolumeBinderController } from "../controllers/volume/binder.t
 import { localPathProvisionerDescriptor } from "../controllers/volume/provisioner.ts";
 import { InProcessTransport } from "./inprocess-transport.ts";
 import { startMetricsListener } from "./metrics-listener.ts";
+import { UsageError } from "./usage.ts";
 
 /** Settings of controllers that take flags (kube-controller-manager's --node-monitor-grace-period, ...). */
 export interface DefaultControllerOptions {
@@ -47,6 +50,10 @@ export interface DefaultControllerOptions {
   clusterCidr?: string;
   /** The server's data dir: the local-path provisioner keeps volumes in <dataDir>/storage. */
   dataDir?: string;
+  /** --horizontal-pod-autoscaler-sync-period (default 15 s). */
+  hpaSyncPeriodMs?: number;
+  /** --horizontal-pod-autoscaler-downscale-stabilization (default 5 min). */
+  hpaDownscaleStabilizationMs?: number;
 }
 
 /** Every controller the manager runs; other controller families register here. */
@@ -72,6 +79,12 @@ export function defaultControllers(o: DefaultControllerOptions = {}): Controller
     statefulSetController,
     persistentVolumeBinderController,
     resourceQuotaController,
+    horizontalPodAutoscalerController({
+      ...(o.hpaSyncPeriodMs !== undefined ? { syncPeriodMs: o.hpaSyncPeriodMs } : {}),
+      ...(o.hpaDownscaleStabilizationMs !== undefined
+        ? { downscaleStabilizationMs: o.hpaDownscaleStabilizationMs }
+        : {}),
+    }),
     ...(o.dataDir !== undefined ? [localPathProvisionerDescriptor({ dataDir: o.dataDir })] : []),
     nodeIpamControllerDescriptor(o.clusterCidr !== undefined ? { clusterCidr: o.clusterCidr } : {}),
   ];
@@ -128,7 +141,55 @@ export function startInProcessControllerManager(
   });
 }
 
-export interface ControllerManagerFlags {
+/** Flags of the autoscaler, shared by `skiff controller-manager` and `skiff server`. */
+export interface HpaFlags {
+  horizontalPodAutoscalerSyncPeriod?: string;
+  horizontalPodAutoscalerDownscaleStabilization?: string;
+}
+
+export function addHpaOptions(cmd: Command): Command {
+  return cmd
+    .option("--horizontal-pod-autoscaler-sync-period <duration>", "how often autoscalers are synced", "15s")
+    .option(
+      "--horizontal-pod-autoscaler-downscale-stabilization <duration>",
+      "how far back the autoscaler looks for a higher recommendation before scaling down",
+      "5m0s",
+    );
+}
+
+/** A Go duration flag ("15s", "5m0s", "1m30s", "500ms") in milliseconds. */
+export function parseDurationFlag(flag: string, text: string): number {
+  const units: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
+  if (text !== "0" && !/^(\d+(\.\d+)?(h|ms|m|s))+$/.test(text)) {
+    throw new UsageError(`invalid --${flag} "${text}": want a duration such as 15s, 5m0s or 1m30s`);
+  }
+  let ms = 0;
+  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s)/g)) ms += Number(m[1]) * (units[m[2] ?? ""] ?? 0);
+  return ms;
+}
+
+export function hpaControllerOptions(flags: HpaFlags): DefaultControllerOptions {
+  const sync = flags.horizontalPodAutoscalerSyncPeriod;
+  const down = flags.horizontalPodAutoscalerDownscaleStabilization;
+  const syncMs =
+    sync !== undefined ? parseDurationFlag("horizontal-pod-autoscaler-sync-period", sync) : undefined;
+  if (syncMs !== undefined && syncMs <= 0) {
+    throw new UsageError("--horizontal-pod-autoscaler-sync-period must be greater than zero");
+  }
+  return {
+    ...(syncMs !== undefined ? { hpaSyncPeriodMs: syncMs } : {}),
+    ...(down !== undefined
+      ? {
+          hpaDownscaleStabilizationMs: parseDurationFlag(
+            "horizontal-pod-autoscaler-downscale-stabilization",
+            down,
+          ),
+        }
+      : {}),
+  };
+}
+
+export interface ControllerManagerFlags extends HpaFlags {
   kubeconfig: string;
   context?: string;
   leaderElect: boolean;
@@ -137,6 +198,7 @@ export interface ControllerManagerFlags {
 }
 
 export async function runControllerManager(flags: ControllerManagerFlags): Promise<void> {
+  const controllers = defaultControllers(hpaControllerOptions(flags));
   const logger = pino({ level: process.env.SKIFF_LOG_LEVEL ?? "info" }, pino.destination(2));
   const connection = loadKubeconfig(flags.kubeconfig, flags.context);
   const transport = new HttpsTransport({ connection, maxSockets: 64, userAgent: "skiff-controller-manager" });
@@ -158,6 +220,7 @@ export async function runControllerManager(flags: ControllerManagerFlags): Promi
       transport,
       logger,
       leaderElection: flags.leaderElect ? (flags.leaseName ? { name: flags.leaseName } : {}) : false,
+      controllers,
       // Like kube-controller-manager: a manager that lost its Lease exits (its supervisor restarts it).
       onLostLeadership: stop,
     });

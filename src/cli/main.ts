@@ -1,7 +1,7 @@
 // The `skiff` command: entry point of the bundled CLI.
 import { Command, CommanderError, Option } from "commander";
 import { registerAgent } from "./agent.ts";
-import { runControllerManager } from "./controller-manager.ts";
+import { addHpaOptions, runControllerManager } from "./controller-manager.ts";
 import { registerImage } from "./image.ts";
 import { runTool } from "./passthrough.ts";
 import { runReset } from "./reset.ts";
@@ -24,7 +24,7 @@ const program = new Command("skiff")
     },
   });
 
-program
+const serverCommand = program
   .command("server")
   .description("run the API server, the controllers, the scheduler and an embedded node agent")
   .option("--data-dir <dir>", "state, certificates and kubeconfig", "./.skiff")
@@ -51,8 +51,9 @@ program
   .action(async (opts) => {
     await runServer(opts);
   });
+addHpaOptions(serverCommand);
 
-program
+const controllerManagerCommand = program
   .command("controller-manager")
   .description("run the controllers (ReplicaSet, Deployment, ...) against an API server")
   .requiredOption("--kubeconfig <file>", "kubeconfig of the API server to manage")
@@ -63,6 +64,7 @@ program
   .action(async (opts) => {
     await runControllerManager(opts);
   });
+addHpaOptions(controllerManagerCommand);
 
 program
   .command("scheduler")

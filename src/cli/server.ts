@@ -17,12 +17,17 @@ import { openStore } from "../storage/open.ts";
 import type { Store } from "../storage/store.ts";
 import { clusterDnsFor, embeddedAgentClient, firstPodCidr, type RunningAgent, startAgent } from "./agent.ts";
 import { type RunningClusterDns, startClusterDns } from "./cluster-dns.ts";
-import { defaultControllers, startControllerManager } from "./controller-manager.ts";
+import {
+  defaultControllers,
+  type HpaFlags,
+  hpaControllerOptions,
+  startControllerManager,
+} from "./controller-manager.ts";
 import { InProcessTransport } from "./inprocess-transport.ts";
 import { servedResources } from "./resources.ts";
 import { parseDatastore, parseListen, UsageError } from "./usage.ts";
 
-export interface ServerFlags {
+export interface ServerFlags extends HpaFlags {
   dataDir: string;
   listen: string;
   datastore?: string;
@@ -41,6 +46,24 @@ export interface ServerFlags {
   proxy?: boolean;
   clusterDnsPort?: string;
   clusterDnsAddress?: string;
+  /**
+   * Metrics API scrape period (`--metric-resolution`, e.g. 15s or 500ms). Until main.ts registers
+   * the flag, the SKIFF_METRIC_RESOLUTION environment variable sets it.
+   */
+  metricResolution?: string;
+}
+
+/** `500ms`, `2s`, `1m`; undefined when unset. */
+function metricResolutionMs(flags: ServerFlags): number | undefined {
+  const text = flags.metricResolution ?? process.env.SKIFF_METRIC_RESOLUTION;
+  if (text === undefined || text === "") return undefined;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(text.trim());
+  if (!m?.[1])
+    throw new UsageError(`--metric-resolution must be a duration like 15s or 500ms, got "${text}"`);
+  const n = Number(m[1]);
+  const ms = m[2] === "ms" ? n : m[2] === "m" ? n * 60_000 : n * 1000;
+  if (ms < 100) throw new UsageError(`--metric-resolution must be at least 100ms, got "${text}"`);
+  return ms;
 }
 
 // The in-process components authenticate as themselves (not system:masters), so the bootstrap
@@ -69,7 +92,7 @@ function startComponents(handler: ApiHandler, logger: pino.Logger, flags: Server
         transport: new InProcessTransport({ handler, user: controllerManagerUser }),
         logger,
         controllers: [
-          ...defaultControllers({ dataDir, clusterCidr: flags.clusterCidr }),
+          ...defaultControllers({ dataDir, clusterCidr: flags.clusterCidr, ...hpaControllerOptions(flags) }),
           // The CSR signer needs the cluster CA's key, which only the server has.
           csrSigningController({
             cert: readFileSync(join(dataDir, "pki", "ca.crt"), "utf8"),
@@ -109,6 +132,7 @@ export async function runServer(flags: ServerFlags): Promise<void> {
   const serviceCidr = usage(() => parseCidr(flags.serviceCidr));
   usage(() => parseCidr(flags.clusterCidr));
   const authorizationModes = usage(() => parseAuthorizationModes(flags.authorizationMode ?? "Node,RBAC"));
+  const resolutionMs = metricResolutionMs(flags);
   const tokens = flags.tokenAuthFile
     ? usage(() => parseTokenFile(readFileSync(flags.tokenAuthFile as string, "utf8")))
     : undefined;
@@ -140,6 +164,7 @@ export async function runServer(flags: ServerFlags): Promise<void> {
       ...(tokens ? { tokens } : {}),
       authorizationModes,
       logger,
+      ...(resolutionMs ? { metricResolutionMs: resolutionMs } : {}),
     });
   } catch (err) {
     await store.close();

@@ -25,6 +25,13 @@ export function registerSim(program: Command): void {
     .option("--lease-renew <duration>", "node lease renewal interval (kubelet: 10s)", "10s")
     .option("--concurrency <n>", "API requests in flight at most", "64")
     .option("--cleanup", "delete the Nodes and their Leases on exit")
+    .option("--no-stats", "serve no resource metrics for the metrics API (kubectl top, HPA)")
+    .option("--stats-port <port>", "loopback port of the nodes' shared stats listener (0: any free)", "0")
+    .option(
+      "--usage-fraction <f>",
+      "share of its requests a container uses (pod annotation skiff.dev/hollow-usage: cpu=250m,memory=64Mi overrides)",
+      "0.5",
+    )
     .action(async (opts) => {
       await runSim(opts);
     });

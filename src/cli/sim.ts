@@ -31,6 +31,10 @@ export interface SimFlags {
   leaseRenew: string;
   concurrency: string;
   cleanup?: boolean;
+  /** commander's --no-stats. */
+  stats?: boolean;
+  statsPort?: string;
+  usageFraction?: string;
 }
 
 function integer(text: string, flag: string, min: number): number {
@@ -76,8 +80,12 @@ export async function runSim(flags: SimFlags): Promise<void> {
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }
   const logger = pino({ level: process.env.SKIFF_LOG_LEVEL ?? "warn" }, pino.destination(2));
+  const conn = connection(flags);
+  const usageFraction = Number(flags.usageFraction ?? "0.5");
+  if (!Number.isFinite(usageFraction) || usageFraction < 0)
+    throw new UsageError(`--usage-fraction must be a number ≥ 0, got "${flags.usageFraction}"`);
   const transport = new HttpsTransport({
-    connection: connection(flags),
+    connection: conn,
     maxSockets: Math.max(16, concurrency),
     userAgent: "skiff-sim",
   });
@@ -100,6 +108,16 @@ export async function runSim(flags: SimFlags): Promise<void> {
     leaseRenewMs: Math.max(1000, parseDurationMs(flags.leaseRenew, "--lease-renew")),
     concurrency,
     onError: (err, what) => logger.warn({ err }, `hollow nodes: ${what} failed`),
+    ...(flags.stats !== false
+      ? {
+          stats: {
+            port: integer(flags.statsPort ?? "0", "--stats-port", 0),
+            requestFraction: usageFraction,
+            // The API server's kubelet-client certificate is signed by the cluster CA.
+            ...(conn.ca ? { clientCa: conn.ca } : {}),
+          },
+        }
+      : {}),
   });
   const began = performance.now();
   try {

@@ -75,11 +75,14 @@ export function hpaV1ToV2(obj: KubeObject): KubeObject {
     },
   };
   if (v1.status) {
-    const current = parseAnnotation<MetricStatus[]>(ann, currentMetricsAnnotation) ?? [];
+    // The annotation holds every current metric (raw values too) and wins over the CPU figure.
+    const saved = parseAnnotation<MetricStatus[]>(ann, currentMetricsAnnotation);
     const cpuNow = v1.status.currentCPUUtilizationPercentage;
-    if (cpuNow !== undefined) {
-      current.push({ type: "Resource", resource: { name: "cpu", current: { averageUtilization: cpuNow } } });
-    }
+    const current: MetricStatus[] =
+      saved ??
+      (cpuNow !== undefined
+        ? [{ type: "Resource", resource: { name: "cpu", current: { averageUtilization: cpuNow } } }]
+        : []);
     const conditions = parseAnnotation<NonNullable<HpaV2["status"]>["conditions"]>(ann, conditionsAnnotation);
     const { currentCPUUtilizationPercentage: _cpu, ...rest } = v1.status;
     Object.assign(v2, {
@@ -103,8 +106,10 @@ export function hpaV2ToV1(obj: KubeObject): KubeObject {
   if (v2.spec?.behavior) annotations[behaviorAnnotation] = JSON.stringify(v2.spec.behavior);
   const status = v2.status;
   const cpuNow = status?.currentMetrics?.find(isCpuStatus);
-  const otherNow = (status?.currentMetrics ?? []).filter((m) => m !== cpuNow);
-  if (otherNow.length > 0) annotations[currentMetricsAnnotation] = JSON.stringify(otherNow);
+  // Like Kubernetes, every current metric is saved, the CPU one included, to keep its raw value.
+  if ((status?.currentMetrics ?? []).length > 0) {
+    annotations[currentMetricsAnnotation] = JSON.stringify(status?.currentMetrics);
+  }
   if (status?.conditions) annotations[conditionsAnnotation] = JSON.stringify(status.conditions);
   const { status: _status, ...withoutStatus } = v2;
   const v1: HorizontalPodAutoscalerV1 = {

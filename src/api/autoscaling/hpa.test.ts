@@ -44,6 +44,12 @@ describe("horizontalpodautoscalers v2", () => {
       policies: [{ type: "Pods", value: 1, periodSeconds: 60 }],
     });
     assert.deepEqual(h.spec?.behavior?.scaleUp?.policies?.length, 2);
+    // Left unset, the scale-down window is the controller's flag (upstream leaves it nil).
+    const bare = hpa();
+    if (bare.spec) bare.spec.behavior = { scaleUp: { stabilizationWindowSeconds: 10 } };
+    s.defaults?.(bare);
+    assert.equal(bare.spec?.behavior?.scaleDown?.stabilizationWindowSeconds, undefined);
+    assert.equal(bare.spec?.behavior?.scaleUp?.stabilizationWindowSeconds, 10);
   });
   it("rejects bad replica bounds, a missing target name and a bad metric", () => {
     const h = hpa();
@@ -106,7 +112,10 @@ describe("horizontalpodautoscalers v1 conversion", () => {
         currentReplicas: 2,
         desiredReplicas: 2,
         currentMetrics: [
-          { type: "Resource", resource: { name: "cpu", current: { averageUtilization: 20 } } },
+          {
+            type: "Resource",
+            resource: { name: "cpu", current: { averageUtilization: 20, averageValue: "100m" } },
+          },
         ],
         conditions: [{ type: "AbleToScale", status: "True" }],
       },
@@ -119,6 +128,9 @@ describe("horizontalpodautoscalers v1 conversion", () => {
     assert.equal(v1.spec.targetCPUUtilizationPercentage, 50);
     assert.equal(v1.status.currentCPUUtilizationPercentage, 20);
     assert.equal(v1.spec.metrics, undefined);
+    // Every current metric rides in the annotation, the CPU one too, so its raw value survives.
+    const ann = (v1.metadata as { annotations: Record<string, string> }).annotations;
+    assert.match(ann["autoscaling.alpha.kubernetes.io/current-metrics"] ?? "", /"averageValue":"100m"/);
     const back = hpaV1ToV2(v1);
     assert.deepEqual(back, { ...h, metadata: { ...h.metadata, annotations: undefined } });
   });

@@ -38,8 +38,9 @@ const defaultScaleUp = (): HPAScalingRules => ({
     { type: "Percent", value: 100, periodSeconds: 15 },
   ],
 });
+// No stabilizationWindowSeconds: the controller fills it from its
+// --horizontal-pod-autoscaler-downscale-stabilization flag (default 300 s), as upstream does.
 const defaultScaleDown = (): HPAScalingRules => ({
-  stabilizationWindowSeconds: 300,
   selectPolicy: "Max",
   policies: [{ type: "Percent", value: 100, periodSeconds: 15 }],
 });

@@ -36,7 +36,15 @@ test("the default roles: user-facing aggregation chain and component roles", () 
   for (const n of ["system:kube-controller-manager", "system:kube-scheduler"]) {
     for (const r of byName(n).rules ?? []) {
       assert.ok(!r.verbs.includes("*"), `${n} has a * verb`);
-      assert.ok(!r.verbs.some((v) => ["escalate", "bind", "impersonate"].includes(v)), n);
+      assert.ok(!r.verbs.some((v) => ["escalate", "bind"].includes(v)), n);
+      // Impersonation only of named controller service accounts (the autoscaler's own identity).
+      if (r.verbs.includes("impersonate")) {
+        assert.deepEqual(
+          [r.resources, r.resourceNames],
+          [["serviceaccounts"], ["horizontal-pod-autoscaler"]],
+          n,
+        );
+      }
       if (r.verbs.includes("create"))
         assert.ok(!(r.resources ?? []).includes("*"), `${n} may create anything`);
     }

@@ -44,6 +44,9 @@ export function bootstrapClusterRoleBindings(): ClusterRoleBinding[] {
     binding("system:kube-controller-manager", "system:kube-controller-manager", [
       user("system:kube-controller-manager"),
     ]),
+    binding("system:controller:horizontal-pod-autoscaler", "system:controller:horizontal-pod-autoscaler", [
+      serviceAccount("kube-system", "horizontal-pod-autoscaler"),
+    ]),
     binding("system:kube-dns", "system:kube-dns", [serviceAccount("kube-system", "kube-dns")]),
     binding("system:kube-scheduler", "system:kube-scheduler", [user("system:kube-scheduler")]),
     binding("system:volume-scheduler", "system:volume-scheduler", [user("system:kube-scheduler")]),

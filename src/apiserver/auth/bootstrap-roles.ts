@@ -200,6 +200,20 @@ const controllerManagerRules: PolicyRule[] = [
   // garbage collector and namespace controller: every resource, but never create.
   rule(["get", "list", "watch", "patch", "update", "delete", "deletecollection"], ["*"], ["*"]),
   rule(["update"], [core], ["namespaces/finalize", "namespaces/status"]),
+  // The autoscaler runs as its service account (impersonated, see controllers/podautoscaler/identity.ts).
+  rule(["impersonate"], [core], ["serviceaccounts"], ["horizontal-pod-autoscaler"]),
+];
+
+/** system:controller:horizontal-pod-autoscaler, upstream's rules for the autoscaler's own identity. */
+const horizontalPodAutoscalerRules: PolicyRule[] = [
+  rule(read, ["autoscaling"], ["horizontalpodautoscalers"]),
+  rule(["update"], ["autoscaling"], ["horizontalpodautoscalers/status"]),
+  rule(["get", "update"], ["*"], ["*/scale"]),
+  rule(["list"], [core], ["pods"]),
+  rule(["list"], ["metrics.k8s.io"], ["pods"]),
+  rule(["get", "list"], ["custom.metrics.k8s.io"], ["*"]),
+  rule(["get", "list"], ["external.metrics.k8s.io"], ["*"]),
+  events,
 ];
 
 const schedulerRules: PolicyRule[] = [
@@ -262,6 +276,12 @@ export function bootstrapClusterRoles(): ClusterRole[] {
     role("system:aggregate-to-admin", adminRules, aggregateTo("admin")),
     role("system:aggregate-to-edit", editRules, aggregateTo("edit")),
     role("system:aggregate-to-view", viewRules, aggregateTo("view")),
+    // What metrics-server's install adds: everyone who may view a namespace may read its usage.
+    role("system:aggregated-metrics-reader", [rule(read, ["metrics.k8s.io"], ["pods", "nodes"])], {
+      ...aggregateTo("view"),
+      ...aggregateTo("edit"),
+      ...aggregateTo("admin"),
+    }),
     role("system:monitoring", [
       urlRule(
         ["get"],
@@ -271,6 +291,7 @@ export function bootstrapClusterRoles(): ClusterRole[] {
     role("system:auth-delegator", reviews),
     role("system:kube-controller-manager", controllerManagerRules),
     role("system:kube-scheduler", schedulerRules),
+    role("system:controller:horizontal-pod-autoscaler", horizontalPodAutoscalerRules),
     role("system:volume-scheduler", [
       rule(["get", "list", "watch", "update", "patch"], [core], ["persistentvolumes"]),
       rule(read, ["storage.k8s.io"], ["storageclasses"]),

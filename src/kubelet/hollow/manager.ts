@@ -4,6 +4,7 @@
 import type { Lease } from "kubernetes-types/coordination/v1.js";
 import type { Node, Pod, PodStatus, Taint } from "kubernetes-types/core/v1.js";
 import { ApiError } from "../../api/errors.ts";
+import { Quantity } from "../../api/quantity.ts";
 import { Informer } from "../../client/informer/informer.ts";
 import type { RestClient } from "../../client/rest.ts";
 import { WorkQueue } from "../../client/workqueue/queue.ts";
@@ -14,6 +15,12 @@ import { hollowLabel, labelsForIndex, type NodeResources } from "../node/node-ob
 import { FakeRuntime, fakeRuntimeName, fakeRuntimeVersion } from "../runtime/fake/fake-runtime.ts";
 import { formatCidr, formatIpv4, PodIpAllocator, parseIpv4Cidr, subnet } from "../runtime/fake/ipam.ts";
 import { PodWorker } from "./pod-worker.ts";
+import { type HollowPodView, HollowStats } from "./stats.ts";
+import {
+  hollowStatsPortLabel,
+  type RunningHollowStatsServer,
+  startHollowStatsServer,
+} from "./stats-server.ts";
 
 export const nodesResource = { group: "", version: "v1", resource: "nodes", namespaced: false, kind: "Node" };
 export const podsResource = { group: "", version: "v1", resource: "pods", namespaced: true, kind: "Pod" };
@@ -54,6 +61,20 @@ export interface HollowNodeManagerOptions {
   /** Pod sync workers (default 32). */
   workers?: number;
   onError?: (err: unknown, what: string) => void;
+  /**
+   * Synthetic resource figures for the metrics API, served by one loopback listener for all nodes
+   * (its port is the node label sim.skiff.dev/stats-port); absent: none.
+   */
+  stats?: HollowStatsConfig;
+}
+
+export interface HollowStatsConfig {
+  /** Listener port (default 0: any free). */
+  port?: number;
+  /** The cluster CA (PEM) that signs the API server's kubelet-client certificate. */
+  clientCa?: string;
+  /** Share of each container's requests it uses without the skiff.dev/hollow-usage annotation (default 0.5). */
+  requestFraction?: number;
 }
 
 interface HollowNode {
@@ -76,6 +97,8 @@ export class HollowNodeManager {
   private readonly informer: Informer<Pod>;
   private workers: Promise<void>[] = [];
   private stopping = false;
+  private statsServer: RunningHollowStatsServer | undefined;
+  private stats: HollowStats | undefined;
 
   constructor(private readonly o: HollowNodeManagerOptions) {
     this.limiter = new ConcurrencyLimiter(o.concurrency ?? 64);
@@ -130,6 +153,7 @@ export class HollowNodeManager {
       ephemeralStorage: "100Gi",
       ...o.resources,
     };
+    const statsLabels = o.stats ? await this.startStats(o.stats, resources.memory) : {};
     const indexes = Array.from({ length: o.count }, (_, i) => first + i);
     // Bad CIDR sizes fail here, before anything is written.
     const specs = indexes.map((index) => ({
@@ -137,7 +161,7 @@ export class HollowNodeManager {
       podCIDR: formatCidr(subnet(cluster, 24, index)),
       internalIP: formatIpv4(subnet(addresses, 32, index + 1).base),
       resources,
-      labels: labelsForIndex(o.labels ?? {}, index),
+      labels: { ...labelsForIndex(o.labels ?? {}, index), ...statsLabels },
       taints: o.taints ?? [],
       runtimeVersion: `${fakeRuntimeName}://${fakeRuntimeVersion}`,
     }));
@@ -155,6 +179,52 @@ export class HollowNodeManager {
     await this.informer.waitForSync();
     const workers = o.workers ?? 32;
     for (let i = 0; i < workers; i++) this.workers.push(this.work());
+  }
+
+  private async startStats(config: HollowStatsConfig, memory: string): Promise<Record<string, string>> {
+    let capacity: number | undefined;
+    try {
+      capacity = Quantity.parse(memory).toNumber();
+    } catch {
+      capacity = undefined;
+    }
+    this.stats = new HollowStats({
+      ...(config.requestFraction !== undefined ? { requestFraction: config.requestFraction } : {}),
+      ...(capacity !== undefined ? { memoryCapacityBytes: capacity } : {}),
+    });
+    this.statsServer = await startHollowStatsServer({
+      ...(config.port !== undefined ? { port: config.port } : {}),
+      ...(config.clientCa ? { clientCa: config.clientCa } : {}),
+      providerFor: (name) =>
+        this.nodes.has(name) ? { summary: async () => this.nodeSummary(name) } : undefined,
+      nodeNames: () => this.nodeNames,
+    });
+    return { [hollowStatsPortLabel]: String(this.statsServer.port) };
+  }
+
+  /** The node's running pods and containers as the fake runtime has them, with their Pod objects. */
+  private async nodeSummary(name: string): Promise<ReturnType<HollowStats["summary"]>> {
+    const node = this.nodes.get(name);
+    const stats = this.stats;
+    if (!node || !stats) throw new Error(`no hollow node ${name}`);
+    const [sandboxes, containers] = await Promise.all([
+      node.runtime.listPodSandboxes({ state: "SANDBOX_READY" }),
+      node.runtime.listContainers({ state: "CONTAINER_RUNNING" }),
+    ]);
+    const views: HollowPodView[] = [];
+    for (const sandbox of sandboxes) {
+      const key = node.pods.keyOfSandbox(sandbox.id);
+      const pod = key ? this.informer.indexer.get(key) : undefined;
+      if (!pod) continue;
+      views.push({
+        pod,
+        createdAt: sandbox.createdAt,
+        containers: containers
+          .filter((c) => c.podSandboxId === sandbox.id)
+          .map((c) => ({ id: c.id, name: c.metadata.name, startedAt: c.startedAt || c.createdAt })),
+      });
+    }
+    return stats.summary(name, views);
   }
 
   private hollowNode(registered: RegisteredNode): HollowNode {
@@ -250,6 +320,8 @@ export class HollowNodeManager {
   /** Stops heartbeats, the informer and the workers; with `cleanup`, deletes the Nodes and Leases. */
   async stop(options: { cleanup?: boolean } = {}): Promise<void> {
     this.stopping = true;
+    await this.statsServer?.close();
+    this.statsServer = undefined;
     this.heartbeat.stop();
     await this.informer.stop();
     await this.queue.shutDownWithDrain();

@@ -40,6 +40,8 @@ export interface KubeletServerOptions {
   clientCa: string;
   /** The pods this kubelet runs, for /pods. */
   pods?: () => unknown[];
+  /** Further authorized GET routes by exact path (/stats/summary, /metrics/resource). */
+  routes?: ReadonlyMap<string, (res: ServerResponse, query: URLSearchParams) => Promise<void>>;
 }
 
 export interface RunningKubeletServer {
@@ -165,6 +167,11 @@ export async function startKubeletServer(options: KubeletServerOptions): Promise
       res.end(
         JSON.stringify({ kind: "PodList", apiVersion: "v1", metadata: {}, items: options.pods?.() ?? [] }),
       );
+      return;
+    }
+    const route = options.routes?.get(url.pathname);
+    if (route) {
+      await route(res, url.searchParams);
       return;
     }
     if (parts[0] === "containerLogs" && parts.length === 4) {
