@@ -63,11 +63,12 @@ try {
   const nodeList = JSON.parse((await server.kubectl(["get", "nodes", "-o", "json"])).stdout) as {
     items: Node[];
   };
-  // Wait until the hollow nodes run every pod (the sim reports them Running).
-  for (let i = 0; i < 600; i++) {
+  // Wait (at most 2 minutes) until the hollow nodes run every pod; the JSON says how many did.
+  let running = 0;
+  for (let i = 0; i < 120 && running < pods; i++) {
     const r = await server.kubectl(["get", "pods", "--field-selector=status.phase=Running", "-o", "name"]);
-    if (r.stdout.split("\n").filter(Boolean).length >= pods) break;
-    await new Promise((r) => setTimeout(r, 1000));
+    running = r.stdout.split("\n").filter(Boolean).length;
+    if (running < pods) await new Promise((r) => setTimeout(r, 1000));
   }
   const pki = join(dirname(server.kubeconfig), "pki");
   const scraper = new KubeletScraper({
@@ -103,6 +104,7 @@ try {
       {
         hollowNodes: nodes,
         pods,
+        podsRunning: running,
         rounds,
         podMetricsServed: podMetrics,
         nodeMetricsServed: collector.listNodeMetrics().length,

@@ -5,6 +5,7 @@ import { hostname } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { Option } from "commander";
+import type { Pod } from "kubernetes-types/core/v1.js";
 import pino from "pino";
 import type { ApiHandler } from "../apiserver/handler.ts";
 import { HttpsTransport } from "../client/https-transport.ts";
@@ -20,10 +21,12 @@ import {
   EvictionThresholdError,
   parseEvictionThresholds,
 } from "../kubelet/eviction/thresholds.ts";
+import { FakeRuntimeStatsProvider } from "../kubelet/hollow/runtime-provider.ts";
 import { PauseRef } from "../kubelet/images/busybox.ts";
 import { RouteManager } from "../kubelet/network/routes.ts";
 import { hostInfo } from "../kubelet/node/host.ts";
 import { writeNodeRecord } from "../kubelet/reset.ts";
+import { fakeRuntimeName } from "../kubelet/runtime/fake/fake-runtime.ts";
 import { formatCidr, formatIpv4, parseIpv4Cidr, subnet } from "../kubelet/runtime/fake/ipam.ts";
 import { openRuntime, type RuntimeChoice, RuntimeUnavailableError } from "../kubelet/runtime/open.ts";
 import type { Runtime } from "../kubelet/runtime/runtime.ts";
@@ -31,6 +34,7 @@ import { ensureServingCert } from "../kubelet/server/cert.ts";
 import { type RunningKubeletServer, startKubeletServer } from "../kubelet/server/server.ts";
 import { CgroupStatsProvider } from "../kubelet/stats/cgroup-provider.ts";
 import { statsRoutes } from "../kubelet/stats/routes.ts";
+import type { StatsProvider } from "../kubelet/stats/summary.ts";
 import { ServiceProxy } from "../proxy/proxier.ts";
 import { InProcessTransport } from "./inprocess-transport.ts";
 import { UsageError } from "./usage.ts";
@@ -123,6 +127,24 @@ export interface StartAgentOptions {
   say(line: string): void;
 }
 
+/** Cgroup figures on a real runtime; on the fake one, the synthetic figures hollow nodes report. */
+function statsProvider(
+  o: StartAgentOptions,
+  runtimeName: string,
+  runtime: Runtime,
+  pods: () => Pod[],
+): StatsProvider {
+  if (runtimeName === fakeRuntimeName)
+    return new FakeRuntimeStatsProvider({ nodeName: o.nodeName, runtime, pods });
+  return new CgroupStatsProvider({
+    nodeName: o.nodeName,
+    runtime,
+    pods,
+    dataDir: o.dataDir,
+    ...(o.cgroupRoot ? { cgroupRoot: o.cgroupRoot } : {}),
+  });
+}
+
 /** Opens the runtime, starts the kubelet and resolves once the node is Ready. */
 export async function startAgent(o: StartAgentOptions): Promise<RunningAgent> {
   let opened: Awaited<ReturnType<typeof openRuntime>>;
@@ -167,13 +189,7 @@ export async function startAgent(o: StartAgentOptions): Promise<RunningAgent> {
       // The kubelet is created just below; a /pods request before that sees none.
       pods: () => (kubeletRef ? kubeletRef.pods() : []),
       routes: statsRoutes(
-        new CgroupStatsProvider({
-          nodeName: o.nodeName,
-          runtime,
-          pods: () => (kubeletRef ? kubeletRef.pods() : []),
-          dataDir: o.dataDir,
-          ...(o.cgroupRoot ? { cgroupRoot: o.cgroupRoot } : {}),
-        }),
+        statsProvider(o, v.runtimeName, runtime, () => (kubeletRef ? kubeletRef.pods() : [])),
       ),
     });
   } catch (err) {

@@ -52,8 +52,10 @@ export function createMetricsApi(o: MetricsApiOptions): MetricsApi {
     collector,
     start: () => collector.start(),
     stop: async () => {
-      await collector.stop();
+      const stopped = collector.stop();
+      // Destroying the connections ends a scrape in flight now rather than at its timeout.
       scraper.close();
+      await stopped;
     },
   };
 }
