@@ -43,6 +43,11 @@ const serverCommand = program
   .option("--cluster-dns-port <port>", "port of the cluster DNS server (UDP and TCP; 0: any free)", "10053")
   .option("--cluster-dns-address <ip>", "address pods reach the DNS server at (default: the node IP)")
   .option("--authorization-mode <modes>", "comma-separated: Node, RBAC, AlwaysAllow, AlwaysDeny", "Node,RBAC")
+  .option(
+    "--metric-resolution <duration>",
+    "how often the metrics API scrapes the kubelets (metrics.k8s.io)",
+    "15s",
+  )
   .addOption(
     new Option("--runtime <runtime>", "container runtime")
       .choices(["auto", "runc", "containerd", "fake"])

@@ -46,16 +46,13 @@ export interface ServerFlags extends HpaFlags {
   proxy?: boolean;
   clusterDnsPort?: string;
   clusterDnsAddress?: string;
-  /**
-   * Metrics API scrape period (`--metric-resolution`, e.g. 15s or 500ms). Until main.ts registers
-   * the flag, the SKIFF_METRIC_RESOLUTION environment variable sets it.
-   */
+  /** Metrics API scrape period (`--metric-resolution`, e.g. 15s or 500ms; SKIFF_METRIC_RESOLUTION also sets it). */
   metricResolution?: string;
 }
 
 /** `500ms`, `2s`, `1m`; undefined when unset. */
 function metricResolutionMs(flags: ServerFlags): number | undefined {
-  const text = flags.metricResolution ?? process.env.SKIFF_METRIC_RESOLUTION;
+  const text = process.env.SKIFF_METRIC_RESOLUTION || flags.metricResolution;
   if (text === undefined || text === "") return undefined;
   const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(text.trim());
   if (!m?.[1])
