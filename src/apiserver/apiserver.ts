@@ -19,6 +19,7 @@ import { withImpersonation } from "./auth/impersonation.ts";
 import { reviewHandlers, reviewResources } from "./auth/reviews.ts";
 import { createAuth } from "./auth/setup.ts";
 import type { UserInfo } from "./auth/user.ts";
+import { CrdController, customResourceSeams, withApiextensions } from "./crd/index.ts";
 import { ApiHandler, type Logger } from "./handler.ts";
 import { namespaceLifecycle } from "./namespacelifecycle.ts";
 import { adminKubeconfig, ensurePki } from "./pki.ts";
@@ -57,7 +58,7 @@ export interface ApiServer {
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const kubernetesIp = nthAddress(options.serviceCidr, 1);
   const pki = await ensurePki(options.dataDir, { tlsSans: options.tlsSans ?? [], serviceIp: kubernetesIp });
-  const registry = new Registry().add(...options.resources, ...reviewResources());
+  const registry = withApiextensions(new Registry().add(...options.resources, ...reviewResources()));
   const cache = new WatchCache({
     store: options.store,
     ...(options.logger ? { logger: options.logger } : {}),
@@ -106,14 +107,21 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       ...authorization.admission,
     ],
     subresources: new Map([...lifecycleSubresources(pki.kubeletClient), ...authorization.subresources]),
-    decoder: schemaDecoder,
-    patcher: dispatchPatcher,
+    ...customResourceSeams({ decoder: schemaDecoder, patcher: dispatchPatcher, registry }),
     patchSchemaFor: schemaPatchSchemaFor,
     pathHandlers: [openApiPathHandler(registry), ...authorization.pathHandlers],
     // The bound port: --listen may ask for port 0.
     serverAddress: hostPort,
     ...(options.logger ? { logger: options.logger } : {}),
   });
+  // Custom resources are served before the listener opens: a restarted server serves them at once.
+  const crds = new CrdController({
+    registry,
+    source,
+    handler,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  await crds.start();
   const running: RunningServer = await startHttpsServer({
     handler,
     host: options.host,
@@ -140,6 +148,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     registry,
     close: async () => {
       await running.close();
+      crds.stop();
       await authorization.stop();
       cache.stop();
     },
