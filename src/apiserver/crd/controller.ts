@@ -116,7 +116,14 @@ export class CrdController {
     acceptedNames: CustomResourceDefinition["spec"]["names"],
   ): Promise<void> {
     const old = crd.status?.conditions ?? [];
-    const merged = [...old.filter((c) => !conditions.some((n) => n.type === c.type)), ...conditions];
+    // An unchanged condition keeps its lastTransitionTime (and so writes nothing).
+    const settled = conditions.map((c) => {
+      const prev = old.find((o) => o.type === c.type);
+      return prev && prev.status === c.status && prev.reason === c.reason
+        ? { ...c, lastTransitionTime: prev.lastTransitionTime }
+        : c;
+    });
+    const merged = [...old.filter((c) => !settled.some((n) => n.type === c.type)), ...settled];
     const status = { ...(crd.status ?? {}), conditions: merged, acceptedNames };
     if (JSON.stringify(status) === JSON.stringify(crd.status)) return;
     const res = await inProcessRequest(this.options.handler, {
