@@ -6,6 +6,9 @@ const validationRule =
 
 export const jsonSchemaPropsName = "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps";
 
+/** apiextensions JSON holds any JSON value: Kubernetes publishes it without a type (kubectl 1.20 checks it). */
+export const anyJsonName = "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSON";
+
 export const jsonSchemaPropsExtensions: Record<string, object> = {
   "x-kubernetes-embedded-resource": {
     description:

@@ -1,7 +1,11 @@
 // The OpenAPI v2 definitions of every kind in kubernetes-types: the generated raw definitions
 // (scripts/gen-schemas.mjs) completed with our tables of integer formats and patch metadata.
 // Built once on first use and shared (frozen); about 620 definitions.
-import { jsonSchemaPropsExtensions, jsonSchemaPropsName } from "../apiextensions/schema-extensions.ts";
+import {
+  anyJsonName,
+  jsonSchemaPropsExtensions,
+  jsonSchemaPropsName,
+} from "../apiextensions/schema-extensions.ts";
 import raw from "./definitions.generated.json" with { type: "json" };
 import { isByteField, numberSchema, stringFormats } from "./formats.ts";
 import { atomicStructs, type FieldPatchMetadata, fieldPatchMetadata } from "./patch-metadata.ts";
@@ -38,6 +42,7 @@ function build(input: Record<string, Schema>): Definitions {
     if (name === jsonSchemaPropsName) {
       copy.properties = { ...def.properties, ...(jsonSchemaPropsExtensions as Record<string, Schema>) };
     }
+    if (name === anyJsonName) delete copy.type;
     const format = stringFormats[name];
     if (format) copy.format = format;
     if (atomicStructs.has(name)) copy["x-kubernetes-map-type"] = "atomic";
