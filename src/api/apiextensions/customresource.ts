@@ -3,6 +3,7 @@
 // defaults and validates by the version's schema, bumps generation as Kubernetes does for custom
 // resources, and prints the additionalPrinterColumns.
 import { age } from "../duration.ts";
+import { MethodNotAllowedError } from "../errors.ts";
 import type { FieldError } from "../field.ts";
 import { fieldErrors } from "../field.ts";
 import { groupVersion, isPlainObject, type KubeObject } from "../object.ts";
@@ -118,13 +119,21 @@ function content(obj: KubeObject, withoutStatus: boolean): string {
   return JSON.stringify(withoutStatus ? rest : { ...rest, status });
 }
 
-function strategyFor(version: CrdVersion, schema: JsonSchema | undefined, hasStatus: boolean): Strategy {
+function strategyFor(
+  version: CrdVersion,
+  schema: JsonSchema | undefined,
+  hasStatus: boolean,
+  terminating: boolean,
+): Strategy {
   return {
     defaults(obj) {
       pruneObject(schema, obj);
       applyDefaults(schema, obj);
     },
     prepareForCreate(obj) {
+      // The objects are being deleted with their CRD: nothing new may appear meanwhile.
+      if (terminating)
+        throw new MethodNotAllowedError("create not allowed while custom resource definition is terminating");
       if (hasStatus) delete obj.status;
       Object.assign(obj.metadata ?? {}, { generation: 1 });
     },
@@ -191,9 +200,6 @@ export function customResourceDefs(
       namespaced: spec.scope === "Namespaced",
       ...(names.shortNames?.length ? { shortNames: [...names.shortNames] } : {}),
       ...(names.categories?.length ? { categories: [...names.categories] } : {}),
-      ...(options.terminating
-        ? { verbs: ["delete", "deletecollection", "get", "list", "patch", "update", "watch"] as const }
-        : {}),
       hasStatus: status,
       ...(specReplicasPath && statusReplicasPath
         ? {
@@ -210,7 +216,7 @@ export function customResourceDefs(
         toStorage: (obj) => ({ ...obj, apiVersion: groupVersion(spec.group, storage) }),
         fromStorage: (obj) => obj,
       },
-      strategy: strategyFor(version, schema, status),
+      strategy: strategyFor(version, schema, status, options.terminating === true),
       customResource: { crdName: crd.metadata?.name ?? "", schema, storageVersion: storage },
     };
     return def;

@@ -17,7 +17,11 @@ test("serve registers every served version, preferred first; unserve removes the
   registrar.serve({ ...crd, status: { storedVersions: ["v1"] } });
   assert.equal(registry.revision, revision, "a status-only change does not re-register");
   registrar.serve(crd, { terminating: true });
-  assert.ok(!registry.resource("stable.example.com", "v1", "crontabs")?.verbs?.includes("create"));
+  const terminating = registry.resource("stable.example.com", "v1", "crontabs");
+  assert.throws(
+    () => terminating?.strategy.prepareForCreate?.({ metadata: { name: "x" } }),
+    /while custom resource definition is terminating/,
+  );
   registrar.unserve("crontabs.stable.example.com");
   assert.deepEqual(registry.groups(), []);
   assert.equal(registry.resource("stable.example.com", "v1", "crontabs"), undefined);
