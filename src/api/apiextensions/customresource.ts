@@ -151,6 +151,14 @@ function strategyFor(
         if (nameErrs.length > 0) errs.push(fieldErrors.invalid("metadata.name", name, nameErrs.join(", ")));
       }
       errs.push(...validateValue(schema, stripMeta(obj)));
+      // The schema may restrict metadata.name and metadata.generateName (nothing else of metadata).
+      const metaSchema = schema?.properties?.metadata?.properties;
+      for (const field of ["name", "generateName"] as const) {
+        const value = obj.metadata?.[field];
+        const fieldSchema = metaSchema?.[field];
+        if (fieldSchema && value !== undefined)
+          errs.push(...validateValue(fieldSchema, value, `metadata.${field}`));
+      }
       return errs;
     },
     table: tableFor(version),

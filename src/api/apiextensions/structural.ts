@@ -3,6 +3,7 @@
 // have items, the root is an object, metadata may restrict only name and generateName.
 import { type FieldError, type FieldPath, fieldErrors } from "../field.ts";
 import { itemsOf, type JsonSchema } from "./types.ts";
+import { validateValue } from "./validate-value.ts";
 
 const types = ["array", "boolean", "integer", "number", "object", "string"];
 
@@ -87,6 +88,12 @@ function walk(s: JsonSchema, at: FieldPath, root: boolean, errs: FieldError[]): 
         "must not be empty if x-kubernetes-list-type is map",
       ),
     );
+  }
+  if (s.default !== undefined) {
+    // A default must itself be valid by the schema it defaults (checked as Kubernetes does at CRD write).
+    for (const e of validateValue(s, s.default, "default")) {
+      errs.push(fieldErrors.invalid(at.child("default"), s.default, e.detail ?? e.type));
+    }
   }
   for (const [name, prop] of Object.entries(s.properties ?? {}))
     walk(prop, at.child("properties").key(name), false, errs);

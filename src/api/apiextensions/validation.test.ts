@@ -80,3 +80,14 @@ test("create: status reset, storedVersions, cleanup finalizer; update keeps stor
   customResourceDefinitions.strategy.prepareForUpdate?.(next, crd);
   assert.deepEqual(next.status?.storedVersions, ["v1", "v1beta1"]);
 });
+
+test("defaults must satisfy their schema; preserveUnknownFields true is refused", () => {
+  const crd = cronTabCrd();
+  const spec = crd.spec.versions[0]?.schema?.openAPIV3Schema?.properties?.spec;
+  Object.assign(spec?.properties?.replicas ?? {}, { default: 0 });
+  Object.assign(crd.spec, { preserveUnknownFields: true });
+  assert.deepEqual(errors(crd), [
+    "spec.preserveUnknownFields: Invalid value: true: cannot set to true, set x-kubernetes-preserve-unknown-fields to true in spec.versions[*].schema instead",
+    "spec.versions[0].schema.openAPIV3Schema.properties[spec].properties[replicas].default: Invalid value: 0: default in body should be greater than or equal to 1",
+  ]);
+});

@@ -78,6 +78,15 @@ export function validateCrd(crd: CustomResourceDefinition): FieldError[] {
       ),
     );
   }
+  if ((s as { preserveUnknownFields?: boolean }).preserveUnknownFields === true) {
+    errs.push(
+      fieldErrors.invalid(
+        spec.child("preserveUnknownFields"),
+        true,
+        "cannot set to true, set x-kubernetes-preserve-unknown-fields to true in spec.versions[*].schema instead",
+      ),
+    );
+  }
   errs.push(...validateVersions(s.versions ?? []));
   return errs;
 }
