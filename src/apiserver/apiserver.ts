@@ -19,7 +19,7 @@ import { withImpersonation } from "./auth/impersonation.ts";
 import { reviewHandlers, reviewResources } from "./auth/reviews.ts";
 import { createAuth } from "./auth/setup.ts";
 import type { UserInfo } from "./auth/user.ts";
-import { CrdController, customResourceSeams, withApiextensions } from "./crd/index.ts";
+import { CrdController, customResourcePatcher, withApiextensions } from "./crd/index.ts";
 import { ApiHandler, type Logger } from "./handler.ts";
 import { namespaceLifecycle } from "./namespacelifecycle.ts";
 import { adminKubeconfig, ensurePki } from "./pki.ts";
@@ -107,7 +107,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       ...authorization.admission,
     ],
     subresources: new Map([...lifecycleSubresources(pki.kubeletClient), ...authorization.subresources]),
-    ...customResourceSeams({ decoder: schemaDecoder, patcher: dispatchPatcher, registry }),
+    decoder: schemaDecoder,
+    patcher: customResourcePatcher(dispatchPatcher, registry),
     patchSchemaFor: schemaPatchSchemaFor,
     pathHandlers: [openApiPathHandler(registry), ...authorization.pathHandlers],
     // The bound port: --listen may ask for port 0.

@@ -108,6 +108,13 @@ describe("CRDs with kubectl 1.32", () => {
     assert.match(warn.stderr, /Warning: unknown field "spec\.foo"/);
     const stored = JSON.parse(await ok("get", "ct", "unknown", "-o", "json"));
     assert.equal(stored.spec.foo, undefined, "pruned");
+    // The same rules for patches: apply of an existing object (a merge patch) and server-side apply.
+    const patched = await run(["apply", "-f", "-"], unknown);
+    assert.notEqual(patched.code, 0);
+    assert.match(patched.stderr, /strict decoding error: unknown field "spec\.foo"/);
+    const ssa = await run(["apply", "--server-side", "-f", "-"], unknown);
+    assert.notEqual(ssa.code, 0);
+    assert.match(ssa.stderr, /\.spec\.foo: field not declared in schema/);
   });
 
   it("status subresource: status ignored on the main resource, spec ignored on /status; generation on spec changes", async () => {

@@ -6,7 +6,8 @@ import { ApiError, BadRequestError } from "../../api/errors.ts";
 import type { KubeObject } from "../../api/object.ts";
 import { Registry } from "../../api/registry.ts";
 import { schemaDecoder } from "../wiring.ts";
-import { customResourceDecoder, customResourcePatcher } from "./decoding.ts";
+import { customResourcePatcher } from "./decoding.ts";
+import { CustomResourceRegistrar } from "./registrar.ts";
 
 const [v1] = customResourceDefs(cronTabCrd());
 const body = Buffer.from(
@@ -18,9 +19,11 @@ const body = Buffer.from(
   }),
 );
 
-test("Strict refuses unknown fields like Kubernetes; Warn warns; Ignore is silent", () => {
+test("while the CRD is served, Strict refuses unknown fields like Kubernetes; Warn warns; Ignore is silent", () => {
   assert.ok(v1);
-  const decode = customResourceDecoder(schemaDecoder);
+  const decode = schemaDecoder;
+  const registrar = new CustomResourceRegistrar(new Registry());
+  registrar.serve(cronTabCrd());
   assert.throws(
     () => decode({ def: v1, body, contentType: "application/json", mode: "Strict" }),
     (err: unknown) =>
@@ -32,6 +35,15 @@ test("Strict refuses unknown fields like Kubernetes; Warn warns; Ignore is silen
     'unknown field "spec.foo"',
   ]);
   assert.deepEqual(decode({ def: v1, body, contentType: "application/json", mode: "Ignore" }).warnings, []);
+  const withMeta = Buffer.from(
+    JSON.stringify({ metadata: { name: "a", bogus: 1 }, spec: { cronSpec: "1" } }),
+  );
+  assert.deepEqual(
+    decode({ def: v1, body: withMeta, contentType: "application/json", mode: "Warn" }).warnings,
+    ['unknown field "metadata.bogus"'],
+  );
+  registrar.unserve("crontabs.stable.example.com");
+  assert.deepEqual(decode({ def: v1, body, contentType: "application/json", mode: "Strict" }).warnings, []);
 });
 
 test("strategic merge patch of a custom resource is a 415; merge patch goes through", () => {

@@ -6,6 +6,7 @@ import {
   compareVersions,
   customResourceDefs,
 } from "../../api/apiextensions/customresource.ts";
+import { registerCustomKindSchema } from "../../api/apiextensions/strict-schema.ts";
 import type { CustomResourceDefinition } from "../../api/apiextensions/types.ts";
 import type { Registry } from "../../api/registry.ts";
 
@@ -60,11 +61,13 @@ export class CustomResourceRegistrar {
   private regroup(group: string): void {
     const current = this.registry.all().filter((d) => d.group === group && "customResource" in d);
     if (current.length > 0) this.registry.remove(...current);
+    for (const d of current) registerCustomKindSchema(d, undefined);
     const defs: CustomResourceDef[] = [];
     for (const s of this.served.values()) if (s.crd.spec.group === group) defs.push(...s.defs);
     // Stable sort: versions by priority, resources of one version in CRD order.
     defs.sort((a, b) => compareVersions(a.version, b.version));
     const free = defs.filter((d) => !this.registry.resource(d.group, d.version, d.resource));
     if (free.length > 0) this.registry.add(...free);
+    for (const d of free) registerCustomKindSchema(d, d.customResource.schema);
   }
 }

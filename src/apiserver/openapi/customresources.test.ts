@@ -41,6 +41,17 @@ test("documents are rebuilt when the registry changes", () => {
   const doc = serveOpenApi(registry, { path: "/openapi/v3/apis/stable.example.com/v1" });
   assert.equal(doc?.status, 200);
   assert.match(String(doc?.body), /com\.example\.stable\.v1\.CronTab/);
+  // kubectl apply picks strategic merge patch only when the patch operation accepts it.
+  const paths = JSON.parse(String(doc?.body)).paths as Record<
+    string,
+    { patch?: { requestBody: { content: object } } }
+  >;
+  const patch = paths["/apis/stable.example.com/v1/namespaces/{namespace}/crontabs/{name}"]?.patch;
+  assert.deepEqual(Object.keys(patch?.requestBody.content ?? {}), [
+    "application/json-patch+json",
+    "application/merge-patch+json",
+    "application/apply-patch+yaml",
+  ]);
   registry.remove(v1);
   assert.equal(serveOpenApi(registry, { path: "/openapi/v3/apis/stable.example.com/v1" })?.status, 404);
 });
