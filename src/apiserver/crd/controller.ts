@@ -61,6 +61,7 @@ export class CrdController {
     this.cache.stop();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    this.registrar.unserveAll();
   }
 
   /** Resolves once every queued CRD has been processed (tests). */

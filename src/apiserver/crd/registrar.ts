@@ -48,6 +48,11 @@ export class CustomResourceRegistrar {
     this.regroup(existing.crd.spec.group);
   }
 
+  /** Stops serving everything (server shutdown): the strict-decoding schemas are process-wide. */
+  unserveAll(): void {
+    for (const name of [...this.served.keys()]) this.unserve(name);
+  }
+
   /** A served ResourceDef of the CRD (its objects share one storage, whatever the version). */
   defOf(name: string): CustomResourceDef | undefined {
     return this.served.get(name)?.defs[0];
