@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Kubectl } from "../support/kubectl.ts";
 import { SkiffServer } from "../support/skiff-server.ts";
-import { clusterCrd, cronTab, cronTabCrd } from "./fixtures.ts";
+import { clusterCrd, cronTab, cronTabCrd, gatewayCrd } from "./fixtures.ts";
 
 describe("CRDs with kubectl 1.32", () => {
   const server = new SkiffServer({ apiOnly: true });
@@ -235,6 +235,28 @@ describe("CRDs with kubectl 1.32", () => {
       "apiVersion: infra.example.org/v1alpha1\nkind: Backend\nmetadata:\n  name: b2\nspec:\n  port: 1.5\n",
     );
     assert.match(bad.stderr, /spec\.port in body must be of type integer,string: "number"/);
+  });
+
+  it("server-side apply merges x-kubernetes-list-type map items of two managers by key", async () => {
+    await run(["apply", "-f", "-"], gatewayCrd);
+    await ok("wait", "--for=condition=Established", "--timeout=10s", "crd/gateways.net.example.com");
+    const gateway = (port: number, name: string) =>
+      `apiVersion: net.example.com/v1\nkind: Gateway\nmetadata: {name: g}\nspec:\n  listeners: [{port: ${port}, name: ${name}}]\n`;
+    for (const [manager, port, name] of [
+      ["a", 80, "http"],
+      ["b", 443, "https"],
+    ] as const) {
+      const r = await run(
+        ["apply", "--server-side", `--field-manager=${manager}`, "-f", "-"],
+        gateway(port, name),
+      );
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const listeners = JSON.parse(await ok("get", "gateway", "g", "-o", "jsonpath={.spec.listeners}"));
+    assert.deepEqual(listeners, [
+      { name: "http", port: 80 },
+      { name: "https", port: 443 },
+    ]);
   });
 
   it("deleting the CRD deletes its objects and the endpoints", async () => {

@@ -119,3 +119,29 @@ spec:
                 port:
                   x-kubernetes-int-or-string: true
 `;
+
+/** A CRD whose list is an x-kubernetes-list-type map keyed by port (server-side apply merges it). */
+export const gatewayCrd = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: gateways.net.example.com}
+spec:
+  group: net.example.com
+  scope: Namespaced
+  names: {plural: gateways, kind: Gateway}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              listeners:
+                type: array
+                x-kubernetes-list-type: map
+                x-kubernetes-list-map-keys: [port]
+                items: {type: object, required: [port], properties: {port: {type: integer}, name: {type: string}}}
+`;
