@@ -13,6 +13,12 @@ export class Registry {
   private readonly byGvr = new Map<string, ResourceDef>();
   private readonly byGvk = new Map<string, ResourceDef>();
   private readonly groupList: GroupVersions[] = [];
+  private changes = 0;
+
+  /** Grows on every add and remove, so caches of derived documents (OpenAPI) know to rebuild. */
+  get revision(): number {
+    return this.changes;
+  }
 
   /** Adds resources; the order of first appearance of groups and versions is the preference order. */
   add(...defs: ResourceDef[]): this {
@@ -29,6 +35,31 @@ export class Registry {
       }
       if (!g.versions.includes(def.version)) g.versions.push(def.version);
     }
+    this.changes++;
+    return this;
+  }
+
+  /**
+   * Removes resources (custom resources whose definition changed or went away); versions and
+   * groups left without resources disappear from discovery.
+   */
+  remove(...defs: ResourceDef[]): this {
+    for (const def of defs) {
+      const gvr = `${def.group}/${def.version}/${def.resource}`;
+      const existing = this.byGvr.get(gvr);
+      if (!existing) continue;
+      this.byGvr.delete(gvr);
+      const gvk = `${def.group}/${def.version}/${existing.kind}`;
+      if (this.byGvk.get(gvk) === existing) this.byGvk.delete(gvk);
+      this.defs.splice(this.defs.indexOf(existing), 1);
+      const g = this.groupList.find((x) => x.group === def.group);
+      if (!g) continue;
+      if (!this.defs.some((d) => d.group === def.group && d.version === def.version)) {
+        g.versions.splice(g.versions.indexOf(def.version), 1);
+      }
+      if (g.versions.length === 0) this.groupList.splice(this.groupList.indexOf(g), 1);
+    }
+    this.changes++;
     return this;
   }
 

@@ -19,6 +19,7 @@ import { withImpersonation } from "./auth/impersonation.ts";
 import { reviewHandlers, reviewResources } from "./auth/reviews.ts";
 import { createAuth } from "./auth/setup.ts";
 import type { UserInfo } from "./auth/user.ts";
+import { CrdController, customResourcePatcher, withApiextensions } from "./crd/index.ts";
 import { ApiHandler, type Logger } from "./handler.ts";
 import { createMetricsApi, metricsResources } from "./metricsapi/index.ts";
 import { metricsPathHandler } from "./monitoring/endpoint.ts";
@@ -62,7 +63,9 @@ export interface ApiServer {
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const kubernetesIp = nthAddress(options.serviceCidr, 1);
   const pki = await ensurePki(options.dataDir, { tlsSans: options.tlsSans ?? [], serviceIp: kubernetesIp });
-  const registry = new Registry().add(...options.resources, ...reviewResources(), ...metricsResources());
+  const registry = withApiextensions(
+    new Registry().add(...options.resources, ...reviewResources(), ...metricsResources()),
+  );
   // Every Store call is timed (etcd_request_duration_seconds); the caller's Store stays the backend.
   const store = new InstrumentedStore(options.store, new KeyTypes(() => registry.all()));
   const cache = new WatchCache({
@@ -123,13 +126,21 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     ],
     subresources: new Map([...lifecycleSubresources(pki.kubeletClient), ...authorization.subresources]),
     decoder: schemaDecoder,
-    patcher: dispatchPatcher,
+    patcher: customResourcePatcher(dispatchPatcher, registry),
     patchSchemaFor: schemaPatchSchemaFor,
     pathHandlers: [openApiPathHandler(registry), metricsPathHandler(), ...authorization.pathHandlers],
     // The bound port: --listen may ask for port 0.
     serverAddress: hostPort,
     ...(options.logger ? { logger: options.logger } : {}),
   });
+  // Custom resources are served before the listener opens: a restarted server serves them at once.
+  const crds = new CrdController({
+    registry,
+    source,
+    handler,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  await crds.start();
   const running: RunningServer = await startHttpsServer({
     handler,
     host: options.host,
@@ -159,6 +170,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     registry,
     close: async () => {
       await running.close();
+      crds.stop();
       await metrics.stop();
       await authorization.stop();
       cache.stop();

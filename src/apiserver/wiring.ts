@@ -1,5 +1,7 @@
 // Adapters from the schema and patch modules to the handler's seams (decoder, patcher,
 // OpenAPI path handler), so those modules stay independent of the request plumbing.
+import { isCustomResourceDef } from "../api/apiextensions/customresource.ts";
+import { customResourcePatchSchema } from "../api/apiextensions/patch-schema.ts";
 import { BadRequestError } from "../api/errors.ts";
 import { isPlainObject, type KubeObject } from "../api/object.ts";
 import type { Registry } from "../api/registry.ts";
@@ -44,6 +46,8 @@ export const dispatchPatcher: Patcher = ({ current, patch, contentType, schema, 
 };
 
 export function schemaPatchSchemaFor(def: ResourceDef) {
+  // Custom resources merge by their CRD schema's list/map types (server-side apply).
+  if (isCustomResourceDef(def)) return customResourcePatchSchema(def.customResource.schema);
   return patchSchemaFor(def.group, def.version, def.kind);
 }
 

@@ -1,6 +1,11 @@
 // The OpenAPI v2 definitions of every kind in kubernetes-types: the generated raw definitions
 // (scripts/gen-schemas.mjs) completed with our tables of integer formats and patch metadata.
 // Built once on first use and shared (frozen); about 620 definitions.
+import {
+  anyJsonName,
+  jsonSchemaPropsExtensions,
+  jsonSchemaPropsName,
+} from "../apiextensions/schema-extensions.ts";
 import raw from "./definitions.generated.json" with { type: "json" };
 import { isByteField, numberSchema, stringFormats } from "./formats.ts";
 import { atomicStructs, type FieldPatchMetadata, fieldPatchMetadata } from "./patch-metadata.ts";
@@ -34,13 +39,17 @@ function build(input: Record<string, Schema>): Definitions {
   const out: Record<string, Schema> = {};
   for (const [name, def] of Object.entries(input)) {
     const copy: Schema = { ...def };
+    if (name === jsonSchemaPropsName) {
+      copy.properties = { ...def.properties, ...(jsonSchemaPropsExtensions as Record<string, Schema>) };
+    }
+    if (name === anyJsonName) delete copy.type;
     const format = stringFormats[name];
     if (format) copy.format = format;
     if (atomicStructs.has(name)) copy["x-kubernetes-map-type"] = "atomic";
-    if (def.properties) {
+    if (copy.properties) {
       const patch = fieldPatchMetadata[name] ?? {};
       const properties: Record<string, Schema> = {};
-      for (const [field, schema] of Object.entries(def.properties)) {
+      for (const [field, schema] of Object.entries(copy.properties)) {
         let completed = completeTypes(schema, field, isByteField(name, field));
         const meta = patch[field];
         if (meta) completed = withPatchMetadata(completed, meta);

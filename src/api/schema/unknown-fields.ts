@@ -1,6 +1,7 @@
 // Walks a decoded object against its kind's schema and lists what Kubernetes' strict decoder
 // reports: fields the schema does not know and (given the document's members) duplicate fields,
 // with paths like `spec.template.spec.containers[0].imagePullPolcy`, in document order.
+import { customKindSchema } from "../apiextensions/strict-schema.ts";
 import type { JsonValue } from "../object.ts";
 import { definitionNameForKind, definitions } from "./definitions.ts";
 import { freeFormDefinitions } from "./patch-metadata.ts";
@@ -47,7 +48,10 @@ export function strictIssues(
       out.push(issue);
     }
   };
-  const schema: Schema | undefined = name ? { $ref: `#/definitions/${name}` } : undefined;
+  // Custom resources: the schema of their CRD while it is served.
+  const schema: Schema | undefined = name
+    ? { $ref: `#/definitions/${name}` }
+    : customKindSchema(group, version, kind);
   walk(obj, schema, "", { defs, report, members: options.members ?? defaultMembers });
   return out;
 }

@@ -3,6 +3,7 @@
 import type { Registry } from "../../api/registry.ts";
 import { definitions } from "../../api/schema/definitions.ts";
 import { type Definitions, refTarget, type Schema } from "../../api/schema/types.ts";
+import { customResourceDefinitionsFor, type OpenApiFlavor } from "./customresources.ts";
 import {
   groupVersionPaths,
   kindDefinitionName,
@@ -27,9 +28,13 @@ export function groupVersionKey(group: string, version: string): string {
 }
 
 /** The definitions the given paths need: their kinds plus everything reachable by $ref. */
-function definitionClosure(registry: Registry, paths: PathSpec[]): Record<string, Schema> {
+function definitionClosure(
+  registry: Registry,
+  paths: PathSpec[],
+  flavor: OpenApiFlavor,
+): Record<string, Schema> {
   const defs = definitions();
-  const synthetic = syntheticDefinitions(registry, defs);
+  const synthetic = syntheticDefinitions(registry, defs, flavor);
   const lookup = (name: string): Schema | undefined => defs[name] ?? synthetic[name];
   const out: Record<string, Schema> = {};
   const queue: string[] = [...metaDefinitions];
@@ -56,13 +61,18 @@ function definitionClosure(registry: Registry, paths: PathSpec[]): Record<string
 }
 
 /** Free-form definitions for served kinds kubernetes-types does not declare (metrics, CRD-like kinds). */
-function syntheticDefinitions(registry: Registry, defs: Definitions): Record<string, Schema> {
+function syntheticDefinitions(
+  registry: Registry,
+  defs: Definitions,
+  flavor: OpenApiFlavor,
+): Record<string, Schema> {
   const out: Record<string, Schema> = {};
   for (const def of registry.all()) {
+    Object.assign(out, customResourceDefinitionsFor(def, flavor));
     for (const kind of [def.kind, def.listKind ?? `${def.kind}List`]) {
       const gvk = { group: def.group, version: def.version, kind };
       const name = kindDefinitionName(gvk);
-      if (defs[name]) continue;
+      if (defs[name] || out[name]) continue;
       out[name] = {
         description: `${kind} of ${def.group === "" ? "the core group" : def.group}/${def.version}.`,
         type: "object",
@@ -95,7 +105,7 @@ export function buildV2Document(registry: Registry, options: DocumentOptions = {
     swagger: "2.0",
     info: { title: "Kubernetes", version: options.serverVersion ?? "v1.32.0" },
     paths: pathsJson,
-    definitions: definitionClosure(registry, paths),
+    definitions: definitionClosure(registry, paths, "v2"),
   };
 }
 
@@ -148,7 +158,7 @@ export function buildV3Document(
     pathsJson[p.path] = item;
   }
   const schemas: JsonObject = {};
-  for (const [name, schema] of Object.entries(definitionClosure(registry, paths)))
+  for (const [name, schema] of Object.entries(definitionClosure(registry, paths, "v3")))
     schemas[name] = toV3(schema);
   return {
     openapi: "3.0.0",

@@ -1,7 +1,7 @@
 // Serves the OpenAPI endpoints for a Registry as plain { status, headers, body } answers:
 // /openapi/v2 (JSON or gnostic protobuf by Accept), /swagger-2.0.0.pb-v1 (kubectl 1.20's
 // fallback), /openapi/v3 (index) and /openapi/v3/<api/v1|apis/G/V>. Documents are built on first
-// request and cached per Registry (register every resource before the first request).
+// request and cached per Registry revision (rebuilt after resources are added or removed).
 import { createHash } from "node:crypto";
 import type { Registry } from "../../api/registry.ts";
 import { buildV2Document, buildV3Document, type DocumentOptions, groupVersionKey } from "./documents.ts";
@@ -28,6 +28,8 @@ interface Built {
 }
 
 interface Cache {
+  /** The Registry revision the documents were built from (custom resources come and go). */
+  revision: number;
   v2?: { json: Built; protobuf: Uint8Array };
   v3: Map<string, Built>;
   index?: string;
@@ -37,8 +39,8 @@ const caches = new WeakMap<Registry, Cache>();
 
 function cacheFor(registry: Registry): Cache {
   let cache = caches.get(registry);
-  if (!cache) {
-    cache = { v3: new Map() };
+  if (!cache || cache.revision !== registry.revision) {
+    cache = { revision: registry.revision, v3: new Map() };
     caches.set(registry, cache);
   }
   return cache;

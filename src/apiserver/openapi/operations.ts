@@ -1,5 +1,7 @@
 // The REST operations a Registry serves, described once for both OpenAPI versions: paths,
 // methods, Kubernetes actions, parameters, body and response definitions, group/version/kind.
+
+import { isCustomResourceDef } from "../../api/apiextensions/customresource.ts";
 import { groupVersion } from "../../api/object.ts";
 import type { Registry } from "../../api/registry.ts";
 import type { ResourceDef } from "../../api/resource.ts";
@@ -42,6 +44,10 @@ export const patchContentTypes = [
   "application/strategic-merge-patch+json",
   "application/apply-patch+yaml",
 ] as const;
+/** Custom resources have no patch metadata: no strategic merge patch (kubectl then sends merge patches). */
+const customResourcePatchContentTypes = patchContentTypes.filter(
+  (t) => t !== "application/strategic-merge-patch+json",
+);
 
 const q = (name: string, type: ParamSpec["type"], description: string): ParamSpec => ({
   name,
@@ -222,7 +228,7 @@ function resourcePaths(def: ResourceDef): PathSpec[] {
         description: `partially update ${what} of the specified ${def.kind}`,
         params: [...params, dryRun, fieldManager, fieldValidation, force, pretty],
         body: `${meta}.Patch`,
-        consumes: patchContentTypes,
+        consumes: isCustomResourceDef(def) ? customResourcePatchContentTypes : patchContentTypes,
         response: bodyDef,
         gvk: subGvk,
       });
