@@ -29,6 +29,7 @@ import {
   replicationControllerController,
 } from "../controllers/replicaset/controller.ts";
 import { resourceQuotaController } from "../controllers/resourcequota/controller.ts";
+import { serviceLoadBalancerController } from "../controllers/servicelb/controller.ts";
 import { statefulSetController } from "../controllers/statefulset/controller.ts";
 import { persistentVolumeBinderController } from "../controllers/volume/binder.ts";
 import { localPathProvisionerDescriptor } from "../controllers/volume/provisioner.ts";
@@ -67,6 +68,7 @@ export function defaultControllers(o: DefaultControllerOptions = {}): Controller
     statefulSetController,
     persistentVolumeBinderController,
     resourceQuotaController,
+    serviceLoadBalancerController,
     ...(o.dataDir !== undefined ? [localPathProvisionerDescriptor({ dataDir: o.dataDir })] : []),
     nodeIpamControllerDescriptor(o.clusterCidr !== undefined ? { clusterCidr: o.clusterCidr } : {}),
   ];

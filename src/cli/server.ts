@@ -18,6 +18,7 @@ import type { Store } from "../storage/store.ts";
 import { clusterDnsFor, embeddedAgentClient, firstPodCidr, type RunningAgent, startAgent } from "./agent.ts";
 import { type RunningClusterDns, startClusterDns } from "./cluster-dns.ts";
 import { defaultControllers, startControllerManager } from "./controller-manager.ts";
+import { type RunningIngress, startIngress } from "./ingress.ts";
 import { InProcessTransport } from "./inprocess-transport.ts";
 import { servedResources } from "./resources.ts";
 import { parseDatastore, parseListen, UsageError } from "./usage.ts";
@@ -41,6 +42,9 @@ export interface ServerFlags {
   proxy?: boolean;
   clusterDnsPort?: string;
   clusterDnsAddress?: string;
+  disableIngress?: boolean;
+  ingressHttpPort?: string;
+  ingressHttpsPort?: string;
 }
 
 // The in-process components authenticate as themselves (not system:masters), so the bootstrap
@@ -153,6 +157,15 @@ export async function runServer(flags: ServerFlags): Promise<void> {
       throw err;
     }
   }
+  const ingress: RunningIngress | undefined = flags.disableIngress
+    ? undefined
+    : await startIngress({
+        handler: server.handler,
+        httpPort: Number(flags.ingressHttpPort ?? 80),
+        httpsPort: Number(flags.ingressHttpsPort ?? 443),
+        logger,
+        say: (line) => process.stderr.write(`skiff server: ${line}\n`),
+      });
   let agent: RunningAgent | undefined;
   if (!flags.disableAgent) {
     const nodeName = hostname().toLowerCase();
@@ -173,6 +186,7 @@ export async function runServer(flags: ServerFlags): Promise<void> {
       });
     } catch (err) {
       client.close();
+      await ingress?.stop();
       await controllerManager?.stop();
       await scheduler?.stop();
       await server.close();
@@ -192,6 +206,7 @@ export async function runServer(flags: ServerFlags): Promise<void> {
       if (stopping) return;
       stopping = true;
       void Promise.resolve(agent?.stop())
+        .then(() => ingress?.stop())
         .then(() => dns?.stop())
         .then(() => controllerManager?.stop())
         .then(() => scheduler?.stop())
