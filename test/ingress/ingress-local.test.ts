@@ -22,7 +22,9 @@ async function startBackend(name: string): Promise<number> {
     res.end(body);
   });
   s.on("upgrade", (req, socket: Socket) => {
-    socket.write(`HTTP/1.1 101 Switching Protocols\r\nupgrade: ${req.headers.upgrade}\r\nconnection: Upgrade\r\n\r\n`);
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nupgrade: ${req.headers.upgrade}\r\nconnection: Upgrade\r\n\r\n`,
+    );
     socket.on("data", (d: Buffer) => socket.write(`${name}:${d.toString()}`));
   });
   await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", resolve));
@@ -108,7 +110,10 @@ after(async () => {
     b.server.closeAllConnections();
     await new Promise<void>((resolve) => b.server.close(() => resolve()));
   }
-  for (const [k, v] of Object.entries({ SKIFF_INGRESS_HTTP_PORT: savedEnv.http, SKIFF_INGRESS_HTTPS_PORT: savedEnv.https })) {
+  for (const [k, v] of Object.entries({
+    SKIFF_INGRESS_HTTP_PORT: savedEnv.http,
+    SKIFF_INGRESS_HTTPS_PORT: savedEnv.https,
+  })) {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
@@ -209,7 +214,12 @@ spec:
       paths: [{path: /, pathType: Prefix, backend: {service: {name: svc-h, port: {number: 80}}}}]
 `);
   const r = await eventually("the secret's certificate to be served", () =>
-    ask({ port: httpsPort, path: "/s", host: "hello.example.test", https: { servername: "hello.example.test", ca: ca.ca } }),
+    ask({
+      port: httpsPort,
+      path: "/s",
+      host: "hello.example.test",
+      https: { servername: "hello.example.test", ca: ca.ca },
+    }),
   );
   assert.equal(r.status, 200);
   assert.equal(r.body, "h1 /s");
@@ -222,7 +232,14 @@ spec:
     "the default certificate is not from the test CA",
   );
   const h = JSON.parse(
-    (await ask({ port: httpsPort, path: "/headers", host: "hello.example.test", https: { servername: "hello.example.test", ca: ca.ca } })).body,
+    (
+      await ask({
+        port: httpsPort,
+        path: "/headers",
+        host: "hello.example.test",
+        https: { servername: "hello.example.test", ca: ca.ca },
+      })
+    ).body,
   ) as Record<string, string>;
   assert.equal(h["x-forwarded-proto"], "https");
 });
@@ -288,7 +305,14 @@ spec: {type: LoadBalancer, loadBalancerClass: example.test/other, ports: [{name:
   assert.equal(other.stdout, "{}", "another class's Service is left alone");
   // Kubernetes drops externalTrafficPolicy itself on this change (dropTypeDependentFields); Skiff's
   // Service strategy does not yet, so the patch clears it.
-  const toClusterIp = await server.kubectl(["patch", "svc", "lb", "--type=merge", "-p", '{"spec":{"type":"ClusterIP","externalTrafficPolicy":null}}']);
+  const toClusterIp = await server.kubectl([
+    "patch",
+    "svc",
+    "lb",
+    "--type=merge",
+    "-p",
+    '{"spec":{"type":"ClusterIP","externalTrafficPolicy":null}}',
+  ]);
   assert.equal(toClusterIp.code, 0, toClusterIp.stderr);
   await eventually("the status to be cleared when the Service stops being a LoadBalancer", async () => {
     const r = await server.kubectl(["get", "svc", "lb", "-o", "jsonpath={.status.loadBalancer}"]);

@@ -108,8 +108,14 @@ async function pemKey(key: webcrypto.CryptoKey): Promise<string> {
 }
 
 /** A throwaway CA and a function issuing serving certificates for DNS names. */
-export async function testCa(): Promise<{ ca: string; issue(names: string[]): Promise<{ cert: string; key: string }> }> {
-  const caKeys = (await webcrypto.subtle.generateKey(alg, true, ["sign", "verify"])) as webcrypto.CryptoKeyPair;
+export async function testCa(): Promise<{
+  ca: string;
+  issue(names: string[]): Promise<{ cert: string; key: string }>;
+}> {
+  const caKeys = (await webcrypto.subtle.generateKey(alg, true, [
+    "sign",
+    "verify",
+  ])) as webcrypto.CryptoKeyPair;
   const now = Date.now();
   const ca = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: "01",
@@ -127,7 +133,10 @@ export async function testCa(): Promise<{ ca: string; issue(names: string[]): Pr
   return {
     ca: ca.toString("pem"),
     async issue(names) {
-      const keys = (await webcrypto.subtle.generateKey(alg, true, ["sign", "verify"])) as webcrypto.CryptoKeyPair;
+      const keys = (await webcrypto.subtle.generateKey(alg, true, [
+        "sign",
+        "verify",
+      ])) as webcrypto.CryptoKeyPair;
       const cert = await x509.X509CertificateGenerator.create({
         serialNumber: `0${serial++}`,
         subject: `CN=${names[0]}`,
