@@ -122,8 +122,17 @@ export function startIngressController(o: IngressControllerOptions): RunningIngr
     timer = setTimeout(rebuild, delay);
   };
   const handler = { onAdd: () => schedule(), onUpdate: () => schedule(), onDelete: () => schedule() };
-  const all: { addEventHandler(h: typeof handler): unknown }[] = Object.values(informers);
+  const { nodes, ...routing } = informers;
+  const all: { addEventHandler(h: typeof handler): unknown }[] = Object.values(routing);
   for (const inf of all) inf.addEventHandler(handler);
+  // Nodes report status every few seconds; only a change of addresses matters here.
+  nodes.addEventHandler({
+    onAdd: () => schedule(),
+    onDelete: () => schedule(),
+    onUpdate: (a, b) => {
+      if (JSON.stringify(a.status?.addresses) !== JSON.stringify(b.status?.addresses)) schedule();
+    },
+  });
   factory.start();
   const syncedPromise = factory.waitForCacheSync().then((ok) => {
     if (!ok || stopped) return false;

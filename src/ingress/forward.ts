@@ -70,7 +70,7 @@ export function upstreamHeaders(
 }
 
 /** Response raw headers without hop-by-hop ones (kept as a flat name/value list). */
-function downstreamHeaders(raw: string[]): string[] {
+export function downstreamHeaders(raw: string[]): string[] {
   const drop = new Set<string>();
   for (let i = 0; i < raw.length; i += 2) {
     if ((raw[i] ?? "").toLowerCase() === "connection") {
