@@ -121,3 +121,32 @@ test("a refused endpoint is skipped for GET, but a POST is not retried and gets 
   plane.setTable(table([]));
   assert.equal((await get("/")).status, 503);
 });
+
+test("close() ends upgraded connections that are still open", async () => {
+  const s = createServer();
+  s.on("upgrade", (_req, socket: import("node:net").Socket) => {
+    socket.write("HTTP/1.1 101 Switching Protocols\r\nconnection: Upgrade\r\nupgrade: x\r\n\r\n");
+  });
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+  servers.push(s);
+  const a = s.address();
+  const live = typeof a === "object" && a ? a.port : 0;
+  const other = new IngressDataPlane({ defaultCertificate: await selfSignedCertificate() });
+  other.setTable(table([live]));
+  const { http } = await other.listen({ http: 0 });
+  const client = await new Promise<import("node:net").Socket>((resolve, reject) => {
+    const req = request({
+      host: "127.0.0.1",
+      port: http.port,
+      path: "/",
+      headers: { connection: "Upgrade", upgrade: "x" },
+    });
+    req.on("upgrade", (_res, socket) => resolve(socket));
+    req.on("error", reject);
+    req.end();
+  });
+  // Half-closed from the client side, as a client going away leaves it.
+  client.end();
+  await other.close();
+  client.destroy();
+});

@@ -167,17 +167,13 @@ export class IngressDataPlane {
   }
 
   async close(): Promise<void> {
-    await Promise.all(
-      this.servers.map(
-        (s) =>
-          new Promise<void>((resolve) => {
-            s.close(() => resolve());
-            s.closeAllConnections();
-          }),
-      ),
-    );
+    // A server's close waits for every connection it accepted, upgraded ones included, and
+    // closeAllConnections does not reach those: they are destroyed before the wait.
+    const closed = this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
+    for (const s of this.servers) s.closeAllConnections();
     for (const s of this.upgraded) s.destroy();
     this.upgraded.clear();
     this.agents.close();
+    await Promise.all(closed);
   }
 }
