@@ -26,6 +26,8 @@ async function startBackend(name: string): Promise<number> {
       `HTTP/1.1 101 Switching Protocols\r\nupgrade: ${req.headers.upgrade}\r\nconnection: Upgrade\r\n\r\n`,
     );
     socket.on("data", (d: Buffer) => socket.write(`${name}:${d.toString()}`));
+    // The server is half-open by default: close when the ingress closes its side.
+    socket.on("end", () => socket.end());
   });
   await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", resolve));
   const address = s.address();
