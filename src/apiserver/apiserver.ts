@@ -6,6 +6,7 @@ import { Registry } from "../api/registry.ts";
 import type { ResourceDef } from "../api/resource.ts";
 import type { Store } from "../storage/store.ts";
 import { csrRequestorAdmission } from "./admission/csr-requestor.ts";
+import { defaultIngressClassAdmission } from "./admission/defaultingressclass.ts";
 import { defaultStorageClassAdmission } from "./admission/defaultstorageclass.ts";
 import { defaultTolerationSecondsAdmission } from "./admission/defaulttolerationseconds.ts";
 import { limitRangerAdmission } from "./admission/limitranger.ts";
@@ -120,6 +121,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       csrRequestorAdmission,
       defaultTolerationSecondsAdmission(),
       defaultStorageClassAdmission({ source }),
+      defaultIngressClassAdmission({ source }),
       limitRangerAdmission({ source }),
       resourceQuotaAdmission({ source, objects: new ObjectStore(store) }),
       ...authorization.admission,

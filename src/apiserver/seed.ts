@@ -147,6 +147,28 @@ export function apiServiceSeed(registry: Registry, now: Date): SeedObject[] {
   return objects;
 }
 
+/**
+ * The built-in ingress controller's IngressClass `skiff`, the default class (Ingresses that name
+ * none get it); created by `skiff server` when it runs the ingress controller.
+ */
+export function ingressClassSeed(): SeedObject[] {
+  return [
+    {
+      path: "/apis/networking.k8s.io/v1/ingressclasses",
+      body: {
+        apiVersion: "networking.k8s.io/v1",
+        kind: "IngressClass",
+        metadata: {
+          name: "skiff",
+          annotations: { "ingressclass.kubernetes.io/is-default-class": "true" },
+          labels: { "app.kubernetes.io/managed-by": "skiff" },
+        },
+        spec: { controller: "skiff.dev/ingress" },
+      },
+    },
+  ];
+}
+
 /** Creates the seed objects whose resource is served; returns what failed (other than exists). */
 export async function seed(handler: ApiHandler, objects: SeedObject[]): Promise<string[]> {
   const problems: string[] = [];

@@ -33,6 +33,7 @@ import {
   replicationControllerController,
 } from "../controllers/replicaset/controller.ts";
 import { resourceQuotaController } from "../controllers/resourcequota/controller.ts";
+import { serviceLoadBalancerController } from "../controllers/servicelb/controller.ts";
 import { statefulSetController } from "../controllers/statefulset/controller.ts";
 import { persistentVolumeBinderController } from "../controllers/volume/binder.ts";
 import { localPathProvisionerDescriptor } from "../controllers/volume/provisioner.ts";
@@ -85,6 +86,7 @@ export function defaultControllers(o: DefaultControllerOptions = {}): Controller
         ? { downscaleStabilizationMs: o.hpaDownscaleStabilizationMs }
         : {}),
     }),
+    serviceLoadBalancerController,
     ...(o.dataDir !== undefined ? [localPathProvisionerDescriptor({ dataDir: o.dataDir })] : []),
     nodeIpamControllerDescriptor(o.clusterCidr !== undefined ? { clusterCidr: o.clusterCidr } : {}),
   ];

@@ -43,10 +43,24 @@ const serverCommand = program
   .option("--cluster-dns-port <port>", "port of the cluster DNS server (UDP and TCP; 0: any free)", "10053")
   .option("--cluster-dns-address <ip>", "address pods reach the DNS server at (default: the node IP)")
   .option("--authorization-mode <modes>", "comma-separated: Node, RBAC, AlwaysAllow, AlwaysDeny", "Node,RBAC")
-  .option(
-    "--metric-resolution <duration>",
-    "how often the metrics API scrapes the kubelets (metrics.k8s.io)",
-    "15s",
+  .addOption(
+    new Option(
+      "--metric-resolution <duration>",
+      "how often the metrics API scrapes the kubelets (metrics.k8s.io)",
+    )
+      .default("15s")
+      .env("SKIFF_METRIC_RESOLUTION"),
+  )
+  .option("--disable-ingress", "do not run the built-in ingress controller")
+  .addOption(
+    new Option("--ingress-http-port <port>", "host port of the ingress's HTTP listener (0: any free)")
+      .default("80")
+      .env("SKIFF_INGRESS_HTTP_PORT"),
+  )
+  .addOption(
+    new Option("--ingress-https-port <port>", "host port of the ingress's HTTPS listener (0: any free)")
+      .default("443")
+      .env("SKIFF_INGRESS_HTTPS_PORT"),
   )
   .addOption(
     new Option("--runtime <runtime>", "container runtime")

@@ -23,6 +23,8 @@ import {
   hpaControllerOptions,
   startControllerManager,
 } from "./controller-manager.ts";
+
+import { type RunningIngress, startIngress } from "./ingress.ts";
 import { InProcessTransport } from "./inprocess-transport.ts";
 import { servedResources } from "./resources.ts";
 import { parseDatastore, parseListen, UsageError } from "./usage.ts";
@@ -46,6 +48,9 @@ export interface ServerFlags extends HpaFlags {
   proxy?: boolean;
   clusterDnsPort?: string;
   clusterDnsAddress?: string;
+  disableIngress?: boolean;
+  ingressHttpPort?: string;
+  ingressHttpsPort?: string;
   /** Metrics API scrape period (`--metric-resolution`, e.g. 15s or 500ms; SKIFF_METRIC_RESOLUTION also sets it). */
   metricResolution?: string;
 }
@@ -198,6 +203,15 @@ export async function runServer(flags: ServerFlags): Promise<void> {
       throw err;
     }
   }
+  const ingress: RunningIngress | undefined = flags.disableIngress
+    ? undefined
+    : await startIngress({
+        handler: server.handler,
+        httpPort: Number(flags.ingressHttpPort ?? 80),
+        httpsPort: Number(flags.ingressHttpsPort ?? 443),
+        logger,
+        say: (line) => process.stderr.write(`skiff server: ${line}\n`),
+      });
   let agent: RunningAgent | undefined;
   if (!flags.disableAgent) {
     const nodeName = hostname().toLowerCase();
@@ -220,6 +234,7 @@ export async function runServer(flags: ServerFlags): Promise<void> {
       });
     } catch (err) {
       client.close();
+      await ingress?.stop();
       await controllerManager?.stop();
       await scheduler?.stop();
       await server.close();
@@ -240,6 +255,7 @@ export async function runServer(flags: ServerFlags): Promise<void> {
       if (stopping) return;
       stopping = true;
       void Promise.resolve(agent?.stop())
+        .then(() => ingress?.stop())
         .then(() => dns?.stop())
         .then(() => controllerManager?.stop())
         .then(() => scheduler?.stop())

@@ -69,6 +69,7 @@ describe("CRDs across a server restart", () => {
     "server",
     "--disable-agent",
     "--disable-cluster-dns",
+    "--disable-ingress",
     "--data-dir",
     dir.path,
     "--listen",

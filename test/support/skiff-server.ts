@@ -61,6 +61,8 @@ export class SkiffServer {
         ? ["--runtime", options.runtime ?? "fake", "--kubelet-port", "0"]
         : ["--disable-agent"]),
       ...(options.clusterDns ? ["--cluster-dns-port", "0"] : ["--disable-cluster-dns"]),
+      // The ingress binds host ports 80/443 by default: only tests that set its ports get one.
+      ...(process.env.SKIFF_INGRESS_HTTP_PORT ? [] : ["--disable-ingress"]),
     ];
   }
 

@@ -200,6 +200,9 @@ const controllerManagerRules: PolicyRule[] = [
   // garbage collector and namespace controller: every resource, but never create.
   rule(["get", "list", "watch", "patch", "update", "delete", "deletecollection"], ["*"], ["*"]),
   rule(["update"], [core], ["namespaces/finalize", "namespaces/status"]),
+  // service load-balancer controller (servicelb): reads Services and Nodes, writes Service status.
+  rule(read, [core], ["services", "nodes"]),
+  rule(["patch", "update"], [core], ["services/status"]),
   // The autoscaler runs as its service account (impersonated, see controllers/podautoscaler/identity.ts).
   rule(["impersonate"], [core], ["serviceaccounts"], ["horizontal-pod-autoscaler"]),
 ];
