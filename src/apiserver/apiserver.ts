@@ -11,6 +11,7 @@ import { defaultTolerationSecondsAdmission } from "./admission/defaulttoleration
 import { limitRangerAdmission } from "./admission/limitranger.ts";
 import { priorityAdmission } from "./admission/priority.ts";
 import { resourceQuotaAdmission } from "./admission/resourcequota.ts";
+import { serviceAccountAdmission } from "./admission/serviceaccount.ts";
 import { type Ipv4Cidr, nthAddress } from "./alloc/cidr.ts";
 import { createServiceAllocator } from "./alloc/services.ts";
 import { createAuthenticator } from "./auth/authn.ts";
@@ -41,6 +42,8 @@ export interface ApiServerOptions {
   tokens?: ReadonlyMap<string, UserInfo>;
   /** `--authorization-mode`; default Node,RBAC. */
   authorizationModes?: readonly AuthorizationMode[];
+  /** `--disable-admission-plugins`: names of plugins left out of the chain (e.g. ServiceAccount). */
+  disableAdmissionPlugins?: readonly string[];
   logger?: Logger;
 }
 
@@ -97,6 +100,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     admission: [
       createServiceAllocator({ source, serviceCidr: options.serviceCidr }),
       namespaceLifecycle,
+      serviceAccountAdmission({ source, objects: new ObjectStore(options.store) }),
       priorityAdmission({ source }),
       csrRequestorAdmission,
       defaultTolerationSecondsAdmission(),
@@ -104,7 +108,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       limitRangerAdmission({ source }),
       resourceQuotaAdmission({ source, objects: new ObjectStore(options.store) }),
       ...authorization.admission,
-    ],
+    ].filter((p) => !options.disableAdmissionPlugins?.includes(p.name)),
     subresources: new Map([...lifecycleSubresources(pki.kubeletClient), ...authorization.subresources]),
     decoder: schemaDecoder,
     patcher: dispatchPatcher,

@@ -11,6 +11,7 @@ import { parseTokenFile } from "../apiserver/auth/tokenfile.ts";
 import type { ApiHandler } from "../apiserver/handler.ts";
 import { RestClient } from "../client/rest.ts";
 import { csrSigningController } from "../controllers/certificates/controller.ts";
+import { rootCaPublisherController } from "../controllers/serviceaccount/rootca.ts";
 import { hostInfo } from "../kubelet/node/host.ts";
 import { runScheduler } from "../scheduler/run.ts";
 import { openStore } from "../storage/open.ts";
@@ -36,6 +37,7 @@ export interface ServerFlags {
   runtime?: "auto" | "runc" | "containerd" | "fake";
   kubeletPort?: string;
   authorizationMode?: string;
+  disableAdmissionPlugins?: string;
   disableClusterDns?: boolean;
   /** commander's --no-proxy. */
   proxy?: boolean;
@@ -75,6 +77,7 @@ function startComponents(handler: ApiHandler, logger: pino.Logger, flags: Server
             cert: readFileSync(join(dataDir, "pki", "ca.crt"), "utf8"),
             key: readFileSync(join(dataDir, "pki", "ca.key"), "utf8"),
           }),
+          rootCaPublisherController({ caCert: readFileSync(join(dataDir, "pki", "ca.crt"), "utf8") }),
         ],
       });
   return { scheduler, controllerManager };
@@ -120,6 +123,9 @@ export async function runServer(flags: ServerFlags): Promise<void> {
       tlsSans: flags.tlsSan,
       ...(tokens ? { tokens } : {}),
       authorizationModes,
+      ...(flags.disableAdmissionPlugins
+        ? { disableAdmissionPlugins: flags.disableAdmissionPlugins.split(",").map((n) => n.trim()) }
+        : {}),
       logger,
     });
   } catch (err) {
