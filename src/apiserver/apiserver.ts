@@ -9,6 +9,7 @@ import { csrRequestorAdmission } from "./admission/csr-requestor.ts";
 import { defaultStorageClassAdmission } from "./admission/defaultstorageclass.ts";
 import { defaultTolerationSecondsAdmission } from "./admission/defaulttolerationseconds.ts";
 import { limitRangerAdmission } from "./admission/limitranger.ts";
+import { podSecurityAdmission } from "./admission/podsecurity/admission.ts";
 import { priorityAdmission } from "./admission/priority.ts";
 import { resourceQuotaAdmission } from "./admission/resourcequota.ts";
 import { serviceAccountAdmission } from "./admission/serviceaccount.ts";
@@ -106,6 +107,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       defaultTolerationSecondsAdmission(),
       defaultStorageClassAdmission({ source }),
       limitRangerAdmission({ source }),
+      podSecurityAdmission({ source, objects: new ObjectStore(options.store) }),
       resourceQuotaAdmission({ source, objects: new ObjectStore(options.store) }),
       ...authorization.admission,
     ].filter((p) => !options.disableAdmissionPlugins?.includes(p.name)),

@@ -97,6 +97,7 @@ function admissionAttrs(
     oldObject: old,
     user: ctx.user,
     dryRun: isDryRun(ctx.query),
+    warnings: ctx.warnings,
   };
 }
 
