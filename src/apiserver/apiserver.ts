@@ -13,6 +13,7 @@ import { podSecurityAdmission } from "./admission/podsecurity/admission.ts";
 import { priorityAdmission } from "./admission/priority.ts";
 import { resourceQuotaAdmission } from "./admission/resourcequota.ts";
 import { serviceAccountAdmission } from "./admission/serviceaccount.ts";
+import { mutatingWebhookAdmission, validatingWebhookAdmission } from "./admission/webhook/dispatch.ts";
 import { type Ipv4Cidr, nthAddress } from "./alloc/cidr.ts";
 import { createServiceAllocator } from "./alloc/services.ts";
 import { createAuthenticator } from "./auth/authn.ts";
@@ -87,6 +88,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     }),
     authorization.decisions,
   );
+  const ignoredWebhookError = (webhook: string, err: unknown) =>
+    options.logger?.error({ err, webhook }, "webhook call failed; ignored (failurePolicy Ignore)");
   const handler = new ApiHandler({
     registry,
     store: options.store,
@@ -108,6 +111,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       defaultStorageClassAdmission({ source }),
       limitRangerAdmission({ source }),
       podSecurityAdmission({ source, objects: new ObjectStore(options.store) }),
+      mutatingWebhookAdmission({ source, onIgnoredError: ignoredWebhookError }),
+      validatingWebhookAdmission({ source, onIgnoredError: ignoredWebhookError }),
       resourceQuotaAdmission({ source, objects: new ObjectStore(options.store) }),
       ...authorization.admission,
     ].filter((p) => !options.disableAdmissionPlugins?.includes(p.name)),
