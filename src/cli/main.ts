@@ -39,6 +39,7 @@ program
   .option("--cluster-dns-port <port>", "port of the cluster DNS server (UDP and TCP; 0: any free)", "10053")
   .option("--cluster-dns-address <ip>", "address pods reach the DNS server at (default: the node IP)")
   .option("--authorization-mode <modes>", "comma-separated: Node, RBAC, AlwaysAllow, AlwaysDeny", "Node,RBAC")
+  .option("--encryption-provider-config <file>", "EncryptionConfiguration: resources encrypted at rest")
   .option(
     "--disable-admission-plugins <names>",
     "comma-separated admission plugins to turn off (e.g. ServiceAccount)",

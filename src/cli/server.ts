@@ -8,6 +8,8 @@ import { parseCidr } from "../apiserver/alloc/cidr.ts";
 import { startApiServer } from "../apiserver/apiserver.ts";
 import { parseAuthorizationModes } from "../apiserver/auth/authz.ts";
 import { parseTokenFile } from "../apiserver/auth/tokenfile.ts";
+import { EncryptionConfigError } from "../apiserver/encryption/config.ts";
+import { encryptedStore } from "../apiserver/encryption/setup.ts";
 import type { ApiHandler } from "../apiserver/handler.ts";
 import { RestClient } from "../client/rest.ts";
 import { csrSigningController } from "../controllers/certificates/controller.ts";
@@ -38,6 +40,7 @@ export interface ServerFlags {
   kubeletPort?: string;
   authorizationMode?: string;
   disableAdmissionPlugins?: string;
+  encryptionProviderConfig?: string;
   disableClusterDns?: boolean;
   /** commander's --no-proxy. */
   proxy?: boolean;
@@ -110,7 +113,16 @@ export async function runServer(flags: ServerFlags): Promise<void> {
     );
   }
   const logger = pino({ level: process.env.SKIFF_LOG_LEVEL ?? "warn" }, pino.destination(2));
-  const store: Store = await openStore(datastore, logger);
+  const opened: Store = await openStore(datastore, logger);
+  let store: Store = opened;
+  if (flags.encryptionProviderConfig) {
+    try {
+      store = await encryptedStore(opened, flags.encryptionProviderConfig, servedResources());
+    } catch (err) {
+      await opened.close();
+      throw err instanceof EncryptionConfigError ? new UsageError(err.message) : err;
+    }
+  }
   let server: Awaited<ReturnType<typeof startApiServer>>;
   try {
     server = await startApiServer({
