@@ -16,6 +16,7 @@ import { serviceAccountAdmission } from "./admission/serviceaccount.ts";
 import { mutatingWebhookAdmission, validatingWebhookAdmission } from "./admission/webhook/dispatch.ts";
 import { type Ipv4Cidr, nthAddress } from "./alloc/cidr.ts";
 import { createServiceAllocator } from "./alloc/services.ts";
+import type { Auditor } from "./audit/recorder.ts";
 import { createAuthenticator } from "./auth/authn.ts";
 import type { AuthorizationMode } from "./auth/authz.ts";
 import { withImpersonation } from "./auth/impersonation.ts";
@@ -46,6 +47,8 @@ export interface ApiServerOptions {
   authorizationModes?: readonly AuthorizationMode[];
   /** `--disable-admission-plugins`: names of plugins left out of the chain (e.g. ServiceAccount). */
   disableAdmissionPlugins?: readonly string[];
+  /** `--audit-policy-file` with `--audit-log-path` (src/apiserver/audit/setup.ts). */
+  auditor?: Auditor;
   logger?: Logger;
 }
 
@@ -123,6 +126,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     pathHandlers: [openApiPathHandler(registry), ...authorization.pathHandlers],
     // The bound port: --listen may ask for port 0.
     serverAddress: hostPort,
+    ...(options.auditor ? { auditor: options.auditor } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   });
   const running: RunningServer = await startHttpsServer({

@@ -6,6 +6,7 @@ import { join, resolve } from "node:path";
 import pino from "pino";
 import { parseCidr } from "../apiserver/alloc/cidr.ts";
 import { startApiServer } from "../apiserver/apiserver.ts";
+import { createAuditor } from "../apiserver/audit/setup.ts";
 import { parseAuthorizationModes } from "../apiserver/auth/authz.ts";
 import { parseTokenFile } from "../apiserver/auth/tokenfile.ts";
 import { EncryptionConfigError } from "../apiserver/encryption/config.ts";
@@ -41,6 +42,10 @@ export interface ServerFlags {
   authorizationMode?: string;
   disableAdmissionPlugins?: string;
   encryptionProviderConfig?: string;
+  auditPolicyFile?: string;
+  auditLogPath?: string;
+  auditLogMaxsize?: string;
+  auditLogMaxbackup?: string;
   disableClusterDns?: boolean;
   /** commander's --no-proxy. */
   proxy?: boolean;
@@ -112,6 +117,14 @@ export async function runServer(flags: ServerFlags): Promise<void> {
       `cannot use data dir ${dataDir}: ${why === "ENOTDIR" ? "a parent is not a directory" : why}`,
     );
   }
+  const audit = usage(() =>
+    createAuditor({
+      ...(flags.auditPolicyFile ? { policyFile: flags.auditPolicyFile } : {}),
+      ...(flags.auditLogPath ? { logPath: flags.auditLogPath } : {}),
+      ...(flags.auditLogMaxsize ? { maxSizeMb: Number(flags.auditLogMaxsize) } : {}),
+      ...(flags.auditLogMaxbackup ? { maxBackups: Number(flags.auditLogMaxbackup) } : {}),
+    }),
+  );
   const logger = pino({ level: process.env.SKIFF_LOG_LEVEL ?? "warn" }, pino.destination(2));
   const opened: Store = await openStore(datastore, logger);
   let store: Store = opened;
@@ -138,6 +151,7 @@ export async function runServer(flags: ServerFlags): Promise<void> {
       ...(flags.disableAdmissionPlugins
         ? { disableAdmissionPlugins: flags.disableAdmissionPlugins.split(",").map((n) => n.trim()) }
         : {}),
+      ...(audit ? { auditor: audit.auditor } : {}),
       logger,
     });
   } catch (err) {
@@ -215,6 +229,7 @@ export async function runServer(flags: ServerFlags): Promise<void> {
         .then(() => scheduler?.stop())
         .then(() => server.close())
         .then(() => store.close())
+        .then(() => audit?.close())
         .catch((err: unknown) => logger.error({ err }, "shutdown failed"))
         .finally(done);
     };
