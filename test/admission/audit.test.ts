@@ -130,3 +130,17 @@ test("Request level for other writes keeps the request body only", async () => {
   assert.equal(ns.responseObject, undefined);
   assert.equal(ns.objectRef.name, "audited");
 });
+
+test("PodSecurity audit mode annotates the pod's audit event", async () => {
+  await ok(["create", "namespace", "watched"]);
+  await ok(["label", "namespace", "watched", "pod-security.kubernetes.io/audit=restricted"]);
+  await ok(["run", "plain", "-n", "watched", "--image", "nginx"]);
+  const event = events().find(
+    (e) => e.objectRef?.resource === "pods" && e.objectRef.name === "plain" && e.stage === "ResponseComplete",
+  );
+  assert.equal(event.responseStatus.code, 201);
+  assert.match(
+    event.annotations["pod-security.kubernetes.io/audit-violations"],
+    /^would violate PodSecurity "restricted:latest": allowPrivilegeEscalation != false \(container "plain" must set securityContext\.allowPrivilegeEscalation=false\), /,
+  );
+});

@@ -52,6 +52,7 @@ export class AuditRecorder {
   private readonly responseChunks: Buffer[] = [];
   private captureResponse = true;
   private responseType = "";
+  private readonly annotations: Record<string, string> = {};
 
   constructor(
     private readonly options: AuditorOptions,
@@ -82,7 +83,7 @@ export class AuditRecorder {
         yield buf;
       }
     }
-    return { ...req, body: tee() };
+    return { ...req, body: tee(), auditAnnotations: this.annotations };
   }
 
   /** Captures the status (and, for RequestResponse or failures, the body) of the response. */
@@ -180,6 +181,7 @@ export class AuditRecorder {
       const body = parseJson(this.responseChunks, this.responseType);
       if (body !== undefined) event.responseObject = body;
     }
+    if (Object.keys(this.annotations).length > 0) event.annotations = { ...this.annotations };
     event.requestReceivedTimestamp = this.received.toISOString();
     event.stageTimestamp = this.now().toISOString();
     this.options.log.write(event);

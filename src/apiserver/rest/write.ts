@@ -98,6 +98,7 @@ function admissionAttrs(
     user: ctx.user,
     dryRun: isDryRun(ctx.query),
     warnings: ctx.warnings,
+    ...(ctx.req.auditAnnotations ? { auditAnnotations: ctx.req.auditAnnotations } : {}),
   };
 }
 
