@@ -8,6 +8,7 @@ import {
   identityProvider,
   type NamedKey,
   type Provider,
+  secretboxProvider,
 } from "./providers.ts";
 
 export interface EncryptionRule {
@@ -20,7 +21,7 @@ export class EncryptionConfigError extends Error {
   override name = "EncryptionConfigError";
 }
 
-function keysOf(kind: string, value: unknown, at: string): NamedKey[] {
+function keysOf(kind: string, value: unknown, at: string, sizes = [16, 24, 32]): NamedKey[] {
   const keys = (value as { keys?: unknown } | null)?.keys;
   if (!Array.isArray(keys) || keys.length === 0)
     throw new EncryptionConfigError(`${at}.${kind}.keys: at least one key is required`);
@@ -29,9 +30,9 @@ function keysOf(kind: string, value: unknown, at: string): NamedKey[] {
     if (typeof name !== "string" || name === "")
       throw new EncryptionConfigError(`${at}.${kind}.keys[${i}].name: required`);
     const bytes = typeof secret === "string" ? Buffer.from(secret, "base64") : Buffer.alloc(0);
-    if (![16, 24, 32].includes(bytes.length)) {
+    if (!sizes.includes(bytes.length)) {
       throw new EncryptionConfigError(
-        `${at}.${kind}.keys[${i}].secret: secret is not of the expected length, got ${bytes.length}, expected one of [16 24 32]`,
+        `${at}.${kind}.keys[${i}].secret: secret is not of the expected length, got ${bytes.length}, expected one of [${sizes.join(" ")}]`,
       );
     }
     return { name, secret: bytes };
@@ -50,10 +51,12 @@ function provider(entry: unknown, at: string): Provider {
       return aescbcProvider(keysOf(kind, record[kind], at));
     case "aesgcm":
       return aesgcmProvider(keysOf(kind, record[kind], at));
+    case "secretbox":
+      return secretboxProvider(keysOf(kind, record[kind], at, [32]));
     default:
-      // secretbox (XSalsa20-Poly1305) and kms need code Skiff does not have yet.
+      // kms needs a plugin over gRPC that Skiff does not talk to.
       throw new EncryptionConfigError(
-        `${at}: provider ${kind} is not supported (use aescbc, aesgcm or identity)`,
+        `${at}: provider ${kind} is not supported (use aescbc, aesgcm, secretbox or identity)`,
       );
   }
 }

@@ -1,8 +1,9 @@
 // Encryption providers of EncryptionConfiguration, with Kubernetes' stored prefix
 // `k8s:enc:<provider>:v1:<key name>:`. aescbc: IV then AES-CBC (PKCS#7); aesgcm: nonce then
-// AES-GCM with the storage key as additional data. The Store keeps text, so the binary part
+// AES-GCM with the storage key as additional data; secretbox: 24-byte nonce then the NaCl box. The Store keeps text, so the binary part
 // after the prefix is base64 (etcd upstream holds the raw bytes).
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { secretboxOpen, secretboxSeal } from "./secretbox.ts";
 
 export interface Provider {
   /** The provider's prefix for its first key; what `encrypt` writes. */
@@ -53,6 +54,29 @@ function aes(kind: "aescbc" | "aesgcm", keys: readonly NamedKey[]): Provider {
       d.setAAD(Buffer.from(key, "utf8"));
       d.setAuthTag(raw.subarray(raw.length - 16));
       return Buffer.concat([d.update(raw.subarray(12, raw.length - 16)), d.final()]).toString("utf8");
+    },
+    current: (value) => value.startsWith(prefixOf(first)),
+  };
+}
+
+export function secretboxProvider(keys: readonly NamedKey[]): Provider {
+  const first = keys[0];
+  if (!first) throw new Error("secretbox: at least one key is required");
+  const prefixOf = (k: NamedKey) => `${encryptedPrefix}secretbox:v1:${k.name}:`;
+  return {
+    name: "secretbox",
+    encrypt(value) {
+      const nonce = randomBytes(24);
+      const box = secretboxSeal(Buffer.from(value, "utf8"), nonce, first.secret);
+      return prefixOf(first) + Buffer.concat([nonce, box]).toString("base64");
+    },
+    decrypt(value) {
+      const k = keys.find((x) => value.startsWith(prefixOf(x)));
+      if (!k) return undefined;
+      const raw = Buffer.from(value.slice(prefixOf(k).length), "base64");
+      const plain = secretboxOpen(raw.subarray(24), raw.subarray(0, 24), k.secret);
+      if (!plain) throw new Error(`secretbox: the value under key ${k.name} does not authenticate`);
+      return plain.toString("utf8");
     },
     current: (value) => value.startsWith(prefixOf(first)),
   };

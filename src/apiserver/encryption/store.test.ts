@@ -79,6 +79,16 @@ test("rotation: a new first key reads old values and rewriteStale re-encrypts th
   await inner.close();
 });
 
+test("secretbox keys must be 32 bytes", () => {
+  assert.throws(
+    () =>
+      parseEncryptionConfig(
+        config(`      - secretbox: {keys: [{name: k, secret: "${Buffer.alloc(16).toString("base64")}"}]}`),
+      ),
+    /got 16, expected one of \[32\]/,
+  );
+});
+
 test("configs with unknown providers or short keys are refused", () => {
   assert.throws(
     () => parseEncryptionConfig(config("      - kms: {name: x}")),
