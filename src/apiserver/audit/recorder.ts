@@ -71,7 +71,6 @@ export class AuditRecorder {
     this.user = user;
     this.decide();
     this.emit("RequestReceived");
-    process.stderr.write(`AUTH ${this.level} ${info.isResourceRequest}\n`);
     if (!atLeast(this.level, "Request") || !info.isResourceRequest) return req;
     const chunks = this.requestChunks;
     const source = req.body;
@@ -79,7 +78,6 @@ export class AuditRecorder {
       for await (const chunk of source) {
         const buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
         chunks.push(buf);
-        process.stderr.write(`TEE ${buf.length}\n`);
         yield buf;
       }
     }
