@@ -25,6 +25,9 @@ rules:
   - level: Metadata
     resources: [{group: "", resources: ["secrets"]}]
     omitStages: [RequestReceived]
+  - level: Metadata
+    verbs: [create]
+    resources: [{group: "", resources: ["pods"]}]
   - level: Request
     verbs: [create, update, patch, delete]
   - level: None
@@ -139,6 +142,8 @@ test("PodSecurity audit mode annotates the pod's audit event", async () => {
     (e) => e.objectRef?.resource === "pods" && e.objectRef.name === "plain" && e.stage === "ResponseComplete",
   );
   assert.equal(event.responseStatus.code, 201);
+  assert.equal(event.level, "Metadata");
+  assert.equal(event.requestObject, undefined);
   assert.match(
     event.annotations["pod-security.kubernetes.io/audit-violations"],
     /^would violate PodSecurity "restricted:latest": allowPrivilegeEscalation != false \(container "plain" must set securityContext\.allowPrivilegeEscalation=false\), /,

@@ -71,7 +71,12 @@ export class AuditRecorder {
     this.user = user;
     this.decide();
     this.emit("RequestReceived");
-    if (!atLeast(this.level, "Request") || !info.isResourceRequest) return req;
+    if (this.level === "None") return req;
+    // Admission plugins (PodSecurity audit mode, webhooks) write here; ResponseComplete has them.
+    // Writes are read at Metadata too: a create names its object only in the body.
+    const writes = ["create", "update", "patch"].includes(info.verb);
+    if (!info.isResourceRequest || (!atLeast(this.level, "Request") && !writes))
+      return { ...req, auditAnnotations: this.annotations };
     const chunks = this.requestChunks;
     const source = req.body;
     async function* tee() {
@@ -167,9 +172,9 @@ export class AuditRecorder {
       };
     }
     if (stage !== "RequestReceived") event.responseStatus = this.responseStatus();
-    if (stage === "ResponseComplete" && atLeast(this.level, "Request")) {
+    if (stage === "ResponseComplete") {
       const body = parseJson(this.requestChunks, header(this.req, "content-type"));
-      if (body !== undefined) event.requestObject = body;
+      if (body !== undefined && atLeast(this.level, "Request")) event.requestObject = body;
       // A create names its object in the body, not the URL; upstream's objectRef has it too.
       const named = (body as { metadata?: { name?: unknown } } | undefined)?.metadata?.name;
       const ref = event.objectRef as Record<string, unknown> | undefined;
