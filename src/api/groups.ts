@@ -1,7 +1,8 @@
 // Every non-core API group in discovery preference order, as a real cluster's /apis lists them
 // (kube-aggregator's group priorities: apiregistration 18000, apps 17800, events 17750,
 // autoscaling 17500, batch 17400, certificates 17300, networking 17200, policy 17100, rbac 17000, storage 16800,
-// scheduling 16600, coordination 16500, discovery 16200). Within autoscaling v2 is preferred over v1.
+// admissionregistration 16700, scheduling 16600, coordination 16500, discovery 16200). Within autoscaling v2 is preferred over v1.
+import { admissionregistrationResources } from "./admissionregistration/index.ts";
 import { apiregistrationResources } from "./apiregistration/index.ts";
 import { appsResources } from "./apps/index.ts";
 import { autoscalingResources } from "./autoscaling/index.ts";
@@ -29,6 +30,7 @@ export function groupResources(): ResourceDef[] {
     ...policyResources(),
     ...rbacResources(),
     ...storageResources(),
+    ...admissionregistrationResources(),
     ...schedulingResources(),
     ...coordinationResources(),
     ...discoveryResources(),

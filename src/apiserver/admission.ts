@@ -14,6 +14,10 @@ export interface AdmissionAttributes {
   oldObject: KubeObject | undefined;
   user: UserInfo;
   dryRun: boolean;
+  /** Sent to the client as Warning headers (PodSecurity warn, webhooks). */
+  warnings?: string[];
+  /** Added to the request's audit event (e.g. pod-security.kubernetes.io/audit-violations). */
+  auditAnnotations?: Record<string, string>;
 }
 
 export interface AdmissionPlugin {

@@ -10,10 +10,14 @@ import { defaultIngressClassAdmission } from "./admission/defaultingressclass.ts
 import { defaultStorageClassAdmission } from "./admission/defaultstorageclass.ts";
 import { defaultTolerationSecondsAdmission } from "./admission/defaulttolerationseconds.ts";
 import { limitRangerAdmission } from "./admission/limitranger.ts";
+import { podSecurityAdmission } from "./admission/podsecurity/admission.ts";
 import { priorityAdmission } from "./admission/priority.ts";
 import { resourceQuotaAdmission } from "./admission/resourcequota.ts";
+import { serviceAccountAdmission } from "./admission/serviceaccount.ts";
+import { mutatingWebhookAdmission, validatingWebhookAdmission } from "./admission/webhook/dispatch.ts";
 import { type Ipv4Cidr, nthAddress } from "./alloc/cidr.ts";
 import { createServiceAllocator } from "./alloc/services.ts";
+import type { Auditor } from "./audit/recorder.ts";
 import { createAuthenticator } from "./auth/authn.ts";
 import type { AuthorizationMode } from "./auth/authz.ts";
 import { withImpersonation } from "./auth/impersonation.ts";
@@ -46,6 +50,10 @@ export interface ApiServerOptions {
   tokens?: ReadonlyMap<string, UserInfo>;
   /** `--authorization-mode`; default Node,RBAC. */
   authorizationModes?: readonly AuthorizationMode[];
+  /** `--disable-admission-plugins`: names of plugins left out of the chain (e.g. ServiceAccount). */
+  disableAdmissionPlugins?: readonly string[];
+  /** `--audit-policy-file` with `--audit-log-path` (src/apiserver/audit/setup.ts). */
+  auditor?: Auditor;
   logger?: Logger;
   /** How often the metrics API scrapes kubelets (metrics-server's --metric-resolution; default 15 s). */
   metricResolutionMs?: number;
@@ -102,6 +110,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     ...(options.metricResolutionMs ? { resolutionMs: options.metricResolutionMs } : {}),
     onError: (err, node) => options.logger?.debug?.({ err, node }, "metrics: scraping a kubelet failed"),
   });
+  const ignoredWebhookError = (webhook: string, err: unknown) =>
+    options.logger?.error({ err, webhook }, "webhook call failed; ignored (failurePolicy Ignore)");
   const handler = new ApiHandler({
     registry,
     // Metrics objects are read from the collector through these; all else passes through.
@@ -117,15 +127,19 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     admission: [
       createServiceAllocator({ source, serviceCidr: options.serviceCidr }),
       namespaceLifecycle,
+      serviceAccountAdmission({ source, objects: new ObjectStore(options.store) }),
       priorityAdmission({ source }),
       csrRequestorAdmission,
       defaultTolerationSecondsAdmission(),
       defaultStorageClassAdmission({ source }),
       defaultIngressClassAdmission({ source }),
       limitRangerAdmission({ source }),
+      podSecurityAdmission({ source, objects: new ObjectStore(store) }),
+      mutatingWebhookAdmission({ source, onIgnoredError: ignoredWebhookError }),
+      validatingWebhookAdmission({ source, onIgnoredError: ignoredWebhookError }),
       resourceQuotaAdmission({ source, objects: new ObjectStore(store) }),
       ...authorization.admission,
-    ],
+    ].filter((p) => !options.disableAdmissionPlugins?.includes(p.name)),
     subresources: new Map([...lifecycleSubresources(pki.kubeletClient), ...authorization.subresources]),
     decoder: schemaDecoder,
     patcher: customResourcePatcher(dispatchPatcher, registry),
@@ -133,6 +147,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     pathHandlers: [openApiPathHandler(registry), metricsPathHandler(), ...authorization.pathHandlers],
     // The bound port: --listen may ask for port 0.
     serverAddress: hostPort,
+    ...(options.auditor ? { auditor: options.auditor } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   });
   // Custom resources are served before the listener opens: a restarted server serves them at once.

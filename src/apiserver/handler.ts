@@ -8,6 +8,7 @@ import type { ResourceDef } from "../api/resource.ts";
 import type { Store } from "../storage/store.ts";
 import type { AdmissionPlugin } from "./admission.ts";
 import { AdmissionChain } from "./admission.ts";
+import type { Auditor } from "./audit/recorder.ts";
 import { type Authenticator, anonymousAllowed, createAuthenticator } from "./auth/authn.ts";
 import { type Authorizer, allowAuthenticated } from "./auth/authz.ts";
 import type { UserInfo } from "./auth/user.ts";
@@ -63,6 +64,8 @@ export interface ApiHandlerOptions {
   serverAddress?: string | (() => string);
   logger?: Logger;
   now?: () => Date;
+  /** `--audit-policy-file` and `--audit-log-path`: every request's audit events. */
+  auditor?: Auditor;
 }
 
 // kubectl validates against OpenAPI before create/apply; until the schema handlers are wired,
@@ -106,16 +109,18 @@ export class ApiHandler {
     this.inflight++;
     const started = performance.now();
     const warnings: string[] = [];
-    const res = withWarnings(rawRes, warnings);
+    const audit = this.options.auditor?.begin(req);
+    const res = withWarnings(audit ? audit.response(rawRes) : rawRes, warnings);
     let info: RequestInfo | undefined;
     let tracking: RequestTracking | undefined;
     try {
       const url = new URL(req.url, "http://apiserver.invalid");
       info = parseRequestInfo(req.method, url);
       const user = await this.authenticate(req, info);
+      const audited = audit ? audit.authenticated(info, user, req) : req;
       await this.authorizer.authorize(user, info);
       tracking = beginRequest(req, info, this.options.registry);
-      await this.route(req, res, url, info, user, warnings);
+      await this.route(audited, res, url, info, user, warnings);
     } catch (err) {
       const status = writeError(res, err);
       if (status.code >= 500 && !(err instanceof ApiError && err.code === 503)) {
@@ -123,6 +128,7 @@ export class ApiHandler {
       }
     } finally {
       if (info) endRequest(req, info, tracking, res.status, started);
+      audit?.complete(info);
       this.inflight--;
       if (this.inflight === 0) for (const f of this.idle.splice(0)) f();
     }

@@ -43,6 +43,15 @@ const serverCommand = program
   .option("--cluster-dns-port <port>", "port of the cluster DNS server (UDP and TCP; 0: any free)", "10053")
   .option("--cluster-dns-address <ip>", "address pods reach the DNS server at (default: the node IP)")
   .option("--authorization-mode <modes>", "comma-separated: Node, RBAC, AlwaysAllow, AlwaysDeny", "Node,RBAC")
+  .option("--encryption-provider-config <file>", "EncryptionConfiguration: resources encrypted at rest")
+  .option("--audit-policy-file <file>", "audit.k8s.io/v1 Policy: which requests are logged, at which level")
+  .option("--audit-log-path <file>", "write audit events as JSON lines to this file ('-': stdout)")
+  .option("--audit-log-maxsize <MiB>", "rotate the audit log when it reaches this size (0: never)")
+  .option("--audit-log-maxbackup <n>", "rotated audit logs to keep (0: all)")
+  .option(
+    "--disable-admission-plugins <names>",
+    "comma-separated admission plugins to turn off (e.g. ServiceAccount)",
+  )
   .addOption(
     new Option(
       "--metric-resolution <duration>",

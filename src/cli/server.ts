@@ -6,11 +6,15 @@ import { join, resolve } from "node:path";
 import pino from "pino";
 import { parseCidr } from "../apiserver/alloc/cidr.ts";
 import { startApiServer } from "../apiserver/apiserver.ts";
+import { createAuditor } from "../apiserver/audit/setup.ts";
 import { parseAuthorizationModes } from "../apiserver/auth/authz.ts";
 import { parseTokenFile } from "../apiserver/auth/tokenfile.ts";
+import { EncryptionConfigError } from "../apiserver/encryption/config.ts";
+import { encryptedStore } from "../apiserver/encryption/setup.ts";
 import type { ApiHandler } from "../apiserver/handler.ts";
 import { RestClient } from "../client/rest.ts";
 import { csrSigningController } from "../controllers/certificates/controller.ts";
+import { rootCaPublisherController } from "../controllers/serviceaccount/rootca.ts";
 import { hostInfo } from "../kubelet/node/host.ts";
 import { runScheduler } from "../scheduler/run.ts";
 import { openStore } from "../storage/open.ts";
@@ -43,6 +47,12 @@ export interface ServerFlags extends HpaFlags {
   runtime?: "auto" | "runc" | "containerd" | "fake";
   kubeletPort?: string;
   authorizationMode?: string;
+  disableAdmissionPlugins?: string;
+  encryptionProviderConfig?: string;
+  auditPolicyFile?: string;
+  auditLogPath?: string;
+  auditLogMaxsize?: string;
+  auditLogMaxbackup?: string;
   disableClusterDns?: boolean;
   /** commander's --no-proxy. */
   proxy?: boolean;
@@ -100,6 +110,7 @@ function startComponents(handler: ApiHandler, logger: pino.Logger, flags: Server
             cert: readFileSync(join(dataDir, "pki", "ca.crt"), "utf8"),
             key: readFileSync(join(dataDir, "pki", "ca.key"), "utf8"),
           }),
+          rootCaPublisherController({ caCert: readFileSync(join(dataDir, "pki", "ca.crt"), "utf8") }),
         ],
       });
   return { scheduler, controllerManager };
@@ -146,9 +157,27 @@ export async function runServer(flags: ServerFlags): Promise<void> {
       `cannot use data dir ${dataDir}: ${why === "ENOTDIR" ? "a parent is not a directory" : why}`,
     );
   }
+  const audit = usage(() =>
+    createAuditor({
+      ...(flags.auditPolicyFile ? { policyFile: flags.auditPolicyFile } : {}),
+      ...(flags.auditLogPath ? { logPath: flags.auditLogPath } : {}),
+      ...(flags.auditLogMaxsize ? { maxSizeMb: Number(flags.auditLogMaxsize) } : {}),
+      ...(flags.auditLogMaxbackup ? { maxBackups: Number(flags.auditLogMaxbackup) } : {}),
+    }),
+  );
   const logger = pino({ level: process.env.SKIFF_LOG_LEVEL ?? "warn" }, pino.destination(2));
   const say = (line: string) => process.stdout.write(`skiff server: ${line}\n`);
-  const store: Store = await openStore(datastore, logger);
+  const opened: Store = await openStore(datastore, logger);
+  let store: Store = opened;
+  if (flags.encryptionProviderConfig) {
+    try {
+      store = await encryptedStore(opened, flags.encryptionProviderConfig, servedResources());
+    } catch (err) {
+      await opened.close();
+      throw err instanceof EncryptionConfigError ? new UsageError(err.message) : err;
+    }
+    say(`encryption at rest: ${flags.encryptionProviderConfig}`);
+  }
   say(
     `store: ${datastore.kind === "sqlite" ? `SQLite ${datastore.path}` : `etcd ${datastore.endpoints.join(",")}`}`,
   );
@@ -165,6 +194,10 @@ export async function runServer(flags: ServerFlags): Promise<void> {
       tlsSans: flags.tlsSan,
       ...(tokens ? { tokens } : {}),
       authorizationModes,
+      ...(flags.disableAdmissionPlugins
+        ? { disableAdmissionPlugins: flags.disableAdmissionPlugins.split(",").map((n) => n.trim()) }
+        : {}),
+      ...(audit ? { auditor: audit.auditor } : {}),
       logger,
       ...(resolutionMs ? { metricResolutionMs: resolutionMs } : {}),
     });
@@ -261,6 +294,7 @@ export async function runServer(flags: ServerFlags): Promise<void> {
         .then(() => scheduler?.stop())
         .then(() => server.close())
         .then(() => store.close())
+        .then(() => audit?.close())
         .catch((err: unknown) => logger.error({ err }, "shutdown failed"))
         .finally(done);
     };

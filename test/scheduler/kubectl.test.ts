@@ -40,7 +40,8 @@ spec:
 before(async () => {
   // No controller manager: these nodes have no kubelet, and node lifecycle would taint them
   // unreachable after its grace period on a slow machine.
-  await server.start(["--disable-controller-manager"]);
+  // No controllers also means no default ServiceAccount: pods are admitted without the plugin.
+  await server.start(["--disable-controller-manager", "--disable-admission-plugins", "ServiceAccount"]);
 });
 
 after(async () => {

@@ -90,7 +90,16 @@ export class SkiffServer {
         "--listen",
         "127.0.0.1:0",
         ...datastoreArgs,
-        ...(this.apiOnly ? ["--disable-controller-manager", "--disable-scheduler"] : []),
+        // Without controllers no namespace gets its default ServiceAccount, so pods could not be
+        // admitted: API-only suites run without the ServiceAccount admission plugin.
+        ...(this.apiOnly
+          ? [
+              "--disable-controller-manager",
+              "--disable-scheduler",
+              "--disable-admission-plugins",
+              "ServiceAccount",
+            ]
+          : []),
         ...extraArgs,
       ],
       { stdio: ["ignore", "pipe", "pipe"] },

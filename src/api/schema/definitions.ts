@@ -35,9 +35,25 @@ function gvkKey(gvk: GroupVersionKind): string {
   return `${gvk.group}/${gvk.version}/${gvk.kind}`;
 }
 
+// kubernetes-types 1.30 leaves out the fields RuleWithOperations inlines from Rule in Go, so
+// the codegen never sees them; without them webhook rules fail strict decoding.
+const strings: Schema = { type: "array", items: { type: "string" } };
+const missingProperties: Record<string, Record<string, Schema>> = {
+  "io.k8s.api.admissionregistration.v1.RuleWithOperations": {
+    resources: { description: "Resources is a list of resources this rule applies to.", ...strings },
+    scope: {
+      description:
+        'scope specifies the scope of this rule. Valid values are "Cluster", "Namespaced", and "*".',
+      type: "string",
+    },
+  },
+};
+
 function build(input: Record<string, Schema>): Definitions {
   const out: Record<string, Schema> = {};
-  for (const [name, def] of Object.entries(input)) {
+  for (const [name, raw] of Object.entries(input)) {
+    const extra = missingProperties[name];
+    const def: Schema = extra ? { ...raw, properties: { ...raw.properties, ...extra } } : raw;
     const copy: Schema = { ...def };
     if (name === jsonSchemaPropsName) {
       copy.properties = { ...def.properties, ...(jsonSchemaPropsExtensions as Record<string, Schema>) };

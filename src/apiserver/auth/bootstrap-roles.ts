@@ -168,7 +168,7 @@ const controllerManagerRules: PolicyRule[] = [
     ["leases"],
     ["kube-controller-manager", "skiff-controller-manager"],
   ),
-  rule(["create"], [core], ["secrets", "serviceaccounts"]),
+  rule(["create"], [core], ["secrets", "serviceaccounts", "configmaps"]),
   rule(["delete"], [core], ["secrets"]),
   rule(["get"], [core], ["namespaces", "secrets", "serviceaccounts", "configmaps"]),
   rule(["update"], [core], ["secrets", "serviceaccounts"]),

@@ -41,6 +41,7 @@ export function fromNodeRequest(req: IncomingMessage, upgrade?: ApiRequest["upgr
     url: req.url ?? "/",
     headers: req.headers,
     body: req,
+    ...(req.socket.remoteAddress ? { remoteAddress: req.socket.remoteAddress } : {}),
     ...(cert ? { peerCertificate: cert } : {}),
     ...(upgrade ? { upgrade } : {}),
   };

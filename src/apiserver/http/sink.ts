@@ -17,6 +17,10 @@ export interface ApiRequest {
   peerCertificate?: PeerCertificate;
   /** The raw connection of an Upgrade request (exec, attach, port-forward), HTTPS only. */
   upgrade?: { socket: Duplex; head: Buffer };
+  /** Annotations admission adds to this request's audit event (present when it is audited). */
+  auditAnnotations?: Record<string, string>;
+  /** The client's address (audit sourceIPs); absent for in-process requests. */
+  remoteAddress?: string;
   /** Pre-authenticated caller for in-process transports (bypasses credential checks only). */
   inProcessUser?: { name: string; uid?: string; groups: string[] };
 }

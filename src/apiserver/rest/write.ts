@@ -97,6 +97,8 @@ function admissionAttrs(
     oldObject: old,
     user: ctx.user,
     dryRun: isDryRun(ctx.query),
+    warnings: ctx.warnings,
+    ...(ctx.req.auditAnnotations ? { auditAnnotations: ctx.req.auditAnnotations } : {}),
   };
 }
 
