@@ -2,7 +2,7 @@
 // an agent restart) is removed here — pods through the runtime that made them, then the proxy's
 // nftables table, the pod bridge, the pod cgroup root and any mount under the data dir. The agent
 // records what it owns in <data-dir>/node.json when it starts, so reset needs no flags.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ImageStore } from "./images/store.ts";
 import { run } from "./network/exec-file.ts";
@@ -64,6 +64,61 @@ async function removePods(runtime: Runtime): Promise<number> {
   return sandboxes.length;
 }
 
+/** Pids in the cgroup tree `root` (relative to each hierarchy of /sys/fs/cgroup). */
+function cgroupPids(root: string): Set<number> {
+  const pids = new Set<number>();
+  const walk = (dir: string): void => {
+    let entries: string[];
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of entries) {
+      const p = join(dir, name);
+      if (name === "cgroup.procs") {
+        for (const line of readFileSync(p, "utf8").split("\n")) if (line) pids.add(Number(line));
+      } else if (!name.includes(".")) walk(p);
+    }
+  };
+  let hierarchies: string[];
+  try {
+    hierarchies = readdirSync("/sys/fs/cgroup");
+  } catch {
+    return pids;
+  }
+  for (const h of hierarchies) walk(join("/sys/fs/cgroup", h, root.replace(/^\/+/, "")));
+  return pids;
+}
+
+/** SIGKILLs processes whose command line names `dataDir` and those in the cgroup tree; returns how many. */
+export function killLeftovers(dataDir: string, cgroupRoot: string | undefined): number {
+  const victims = cgroupRoot ? cgroupPids(cgroupRoot) : new Set<number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (
+        readFileSync(`/proc/${entry}/cmdline`, "utf8")
+          .split("\0")
+          .some((a) => a.startsWith(`${dataDir}/`))
+      ) {
+        victims.add(Number(entry));
+      }
+    } catch {
+      // Exited meanwhile.
+    }
+  }
+  victims.delete(process.pid);
+  for (const pid of victims) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+  return victims.size;
+}
+
 /** Mount points at or under `dir`, deepest first. */
 export function mountsUnder(dir: string, mountinfo = readFileSync("/proc/self/mountinfo", "utf8")): string[] {
   const points = mountinfo
@@ -91,6 +146,16 @@ export async function resetNode(dataDir: string, say: (line: string) => void): P
     if (record.proxyTable) {
       const r = await run("nft", ["delete", "table", "ip", record.proxyTable], { allowFailure: true });
       if (r.code === 0) say(`removed nftables table ${record.proxyTable}`);
+    }
+    // Whatever outlived its runtime's records (a shim or conmon naming the data dir, a container
+    // process still in the node's cgroups) is killed, so the cgroups and mounts can go.
+    const killed = killLeftovers(dataDir, record.runtime === "fake" ? undefined : record.cgroupRoot);
+    if (killed > 0) {
+      say(`killed ${killed} process(es) left by the node`);
+      // Their cgroups can be removed once the kernel has let them go.
+      for (let i = 0; i < 50 && record.runtime !== "fake" && cgroupPids(record.cgroupRoot).size > 0; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
     }
     if (record.runtime !== "fake") {
       const r = await run("ip", ["link", "del", record.bridge], { allowFailure: true });
