@@ -13,13 +13,13 @@ import { priorityAdmission } from "./admission/priority.ts";
 import { resourceQuotaAdmission } from "./admission/resourcequota.ts";
 import { type Ipv4Cidr, nthAddress } from "./alloc/cidr.ts";
 import { createServiceAllocator } from "./alloc/services.ts";
-import { createAuthenticator } from "./auth/authn.ts";
+import { allowDashboardAssets, createAuthenticator } from "./auth/authn.ts";
 import type { AuthorizationMode } from "./auth/authz.ts";
 import { withImpersonation } from "./auth/impersonation.ts";
 import { reviewHandlers, reviewResources } from "./auth/reviews.ts";
 import { createAuth } from "./auth/setup.ts";
 import type { UserInfo } from "./auth/user.ts";
-import { ApiHandler, type Logger } from "./handler.ts";
+import { ApiHandler, type Logger, type PathHandler } from "./handler.ts";
 import { namespaceLifecycle } from "./namespacelifecycle.ts";
 import { adminKubeconfig, ensurePki } from "./pki.ts";
 import { apiServerEndpointsSeed, apiServiceSeed, defaultSeed, seed } from "./seed.ts";
@@ -41,6 +41,8 @@ export interface ApiServerOptions {
   tokens?: ReadonlyMap<string, UserInfo>;
   /** `--authorization-mode`; default Node,RBAC. */
   authorizationModes?: readonly AuthorizationMode[];
+  /** Further non-resource paths (the dashboard under /dashboard/, mounted by the CLI). */
+  pathHandlers?: readonly PathHandler[];
   logger?: Logger;
 }
 
@@ -88,7 +90,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     store: options.store,
     source,
     authenticator,
-    authorizer: authorization.authorizer,
+    authorizer: allowDashboardAssets(authorization.authorizer),
     virtualResources: reviewHandlers({
       authenticator,
       authorizer: authorization.decisions,
@@ -109,7 +111,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     decoder: schemaDecoder,
     patcher: dispatchPatcher,
     patchSchemaFor: schemaPatchSchemaFor,
-    pathHandlers: [openApiPathHandler(registry), ...authorization.pathHandlers],
+    pathHandlers: [
+      openApiPathHandler(registry),
+      ...authorization.pathHandlers,
+      ...(options.pathHandlers ?? []),
+    ],
     // The bound port: --listen may ask for port 0.
     serverAddress: hostPort,
     ...(options.logger ? { logger: options.logger } : {}),
