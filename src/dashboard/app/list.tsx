@@ -1,0 +1,73 @@
+// A live table of one kind: name, namespace, the kind's columns, age, health.
+import { useState } from "preact/hooks";
+import { age } from "./format.ts";
+import { useCollection } from "./hooks.ts";
+import type { Kind, KubeObject } from "./kinds.ts";
+import { Dot, ErrorBanner, Link } from "./link.tsx";
+
+export function objectPath(k: Kind, o: KubeObject): string {
+  return k.namespaced
+    ? `${k.resource}/${o.metadata.namespace ?? ""}/${o.metadata.name}`
+    : `${k.resource}/${o.metadata.name}`;
+}
+
+export function ObjectTable(props: { kind: Kind; items: KubeObject[]; showNamespace: boolean }) {
+  const k = props.kind;
+  return (
+    <table class="objects" data-kind={k.resource}>
+      <thead>
+        <tr>
+          <th />
+          <th>Name</th>
+          {props.showNamespace && <th>Namespace</th>}
+          {k.columns.map(([title]) => (
+            <th key={title}>{title}</th>
+          ))}
+          <th>Age</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.items.map((o) => (
+          <tr
+            key={o.metadata.uid ?? `${o.metadata.namespace}/${o.metadata.name}`}
+            data-name={o.metadata.name}
+          >
+            <td>
+              <Dot health={k.health?.(o)} />
+            </td>
+            <td>
+              <Link to={objectPath(k, o)}>{o.metadata.name}</Link>
+            </td>
+            {props.showNamespace && <td>{o.metadata.namespace}</td>}
+            {k.columns.map(([title, f]) => (
+              <td key={title}>{f(o)}</td>
+            ))}
+            <td>{age(o.metadata.creationTimestamp)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function ListView(props: { kind: Kind; namespace: string }) {
+  const k = props.kind;
+  const list = useCollection(k, props.namespace);
+  const [filter, setFilter] = useState("");
+  const items = filter ? list.items.filter((o) => o.metadata.name.includes(filter)) : list.items;
+  return (
+    <section>
+      <h2>
+        {k.title} <small>{list.loaded ? items.length : "…"}</small>
+      </h2>
+      <input
+        class="filter"
+        placeholder="Filter by name"
+        value={filter}
+        onInput={(e) => setFilter(e.currentTarget.value)}
+      />
+      <ErrorBanner error={list.error} />
+      <ObjectTable kind={k} items={items} showNamespace={k.namespaced && props.namespace === ""} />
+    </section>
+  );
+}
