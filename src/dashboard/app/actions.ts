@@ -1,6 +1,7 @@
 // The dashboard's writes: scale, rollout restart, delete and apply (server-side apply of YAML).
 import { request } from "./api.ts";
 import { apiPath, type Kind, type KubeObject, kinds } from "./kinds.ts";
+import { type ManifestRef, splitManifests } from "./manifest.ts";
 
 export const fieldManager = "skiff-dashboard";
 /** The edited object the detail page hands to the apply page. */
@@ -34,60 +35,6 @@ export async function remove(k: Kind, namespace: string, name: string): Promise<
     contentType: "application/json",
     body: JSON.stringify({ kind: "DeleteOptions", apiVersion: "v1", propagationPolicy: "Background" }),
   });
-}
-
-export interface ManifestRef {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  namespace: string;
-  text: string;
-}
-
-function unquote(v: string): string {
-  const t = v.trim();
-  return /^(['"]).*\1$/.test(t) ? t.slice(1, -1) : t;
-}
-
-/**
- * The identity of each document (apiVersion, kind, metadata.name/namespace). Only those top-level
- * fields are read here, without a YAML library (it would triple the bundle); the server parses
- * the whole document. JSON documents are read as JSON.
- */
-export function splitManifests(text: string): ManifestRef[] {
-  const docs = text.trim().startsWith("{") ? [text] : text.split(/^---[ \t]*$/m);
-  const out: ManifestRef[] = [];
-  for (const doc of docs) {
-    if (doc.trim() === "" || /^(\s*#.*)?(\n\s*#.*)*\s*$/.test(doc)) continue;
-    if (doc.trim().startsWith("{")) {
-      const o = JSON.parse(doc) as {
-        apiVersion?: string;
-        kind?: string;
-        metadata?: { name?: string; namespace?: string };
-      };
-      out.push({
-        apiVersion: o.apiVersion ?? "",
-        kind: o.kind ?? "",
-        name: o.metadata?.name ?? "",
-        namespace: o.metadata?.namespace ?? "",
-        text: doc,
-      });
-      continue;
-    }
-    const top = (key: string) => unquote(new RegExp(`^${key}:[ \\t]*(.*)$`, "m").exec(doc)?.[1] ?? "");
-    const meta = /^metadata:[ \t]*\n((?:[ \t]+.*\n?|[ \t]*\n)*)/m.exec(doc)?.[1] ?? "";
-    const indent = /^([ \t]+)\S/m.exec(meta)?.[1] ?? "  ";
-    const field = (key: string) =>
-      unquote(new RegExp(`^${indent}${key}:[ \\t]*(.*)$`, "m").exec(meta)?.[1] ?? "");
-    out.push({
-      apiVersion: top("apiVersion"),
-      kind: top("kind"),
-      name: field("name"),
-      namespace: field("namespace"),
-      text: doc,
-    });
-  }
-  return out;
 }
 
 interface ApiResourceList {

@@ -5,7 +5,7 @@ export function age(timestamp: string | undefined, now = Date.now()): string {
   const s = Math.max(0, Math.floor((now - Date.parse(timestamp)) / 1000));
   if (s < 120) return `${s}s`;
   const m = Math.floor(s / 60);
-  if (m < 120) return `${m}m`;
+  if (m < 180) return `${m}m`;
   const h = Math.floor(m / 60);
   if (h < 48) return `${h}h`;
   return `${Math.floor(h / 24)}d`;
