@@ -72,6 +72,15 @@ function readComm(pid: number): string {
   }
 }
 
+/** Waits until the number shown by `selector` reaches `n` (the cluster may hold a few more pods). */
+function atLeast(page: Page, selector: string, n: number): Promise<unknown> {
+  return page.waitForFunction(
+    `Number(document.querySelector(${JSON.stringify(selector)})?.textContent) >= ${n}`,
+    undefined,
+    { timeout: 60_000, polling: "raf" },
+  );
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
 async function countRunning(server: SkiffServer): Promise<number> {
@@ -200,15 +209,13 @@ try {
   for (let i = 0; i < runs; i++) {
     overview.push(
       await coldLoad(browser, `${server.url}/dashboard/${fragment}`, (page) =>
-        page
-          .locator(".card[data-kind=pods] .total", { hasText: new RegExp(`^${pods}$`) })
-          .waitFor({ timeout: 60_000 }),
+        atLeast(page, ".card[data-kind=pods] .total", pods),
       ),
     );
     podList.push(
       await coldLoad(browser, `${server.url}/dashboard/pods${fragment}`, async (page) => {
         // The list shows its first page of 100 rows and counts all of them.
-        await page.locator("h2 .count", { hasText: new RegExp(`^${pods}$`) }).waitFor({ timeout: 60_000 });
+        await atLeast(page, "h2 .count", pods);
         await page.locator("table[data-kind=pods] tbody tr:nth-child(100)").waitFor({ timeout: 60_000 });
       }),
     );
