@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import type { Browser, Page } from "playwright-core";
-import { buildDashboard, launchChromium } from "../test/dashboard/browser.ts";
+import { artifactsDir, buildDashboard, launchChromium } from "../test/dashboard/browser.ts";
 import { SkiffServer } from "../test/support/skiff-server.ts";
 import { tempDir } from "../test/support/tempdir.ts";
 
@@ -74,9 +74,17 @@ function readComm(pid: number): string {
 
 /** Waits until the number shown by `selector` reaches `n` (the cluster may hold a few more pods). */
 function atLeast(page: Page, selector: string, n: number): Promise<unknown> {
+  // A function, not a string: the dashboard's Content-Security-Policy forbids eval.
   return page.waitForFunction(
-    `Number(document.querySelector(${JSON.stringify(selector)})?.textContent) >= ${n}`,
-    undefined,
+    ({ selector, n }) => {
+      const doc = (
+        globalThis as unknown as {
+          document: { querySelector(s: string): { textContent: string | null } | null };
+        }
+      ).document;
+      return Number(doc.querySelector(selector)?.textContent) >= n;
+    },
+    { selector, n },
     { timeout: 60_000, polling: "raf" },
   );
 }
@@ -104,7 +112,13 @@ async function coldLoad(browser: Browser, url: string, ready: (page: Page) => Pr
   await cdp.send("Performance.enable");
   const cpuBefore = browserCpuMs();
   await page.goto(url, { waitUntil: "commit" });
-  await ready(page);
+  try {
+    await ready(page);
+  } catch (err) {
+    // What the page showed instead, for whoever reads the failure.
+    await page.screenshot({ path: join(artifactsDir("dashboard-bench"), "timeout.png"), fullPage: true });
+    throw err;
+  }
   const interactiveMs = await page.evaluate(() => performance.now());
   const browserCpu = browserCpuMs() - cpuBefore;
   const metrics = (await cdp.send("Performance.getMetrics")).metrics;
@@ -216,7 +230,9 @@ try {
       await coldLoad(browser, `${server.url}/dashboard/pods${fragment}`, async (page) => {
         // The list shows its first page of 100 rows and counts all of them.
         await atLeast(page, "h2 .count", pods);
-        await page.locator("table[data-kind=pods] tbody tr:nth-child(100)").waitFor({ timeout: 60_000 });
+        await page
+          .locator(`table[data-kind=pods] tbody tr:nth-child(${Math.min(pods, 100)})`)
+          .waitFor({ timeout: 60_000 });
       }),
     );
   }

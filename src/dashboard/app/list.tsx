@@ -58,7 +58,7 @@ export function ListView(props: { kind: Kind; namespace: string }) {
   return (
     <section>
       <h2>
-        {k.title} <small>{list.loaded ? items.length : "…"}</small>
+        {k.title} <small>{list.error && items.length === 0 ? "" : list.loaded ? items.length : "…"}</small>
       </h2>
       <input
         class="filter"
