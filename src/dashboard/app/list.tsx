@@ -50,24 +50,50 @@ export function ObjectTable(props: { kind: Kind; items: KubeObject[]; showNamesp
   );
 }
 
+// Rows rendered at once: a thousand-row table costs far more layout than its data costs to load.
+const pageSize = 100;
+
 export function ListView(props: { kind: Kind; namespace: string }) {
   const k = props.kind;
   const list = useCollection(k, props.namespace);
   const [filter, setFilter] = useState("");
+  const [page, setPage] = useState(0);
   const items = filter ? list.items.filter((o) => o.metadata.name.includes(filter)) : list.items;
+  const pages = Math.max(1, Math.ceil(items.length / pageSize));
+  const current = Math.min(page, pages - 1);
+  const shown = items.slice(current * pageSize, (current + 1) * pageSize);
+  const failed = list.error !== "" && items.length === 0;
   return (
     <section>
       <h2>
-        {k.title} <small>{list.error && items.length === 0 ? "" : list.loaded ? items.length : "…"}</small>
+        {k.title} <small class="count">{failed ? "" : list.loaded ? items.length : "…"}</small>
       </h2>
-      <input
-        class="filter"
-        placeholder="Filter by name"
-        value={filter}
-        onInput={(e) => setFilter(e.currentTarget.value)}
-      />
+      <div class="toolbar">
+        <input
+          class="filter"
+          placeholder="Filter by name"
+          value={filter}
+          onInput={(e) => {
+            setFilter(e.currentTarget.value);
+            setPage(0);
+          }}
+        />
+        {pages > 1 && (
+          <span class="pager">
+            <button type="button" disabled={current === 0} onClick={() => setPage(current - 1)}>
+              ‹
+            </button>{" "}
+            {current * pageSize + 1}–{current * pageSize + shown.length} of {items.length}{" "}
+            <button type="button" disabled={current >= pages - 1} onClick={() => setPage(current + 1)}>
+              ›
+            </button>
+          </span>
+        )}
+      </div>
       <ErrorBanner error={list.error} />
-      <ObjectTable kind={k} items={items} showNamespace={k.namespaced && props.namespace === ""} />
+      {!failed && (
+        <ObjectTable kind={k} items={shown} showNamespace={k.namespaced && props.namespace === ""} />
+      )}
     </section>
   );
 }
