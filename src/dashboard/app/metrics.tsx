@@ -114,9 +114,11 @@ export function NodeUsage(props: {
 function Sparkline(props: { values: number[]; label: string }) {
   const w = 240;
   const h = 48;
-  const max = Math.max(...props.values, 1e-9);
-  const step = props.values.length > 1 ? w / (props.values.length - 1) : w;
-  const points = props.values
+  // One sample still draws: a flat line until the next poll.
+  const values = props.values.length === 1 ? [props.values[0] ?? 0, props.values[0] ?? 0] : props.values;
+  const max = Math.max(...values, 1e-9);
+  const step = values.length > 1 ? w / (values.length - 1) : w;
+  const points = values
     .map((v, i) => `${(i * step).toFixed(1)},${(h - (v / max) * (h - 4) - 2).toFixed(1)}`)
     .join(" ");
   return (
