@@ -18,14 +18,14 @@ import { mutatingWebhookAdmission, validatingWebhookAdmission } from "./admissio
 import { type Ipv4Cidr, nthAddress } from "./alloc/cidr.ts";
 import { createServiceAllocator } from "./alloc/services.ts";
 import type { Auditor } from "./audit/recorder.ts";
-import { createAuthenticator } from "./auth/authn.ts";
+import { allowDashboardAssets, createAuthenticator } from "./auth/authn.ts";
 import type { AuthorizationMode } from "./auth/authz.ts";
 import { withImpersonation } from "./auth/impersonation.ts";
 import { reviewHandlers, reviewResources } from "./auth/reviews.ts";
 import { createAuth } from "./auth/setup.ts";
 import type { UserInfo } from "./auth/user.ts";
 import { CrdController, customResourcePatcher, withApiextensions } from "./crd/index.ts";
-import { ApiHandler, type Logger } from "./handler.ts";
+import { ApiHandler, type Logger, type PathHandler } from "./handler.ts";
 import { createMetricsApi, metricsResources } from "./metricsapi/index.ts";
 import { metricsPathHandler } from "./monitoring/endpoint.ts";
 import { InstrumentedStore, KeyTypes, registerStorageObjects } from "./monitoring/store.ts";
@@ -54,6 +54,8 @@ export interface ApiServerOptions {
   disableAdmissionPlugins?: readonly string[];
   /** `--audit-policy-file` with `--audit-log-path` (src/apiserver/audit/setup.ts). */
   auditor?: Auditor;
+  /** Further non-resource paths (the dashboard under /dashboard/, mounted by the CLI). */
+  pathHandlers?: readonly PathHandler[];
   logger?: Logger;
   /** How often the metrics API scrapes kubelets (metrics-server's --metric-resolution; default 15 s). */
   metricResolutionMs?: number;
@@ -118,7 +120,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     store: metrics.store,
     source: metrics.source,
     authenticator,
-    authorizer: authorization.authorizer,
+    authorizer: allowDashboardAssets(authorization.authorizer),
     virtualResources: reviewHandlers({
       authenticator,
       authorizer: authorization.decisions,
@@ -144,7 +146,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     decoder: schemaDecoder,
     patcher: customResourcePatcher(dispatchPatcher, registry),
     patchSchemaFor: schemaPatchSchemaFor,
-    pathHandlers: [openApiPathHandler(registry), metricsPathHandler(), ...authorization.pathHandlers],
+    pathHandlers: [
+      openApiPathHandler(registry),
+      metricsPathHandler(),
+      ...authorization.pathHandlers,
+      ...(options.pathHandlers ?? []),
+    ],
     // The bound port: --listen may ask for port 0.
     serverAddress: hostPort,
     ...(options.auditor ? { auditor: options.auditor } : {}),

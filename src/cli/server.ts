@@ -15,6 +15,8 @@ import type { ApiHandler } from "../apiserver/handler.ts";
 import { RestClient } from "../client/rest.ts";
 import { csrSigningController } from "../controllers/certificates/controller.ts";
 import { rootCaPublisherController } from "../controllers/serviceaccount/rootca.ts";
+import { dashboardLoginUrl } from "../dashboard/login.ts";
+import { dashboardHandler, locateDashboard } from "../dashboard/serve.ts";
 import { hostInfo } from "../kubelet/node/host.ts";
 import { runScheduler } from "../scheduler/run.ts";
 import { openStore } from "../storage/open.ts";
@@ -138,6 +140,27 @@ export function howToUse(kubeconfig: string, dataDir: string): string {
   ].join("\n");
 }
 
+// The admin identity the login link is minted with (cluster-admin by its group).
+const dashboardLinkUser = { name: "skiff:dashboard-login", groups: ["system:masters"] };
+
+async function printDashboardLink(server: { url: string; handler: ApiHandler }, logger: pino.Logger) {
+  const client = new RestClient({
+    transport: new InProcessTransport({ handler: server.handler, user: dashboardLinkUser }),
+  });
+  try {
+    const link = await dashboardLoginUrl({ client, serverUrl: server.url });
+    process.stdout.write(`skiff server: dashboard ${link.url} (login token valid until ${link.expiresAt})\n`);
+  } catch (err) {
+    // The cluster works without the link: say so and carry on.
+    logger.error({ err }, "could not mint the dashboard login token");
+    process.stdout.write(
+      `skiff server: dashboard ${server.url}/dashboard/ (paste a bearer token to log in)\n`,
+    );
+  } finally {
+    client.close();
+  }
+}
+
 export async function runServer(flags: ServerFlags): Promise<void> {
   const dataDir = resolve(flags.dataDir);
   const listen = parseListen(flags.listen);
@@ -198,6 +221,8 @@ export async function runServer(flags: ServerFlags): Promise<void> {
         ? { disableAdmissionPlugins: flags.disableAdmissionPlugins.split(",").map((n) => n.trim()) }
         : {}),
       ...(audit ? { auditor: audit.auditor } : {}),
+      // The dashboard's static files; its data calls go through the API like any client's.
+      pathHandlers: [dashboardHandler(locateDashboard())],
       logger,
       ...(resolutionMs ? { metricResolutionMs: resolutionMs } : {}),
     });
@@ -278,6 +303,7 @@ export async function runServer(flags: ServerFlags): Promise<void> {
   const node = agent
     ? `node ${agent.kubelet.nodeName} Ready, runtime ${agent.runtimeVersion}`
     : "no node agent: --disable-agent";
+  await printDashboardLink(server, logger);
   process.stdout.write(
     `skiff server ready at ${server.url} (kubeconfig: ${server.kubeconfigPath}; ${node})\n`,
   );

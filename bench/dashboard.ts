@@ -1,0 +1,265 @@
+// Dashboard cost: the built bundle (raw and gzipped bytes) and, with N pods Running on hollow
+// nodes (`skiff sim`), cold loads in Chromium: time to interactive of the overview (pod count
+// shown) and of the all-namespaces pod list (count and first page of 100 rows shown), with the
+// CPU time the browser's processes spent on each load (wall time swings with the machine's load).
+// Usage: node --import tsx bench/dashboard.ts [pods=1000] [runs=3]   (prints JSON)
+import { type ChildProcess, spawn } from "node:child_process";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { gzipSync } from "node:zlib";
+import type { Browser, Page } from "playwright-core";
+import { artifactsDir, buildDashboard, launchChromium } from "../test/dashboard/browser.ts";
+import { SkiffServer } from "../test/support/skiff-server.ts";
+import { tempDir } from "../test/support/tempdir.ts";
+
+const pods = Number(process.argv[2] ?? 1000);
+const runs = Number(process.argv[3] ?? 3);
+const nodes = Math.max(1, Math.ceil(pods / 100));
+
+function bundleSize(dir: string) {
+  const files: { path: string; raw: number; gzip: number }[] = [];
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else {
+        const body = readFileSync(p);
+        files.push({
+          path: p.slice(dir.length + 1),
+          raw: body.length,
+          gzip: gzipSync(body, { level: 9 }).length,
+        });
+      }
+    }
+  };
+  walk(dir);
+  return {
+    rawBytes: files.reduce((n, f) => n + f.raw, 0),
+    gzipBytes: files.reduce((n, f) => n + f.gzip, 0),
+    files,
+  };
+}
+
+/** CPU ms (user + system) of every live process descending from this one: the browser's. */
+function browserCpuMs(): number {
+  const parent = new Map<number, number>();
+  const ticks = new Map<number, number>();
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      parent.set(Number(name), Number(f[1]));
+      ticks.set(Number(name), Number(f[11]) + Number(f[12]));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  let total = 0;
+  for (const [pid, t] of ticks) {
+    let p = parent.get(pid);
+    // Only the browser: this process's descendants other than kubectl/skiff children (node).
+    while (p !== undefined && p !== process.pid && p > 1) p = parent.get(p);
+    if (p === process.pid && /chrom/.test(readComm(pid))) total += t;
+  }
+  return total * 10; // USER_HZ is 100 on Linux
+}
+
+function readComm(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+/** Waits until the number shown by `selector` reaches `n` (the cluster may hold a few more pods). */
+function atLeast(page: Page, selector: string, n: number): Promise<unknown> {
+  // A function, not a string: the dashboard's Content-Security-Policy forbids eval.
+  return page.waitForFunction(
+    ({ selector, n }) => {
+      const doc = (
+        globalThis as unknown as {
+          document: { querySelector(s: string): { textContent: string | null } | null };
+        }
+      ).document;
+      return Number(doc.querySelector(selector)?.textContent) >= n;
+    },
+    { selector, n },
+    { timeout: 180_000, polling: "raf" },
+  );
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+
+async function countRunning(server: SkiffServer): Promise<number> {
+  const r = await server.kubectl(
+    ["get", "pods", "-A", "--field-selector=status.phase=Running", "-o", "name"],
+    {
+      timeoutMs: 120_000,
+    },
+  );
+  return r.stdout.split("\n").filter((l) => l.startsWith("pod/")).length;
+}
+
+/** One cold load in a fresh context: navigation start to `ready`, with the renderer's CPU time. */
+async function coldLoad(browser: Browser, url: string, ready: (page: Page) => Promise<unknown>) {
+  const context = await browser.newContext({
+    ignoreHTTPSErrors: true,
+    viewport: { width: 1280, height: 900 },
+  });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Performance.enable");
+  const cpuBefore = browserCpuMs();
+  await page.goto(url, { waitUntil: "commit" });
+  try {
+    await ready(page);
+  } catch (err) {
+    // What the page showed instead, for whoever reads the failure.
+    await page.screenshot({ path: join(artifactsDir("dashboard-bench"), "timeout.png"), fullPage: true });
+    throw err;
+  }
+  const interactiveMs = await page.evaluate(() => performance.now());
+  const browserCpu = browserCpuMs() - cpuBefore;
+  const metrics = (await cdp.send("Performance.getMetrics")).metrics;
+  const metric = (name: string) => Math.round((metrics.find((m) => m.name === name)?.value ?? 0) * 1000);
+  const transferred = await page.evaluate(() =>
+    performance
+      .getEntriesByType("resource")
+      .filter((e) => e.name.includes("/dashboard/"))
+      .reduce((n, e) => n + ((e as unknown as { transferSize?: number }).transferSize ?? 0), 0),
+  );
+  // Where the time went: each API list (watches excluded: they have not ended) with its size.
+  const requests = await page.evaluate(() =>
+    performance
+      .getEntriesByType("resource")
+      .filter((e) => e.name.includes("/api") && !e.name.includes("watch="))
+      .map((e) => {
+        const t = e as unknown as { responseStart: number; responseEnd: number; encodedBodySize?: number };
+        return {
+          path: new URL(e.name).pathname,
+          startMs: Math.round(e.startTime),
+          firstByteMs: Math.round(t.responseStart),
+          endMs: Math.round(t.responseEnd),
+          bytes: t.encodedBodySize ?? 0,
+        };
+      }),
+  );
+  const paint = await page.evaluate(() =>
+    Math.round(performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? 0),
+  );
+  await context.close();
+  return {
+    firstContentfulPaintMs: paint,
+    requests,
+    interactiveMs: Math.round(interactiveMs),
+    browserCpuMs: browserCpu,
+    // Main-thread busy time as the renderer measures it (wall time of its tasks).
+    rendererTaskMs: metric("TaskDuration"),
+    rendererScriptMs: metric("ScriptDuration"),
+    staticBytesTransferred: transferred,
+  };
+}
+
+const build = tempDir("skiff-dashboard-bench-");
+buildDashboard(build.path);
+process.env.SKIFF_DASHBOARD_DIR = build.path;
+const server = new SkiffServer();
+await server.start();
+const main = resolve(import.meta.dirname, "../src/cli/main.ts");
+const sim: ChildProcess = spawn(
+  process.execPath,
+  [
+    "--import",
+    "tsx",
+    main,
+    "sim",
+    "--kubeconfig",
+    server.kubeconfig,
+    "--nodes",
+    String(nodes),
+    "--pods-per-node",
+    "110",
+  ],
+  { stdio: ["ignore", "pipe", "inherit"] },
+);
+let browser: Browser | undefined;
+try {
+  await new Promise<void>((ready, fail) => {
+    let out = "";
+    sim.stdout?.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (out.includes("skiff sim ready")) ready();
+    });
+    sim.once("exit", (code) => fail(new Error(`sim exited with ${code}`)));
+  });
+  const create = await server.kubectl([
+    "create",
+    "deployment",
+    "load",
+    "--image=nginx",
+    `--replicas=${pods}`,
+  ]);
+  if (create.code !== 0) throw new Error(create.stderr);
+  const began = Date.now();
+  for (;;) {
+    const running = await countRunning(server);
+    if (running >= pods) break;
+    if (Date.now() - began > 600_000)
+      throw new Error(`only ${running}/${pods} pods Running after 10 minutes`);
+    await new Promise((r) => setTimeout(r, 3000));
+  }
+  const token = (
+    await server.kubectl(["create", "token", "skiff-dashboard-admin", "-n", "kube-system"])
+  ).stdout.trim();
+  browser = await launchChromium();
+  const fragment = `#token=${encodeURIComponent(token)}`;
+  // A first load warms the browser (process start-up, code caches) and is not counted.
+  await coldLoad(browser, `${server.url}/dashboard/nodes${fragment}`, (page) =>
+    page.locator("table[data-kind=nodes] tbody tr").first().waitFor({ timeout: 180_000 }),
+  );
+  const overview = [];
+  const podList = [];
+  for (let i = 0; i < runs; i++) {
+    overview.push(
+      await coldLoad(browser, `${server.url}/dashboard/${fragment}`, (page) =>
+        atLeast(page, ".card[data-kind=pods] .total", pods),
+      ),
+    );
+    podList.push(
+      await coldLoad(browser, `${server.url}/dashboard/pods${fragment}`, async (page) => {
+        // The list shows its first page of 100 rows and counts all of them.
+        await atLeast(page, "h2 .count", pods);
+        await page
+          .locator(`table[data-kind=pods] tbody tr:nth-child(${Math.min(pods, 100)})`)
+          .waitFor({ timeout: 180_000 });
+      }),
+    );
+  }
+  const summary = (xs: Awaited<ReturnType<typeof coldLoad>>[]) => ({
+    interactiveMsMedian: median(xs.map((x) => x.interactiveMs)),
+    browserCpuMsMedian: median(xs.map((x) => x.browserCpuMs)),
+    rendererTaskMsMedian: median(xs.map((x) => x.rendererTaskMs)),
+    rendererScriptMsMedian: median(xs.map((x) => x.rendererScriptMs)),
+    runs: xs,
+  });
+  const bundle = bundleSize(build.path);
+  const result = {
+    loadAverage: readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" "),
+    bundle,
+    targets: { gzipBytes: 150 * 1024, interactiveMs: 1000 },
+    pods,
+    hollowNodes: nodes,
+    overview: summary(overview),
+    podList: summary(podList),
+  };
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+} finally {
+  await browser?.close();
+  const exited = new Promise((r) => sim.once("exit", r));
+  sim.kill("SIGTERM");
+  await exited;
+  await server.stop();
+  build.remove();
+}

@@ -1,0 +1,2 @@
+// Vite bundles imported CSS.
+declare module "*.css";
