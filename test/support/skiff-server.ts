@@ -61,8 +61,6 @@ export class SkiffServer {
         ? ["--runtime", options.runtime ?? "fake", "--kubelet-port", "0"]
         : ["--disable-agent"]),
       ...(options.clusterDns ? ["--cluster-dns-port", "0"] : ["--disable-cluster-dns"]),
-      // The ingress binds host ports 80/443 by default: only tests that set its ports get one.
-      ...(process.env.SKIFF_INGRESS_HTTP_PORT ? [] : ["--disable-ingress"]),
     ];
   }
 
@@ -85,6 +83,9 @@ export class SkiffServer {
         main,
         "server",
         ...this.agentArgs,
+        // The ingress binds host ports 80/443 by default: only tests that set its ports (before
+        // start) get one.
+        ...(process.env.SKIFF_INGRESS_HTTP_PORT ? [] : ["--disable-ingress"]),
         "--data-dir",
         this.dir.path,
         "--listen",
