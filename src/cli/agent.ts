@@ -122,7 +122,7 @@ export interface StartAgentOptions {
    */
   proxy?: { clusterCidr?: string } | false;
   /** host-gw routes (other nodes' pod CIDRs, the service CIDR onto the bridge); absent: none. */
-  routes?: { serviceCidr: string };
+  routes?: { serviceCidr: string; clusterCidr?: string };
   logger: pino.Logger;
   say(line: string): void;
 }
@@ -250,6 +250,7 @@ export async function startAgent(o: StartAgentOptions): Promise<RunningAgent> {
       nodeName: o.nodeName,
       ...(o.nodeIP ? { nodeIP: o.nodeIP } : {}),
       serviceCidr: o.routes.serviceCidr,
+      ...(o.routes.clusterCidr ? { clusterCidr: o.routes.clusterCidr } : {}),
       bridge: o.bridge ?? "skiff0",
       onError: (err) => o.logger.warn({ err }, "route manager: programming routes failed; retrying"),
     });
@@ -409,7 +410,14 @@ export async function runAgent(flags: AgentFlags): Promise<void> {
       },
       ...(conn.ca ? { clusterCa: conn.ca } : {}),
       proxy: flags.proxy === false ? false : { clusterCidr: flags.clusterCidr },
-      ...(backend === "host-gw" ? { routes: { serviceCidr: flags.serviceCidr } } : {}),
+      ...(backend === "host-gw"
+        ? {
+            routes: {
+              serviceCidr: flags.serviceCidr,
+              ...(flags.clusterCidr ? { clusterCidr: flags.clusterCidr } : {}),
+            },
+          }
+        : {}),
       logger,
       say,
     });

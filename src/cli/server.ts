@@ -286,7 +286,7 @@ export async function runServer(flags: ServerFlags): Promise<void> {
         clusterCa: readFileSync(join(dataDir, "pki", "ca.crt"), "utf8"),
         proxy: flags.proxy === false ? false : { clusterCidr: flags.clusterCidr },
         // The service-CIDR route (host-originated ClusterIP traffic) and routes to joined nodes' pods.
-        routes: { serviceCidr: flags.serviceCidr },
+        routes: { serviceCidr: flags.serviceCidr, clusterCidr: flags.clusterCidr },
         logger,
         say,
       });

@@ -147,7 +147,8 @@ spec:
   containers:
   - name: web
     image: ${busybox}
-    command: ["sh", "-c", "mkdir -p /www; echo hello-from-b > /www/index.html; exec httpd -f -p 8080 -h /www"]
+    # /cgi-bin/ip answers with the address the request came from (busybox httpd sets REMOTE_ADDR).
+    command: ["sh", "-c", "mkdir -p /www/cgi-bin; echo hello-from-b > /www/index.html; echo '#!/bin/sh' > /www/cgi-bin/ip; echo 'echo Content-Type: text/plain; echo; echo $REMOTE_ADDR' >> /www/cgi-bin/ip; chmod +x /www/cgi-bin/ip; exec httpd -f -p 8080 -h /www"]
 ---
 apiVersion: v1
 kind: Pod
@@ -168,7 +169,7 @@ spec:
   ports: [{port: 80, targetPort: 8080}]
 `);
   const web = await running("web-b");
-  await running("client-a");
+  const client = await running("client-a");
   const direct = await until("pod A fetches pod B", async () => {
     const r = await c.server.kubectl([
       "exec",
@@ -183,6 +184,19 @@ spec:
     return r.stdout.includes("hello-from-b") ? r.stdout : undefined;
   });
   assert.match(direct, /hello-from-b/);
+  // Kubernetes' network model: pod B sees pod A's own address, not node A's (no NAT between pods).
+  const seen = await c.server.kubectl([
+    "exec",
+    "client-a",
+    "--",
+    "timeout",
+    "5",
+    "wget",
+    "-qO-",
+    `http://${web.status?.podIP}:8080/cgi-bin/ip`,
+  ]);
+  // httpd listens on IPv6 too, so the IPv4 client shows as [::ffff:a.b.c.d].
+  assert.equal(seen.stdout.trim().replace(/^\[::ffff:(.*)\]$/, "$1"), client.status?.podIP, seen.stderr);
   const clusterIP = (await c.kubectl("get", "svc", "web", "-o", "jsonpath={.spec.clusterIP}")).trim();
   assert.match(clusterIP, /^10\.205\.1\.\d+$/);
   const viaService = await until("pod A fetches the ClusterIP", async () => {

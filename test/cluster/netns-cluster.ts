@@ -212,7 +212,12 @@ export class NetnsCluster {
     sh("ip", ["link", "del", hostBridge]);
     const netns = sh("ip", ["netns", "list"]).out;
     for (const m of this.machines) if (netns.includes(m.netns)) left.push(`netns ${m.netns}`);
-    const links = sh("ip", ["-o", "link", "show"]).out;
+    // A deleted namespace's veth peers go away asynchronously: give the kernel a moment.
+    let links = sh("ip", ["-o", "link", "show"]).out;
+    for (let i = 0; i < 25 && /^\d+: skj/m.test(links); i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      links = sh("ip", ["-o", "link", "show"]).out;
+    }
     for (const l of links.split("\n")) if (/^\d+: skj/.test(l)) left.push(`link ${l.split(":")[1]?.trim()}`);
     const routes = sh("ip", ["-4", "route", "show"]).out;
     for (const r of routes.split("\n")) if (/^10\.20[56]\./.test(r)) left.push(`route ${r}`);

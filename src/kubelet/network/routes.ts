@@ -7,6 +7,7 @@ import { SharedInformerFactory } from "../../client/informer/factory.ts";
 import type { ResourceCoords } from "../../client/paths.ts";
 import type { RestClient } from "../../client/rest.ts";
 import { run } from "./exec-file.ts";
+import { ensurePodNatExemption, removePodNatExemption } from "./nat-exempt.ts";
 import { desiredRoutes, type InstalledRoute, routeChanges } from "./routes-plan.ts";
 
 const nodesResource: ResourceCoords = {
@@ -24,6 +25,8 @@ export interface RouteManagerOptions {
   nodeName: string;
   nodeIP?: string;
   serviceCidr?: string;
+  /** The cluster's pod CIDR: traffic between its addresses is exempt from the CNI's masquerade. */
+  clusterCidr?: string;
   /** The pod bridge; created (empty, up) when missing so the service route has a device. */
   bridge?: string;
   protocol?: number;
@@ -116,6 +119,7 @@ export class RouteManager {
     });
     try {
       for (const args of routeChanges(wanted, await this.installed(), this.protocol)) await ip(args);
+      if (this.o.clusterCidr) await ensurePodNatExemption(this.o.clusterCidr);
       this.failed = false;
     } catch (err) {
       this.o.onError(err);
@@ -132,6 +136,7 @@ export class RouteManager {
     await this.factory.stop();
     try {
       for (const args of routeChanges([], await this.installed(), this.protocol)) await ip(args);
+      if (this.o.clusterCidr) await removePodNatExemption(this.o.clusterCidr);
     } catch (err) {
       this.o.onError(err);
     }
