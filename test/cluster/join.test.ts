@@ -44,6 +44,11 @@ async function pod(name: string): Promise<Pod> {
   return JSON.parse(await c.kubectl("get", "pod", name, "-o", "json")) as Pod;
 }
 
+/** A GET from inside pod client-a (busybox wget, 5 s). */
+function fetchFromA(url: string) {
+  return c.server.kubectl(["exec", "client-a", "--", "timeout", "5", "wget", "-qO-", url]);
+}
+
 async function running(name: string): Promise<Pod> {
   return until(`pod ${name} running`, async () => {
     const p = await pod(name);
@@ -171,45 +176,18 @@ spec:
   const web = await running("web-b");
   const client = await running("client-a");
   const direct = await until("pod A fetches pod B", async () => {
-    const r = await c.server.kubectl([
-      "exec",
-      "client-a",
-      "--",
-      "timeout",
-      "5",
-      "wget",
-      "-qO-",
-      `http://${web.status?.podIP}:8080/`,
-    ]);
+    const r = await fetchFromA(`http://${web.status?.podIP}:8080/`);
     return r.stdout.includes("hello-from-b") ? r.stdout : undefined;
   });
   assert.match(direct, /hello-from-b/);
   // Kubernetes' network model: pod B sees pod A's own address, not node A's (no NAT between pods).
-  const seen = await c.server.kubectl([
-    "exec",
-    "client-a",
-    "--",
-    "timeout",
-    "5",
-    "wget",
-    "-qO-",
-    `http://${web.status?.podIP}:8080/cgi-bin/ip`,
-  ]);
+  const seen = await fetchFromA(`http://${web.status?.podIP}:8080/cgi-bin/ip`);
   // httpd listens on IPv6 too, so the IPv4 client shows as [::ffff:a.b.c.d].
   assert.equal(seen.stdout.trim().replace(/^\[::ffff:(.*)\]$/, "$1"), client.status?.podIP, seen.stderr);
   const clusterIP = (await c.kubectl("get", "svc", "web", "-o", "jsonpath={.spec.clusterIP}")).trim();
   assert.match(clusterIP, /^10\.205\.1\.\d+$/);
   const viaService = await until("pod A fetches the ClusterIP", async () => {
-    const r = await c.server.kubectl([
-      "exec",
-      "client-a",
-      "--",
-      "timeout",
-      "5",
-      "wget",
-      "-qO-",
-      `http://${clusterIP}/`,
-    ]);
+    const r = await fetchFromA(`http://${clusterIP}/`);
     return r.stdout.includes("hello-from-b") ? r.stdout : undefined;
   });
   assert.match(viaService, /hello-from-b/);
