@@ -1,6 +1,6 @@
 // The `skiff` command: entry point of the bundled CLI.
 import { Command, CommanderError, Option } from "commander";
-import { registerAgent } from "./agent.ts";
+import { registerAgent } from "./agent-command.ts";
 import { addHpaOptions, runControllerManager } from "./controller-manager.ts";
 import { registerImage } from "./image.ts";
 import { runTool } from "./passthrough.ts";
