@@ -4,6 +4,7 @@
 import { existsSync } from "node:fs";
 import type { Deployment } from "kubernetes-types/apps/v1.js";
 import type { Event, Node, Pod } from "kubernetes-types/core/v1.js";
+import { age } from "../api/duration.ts";
 import { HttpsTransport } from "../client/https-transport.ts";
 import { loadKubeconfig } from "../client/kubeconfig.ts";
 import { RestClient } from "../client/rest.ts";
@@ -26,15 +27,6 @@ function ready(node: Node): string {
   const c = node.status?.conditions?.find((x) => x.type === "Ready");
   const state = c?.status === "True" ? "Ready" : c?.status === "False" ? "NotReady" : "Unknown";
   return node.spec?.unschedulable ? `${state},SchedulingDisabled` : state;
-}
-
-function age(time: string | undefined, now: number): string {
-  if (!time) return "?";
-  const s = Math.max(0, Math.round((now - Date.parse(time)) / 1000));
-  if (s < 120) return `${s}s`;
-  if (s < 7200) return `${Math.round(s / 60)}m`;
-  if (s < 172_800) return `${Math.round(s / 3600)}h`;
-  return `${Math.round(s / 86_400)}d`;
 }
 
 /** The summary's lines; `now` is injectable for tests. */
@@ -75,7 +67,7 @@ export function summarize(f: ClusterFacts, now = Date.now()): string[] {
     for (const e of warnings) {
       const o = e.involvedObject;
       lines.push(
-        `  ${age(eventTime(e), now)}  ${o.namespace ? `${o.namespace}/` : ""}${(o.kind ?? "").toLowerCase()}/${o.name}  ${e.reason}: ${(e.message ?? "").split("\n")[0]}`,
+        `  ${age(eventTime(e), new Date(now))}  ${o.namespace ? `${o.namespace}/` : ""}${(o.kind ?? "").toLowerCase()}/${o.name}  ${e.reason}: ${(e.message ?? "").split("\n")[0]}`,
       );
     }
   }
