@@ -122,9 +122,7 @@ export class CronJobController {
     await this.cleanupHistory(identity, owned);
     const requeueAt = await this.schedule(identity, status);
     if (canonicalJson(status) !== canonicalJson(cj.status ?? {})) {
-      await this.cronJobClient.updateStatus({ ...cj, status }, { namespace }).catch((e: unknown) => {
-        throw e;
-      });
+      await this.cronJobClient.updateStatus({ ...cj, status }, { namespace });
     }
     if (requeueAt !== undefined && this.options.resyncMs === undefined) {
       // A little after the fire time, so the clock has certainly passed it.
@@ -174,6 +172,20 @@ export class CronJobController {
     try {
       const job = await this.jobClient.get(ref.name ?? "", { namespace: ref.namespace ?? "" });
       return job.metadata?.uid === ref.uid ? job : undefined;
+    } catch (err) {
+      if (err instanceof NotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  /** The Job named for a fire time, from the cache or else the API (it may be newer than the cache). */
+  private async existing(wanted: Job): Promise<Job | undefined> {
+    const name = wanted.metadata?.name ?? "";
+    const namespace = wanted.metadata?.namespace ?? "";
+    const cached = this.jobs.indexer.get(`${namespace}/${name}`);
+    if (cached) return cached;
+    try {
+      return await this.jobClient.get(name, { namespace });
     } catch (err) {
       if (err instanceof NotFoundError) return undefined;
       throw err;
@@ -233,6 +245,17 @@ export class CronJobController {
       );
       return recent.next;
     }
+    const wanted = newScheduledJob(cj, scheduled, zone);
+    // The cached CronJob may predate the status write of the sync that started this time's Job (as
+    // upstream, a Job already named for the time means it was processed): without this check a
+    // Replace policy would delete the Job it just created.
+    const started = await this.existing(wanted);
+    if (started && isControlledBy(started, cj)) {
+      if (!finishedCondition(started) && !status.active?.some((r) => r.uid === started.metadata?.uid))
+        status.active = [...(status.active ?? []), jobRef(started)];
+      status.lastScheduleTime = rfc3339(scheduled);
+      return recent.next;
+    }
     const policy = cj.spec?.concurrencyPolicy ?? "Allow";
     if (policy === "Forbid" && (status.active?.length ?? 0) > 0) {
       recorder.event(
@@ -257,7 +280,6 @@ export class CronJobController {
       }
       delete status.active;
     }
-    const wanted = newScheduledJob(cj, scheduled, zone);
     let created: Job;
     try {
       created = await this.jobClient.create(wanted, { namespace: wanted.metadata?.namespace ?? "" });
