@@ -1,12 +1,10 @@
 // Progress output of `skiff image pull|import` when stdout is not a terminal (a pipe): one final
 // line per blob and a summary, against Debian's docker-registry; and the in-place redraw on a TTY.
 import assert from "node:assert/strict";
-import { execFile, execFileSync } from "node:child_process";
-import { join, resolve } from "node:path";
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { after, before, test } from "node:test";
-import { Command } from "commander";
-import { registerImage } from "../../src/cli/image.ts";
 import { ProgressPrinter } from "../../src/cli/image-progress.ts";
 import { ImageManager } from "../../src/kubelet/agent/images.ts";
 import { ManualClock } from "../../src/kubelet/clock.ts";
@@ -14,6 +12,7 @@ import { ImageStore } from "../../src/kubelet/images/store.ts";
 import { BackOff } from "../../src/kubelet/pod/backoff.ts";
 import { type RegistryServer, startRegistry, testImages } from "../support/images.ts";
 import { tempDir } from "../support/tempdir.ts";
+import { skiffCli as cli, imageCommand } from "./support.ts";
 
 const dir = tempDir("skiff-image-progress-");
 const images = testImages();
@@ -34,18 +33,6 @@ after(async () => {
   await registry?.stop();
   dir.remove();
 });
-
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const main = resolve(import.meta.dirname, "../../src/cli/main.ts");
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      ["--import", "tsx", main, ...args],
-      { timeout: 60_000 },
-      (err, stdout, stderr) => done({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 const blobLine = /^Copying (blob|config) sha256:[0-9a-f]{12} (\d+(?:\.\d+)? [kMG]?B) \/ (\2) done$/;
 
@@ -75,16 +62,7 @@ test("pull through a pipe: one line per blob when it is done, then a summary; ag
 });
 
 test("import through a pipe: the archive's blobs, then each image and a summary", async () => {
-  const program = new Command("skiff").exitOverride();
-  const out = new PassThrough();
-  let text = "";
-  out.on("data", (d: Buffer) => {
-    text += d.toString();
-  });
-  registerImage(program, out);
-  await program.parseAsync(["image", "import", "--data-dir", join(dir.path, "import"), images.busybox], {
-    from: "user",
-  });
+  const text = await imageCommand("import", "--data-dir", join(dir.path, "import"), images.busybox);
   const lines = text.trim().split("\n");
   const blobs = lines.filter((l) => l.startsWith("Copying blob "));
   // busybox: its layer, config and manifest are blobs of the OCI archive.

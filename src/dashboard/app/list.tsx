@@ -14,21 +14,27 @@ export function objectPath(k: Kind, o: KubeObject): string {
     : `${k.resource}/${o.metadata.name}`;
 }
 
+function Head(props: { columns: string[]; showNamespace: boolean }) {
+  return (
+    <thead>
+      <tr>
+        <th />
+        <th>Name</th>
+        {props.showNamespace && <th>Namespace</th>}
+        {props.columns.map((title) => (
+          <th key={title}>{title}</th>
+        ))}
+        <th>Age</th>
+      </tr>
+    </thead>
+  );
+}
+
 export function ObjectTable(props: { kind: Kind; items: KubeObject[]; showNamespace: boolean }) {
   const k = props.kind;
   return (
     <table class="objects" data-kind={k.resource}>
-      <thead>
-        <tr>
-          <th />
-          <th>Name</th>
-          {props.showNamespace && <th>Namespace</th>}
-          {k.columns.map(([title]) => (
-            <th key={title}>{title}</th>
-          ))}
-          <th>Age</th>
-        </tr>
-      </thead>
+      <Head columns={k.columns.map(([title]) => title)} showNamespace={props.showNamespace} />
       <tbody>
         {props.items.map((o) => (
           <tr
@@ -57,17 +63,7 @@ function RowTable(props: { kind: Kind; rows: Row[]; columns: string[]; showNames
   const k = props.kind;
   return (
     <table class="objects" data-kind={k.resource}>
-      <thead>
-        <tr>
-          <th />
-          <th>Name</th>
-          {props.showNamespace && <th>Namespace</th>}
-          {props.columns.map((title) => (
-            <th key={title}>{title}</th>
-          ))}
-          <th>Age</th>
-        </tr>
-      </thead>
+      <Head columns={props.columns} showNamespace={props.showNamespace} />
       <tbody>
         {props.rows.map((r) => {
           const ns = r.namespace ?? "";
