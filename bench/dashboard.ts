@@ -1,20 +1,65 @@
 // Dashboard cost: the built bundle (raw and gzipped bytes) and, with N pods Running on hollow
 // nodes (`skiff sim`), cold loads in Chromium: time to interactive of the overview (pod count
 // shown) and of the all-namespaces pod list (count and first page of 100 rows shown), with the
-// CPU time the browser's processes spent on each load (wall time swings with the machine's load).
-// Usage: node --import tsx bench/dashboard.ts [pods=1000] [runs=3]   (prints JSON)
-import { type ChildProcess, spawn } from "node:child_process";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+// CPU time the browser's processes spent on each load (wall time swings with the machine's load)
+// and the bytes the API sent. Each load runs twice, against the same cluster: with this tree's
+// dashboard ("after") and with the one at git revision BASE ("before"), both served to the
+// browser from their builds (interleaved, so both see the same machine).
+// Usage: node --import tsx bench/dashboard.ts [pods=1000] [runs=3] [base=505d849]   (prints JSON)
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
-import type { Browser, Page } from "playwright-core";
-import { artifactsDir, buildDashboard, launchChromium } from "../test/dashboard/browser.ts";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { type DashboardHandler, dashboardHandler } from "../src/dashboard/serve.ts";
+import { artifactsDir, buildDashboard, launchChromium, repoRoot } from "../test/dashboard/browser.ts";
 import { SkiffServer } from "../test/support/skiff-server.ts";
 import { tempDir } from "../test/support/tempdir.ts";
 
 const pods = Number(process.argv[2] ?? 1000);
 const runs = Number(process.argv[3] ?? 3);
+const base = process.argv[4] ?? "505d849";
 const nodes = Math.max(1, Math.ceil(pods / 100));
+
+/** Builds the dashboard of git revision `rev` into `outDir` (its sources in a scratch tree). */
+function buildRevision(rev: string, scratch: string, outDir: string): void {
+  mkdirSync(scratch, { recursive: true });
+  const tar = execFileSync("git", ["archive", rev, "src/dashboard/app"], { cwd: repoRoot });
+  execFileSync("tar", ["-x", "-C", scratch], { input: tar });
+  // The app's imports (preact) resolve from the scratch tree's node_modules.
+  symlinkSync(join(repoRoot, "node_modules"), join(scratch, "node_modules"));
+  execFileSync(process.execPath, [join(repoRoot, "scripts/build-dashboard.mjs"), "--out-dir", outDir], {
+    cwd: scratch,
+  });
+}
+
+/** Serves /dashboard/ in `context` from `handler` (one build) instead of the API server's copy. */
+async function serveBuild(context: BrowserContext, handler: DashboardHandler): Promise<void> {
+  await context.route(
+    (url) => url.pathname.startsWith("/dashboard"),
+    async (route) => {
+      const req = route.request();
+      let status = 404;
+      let headers: Record<string, string> = {};
+      let body: Buffer = Buffer.alloc(0);
+      const served = handler(
+        { method: req.method(), headers: await req.allHeaders() },
+        {
+          writeHead(s, h) {
+            status = s;
+            headers = h;
+          },
+          end(chunk) {
+            if (chunk !== undefined) body = Buffer.from(chunk);
+          },
+        },
+        new URL(req.url()),
+      );
+      if (!served) await route.continue();
+      else await route.fulfill({ status, headers, body });
+    },
+  );
+}
 
 function bundleSize(dir: string) {
   const files: { path: string; raw: number; gzip: number }[] = [];
@@ -103,14 +148,31 @@ async function countRunning(server: SkiffServer): Promise<number> {
 }
 
 /** One cold load in a fresh context: navigation start to `ready`, with the renderer's CPU time. */
-async function coldLoad(browser: Browser, url: string, ready: (page: Page) => Promise<unknown>) {
+async function coldLoad(
+  browser: Browser,
+  handler: DashboardHandler,
+  url: string,
+  ready: (page: Page) => Promise<unknown>,
+) {
   const context = await browser.newContext({
     ignoreHTTPSErrors: true,
     viewport: { width: 1280, height: 900 },
   });
+  await serveBuild(context, handler);
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send("Performance.enable");
+  // Bytes of API responses received until interactive, open watches included (the API sends
+  // them uncompressed, so body bytes are the bytes on the wire, less HTTP framing).
+  await cdp.send("Network.enable");
+  const apiRequests = new Set<string>();
+  let apiBytes = 0;
+  cdp.on("Network.requestWillBeSent", (e) => {
+    if (/\/apis?\//.test(new URL(e.request.url).pathname)) apiRequests.add(e.requestId);
+  });
+  cdp.on("Network.dataReceived", (e) => {
+    if (apiRequests.has(e.requestId)) apiBytes += e.dataLength;
+  });
   const cpuBefore = browserCpuMs();
   await page.goto(url, { waitUntil: "commit" });
   try {
@@ -122,6 +184,7 @@ async function coldLoad(browser: Browser, url: string, ready: (page: Page) => Pr
   }
   const interactiveMs = await page.evaluate(() => performance.now());
   const browserCpu = browserCpuMs() - cpuBefore;
+  const apiBytesUntilInteractive = apiBytes;
   const metrics = (await cdp.send("Performance.getMetrics")).metrics;
   const metric = (name: string) => Math.round((metrics.find((m) => m.name === name)?.value ?? 0) * 1000);
   const transferred = await page.evaluate(() =>
@@ -154,6 +217,7 @@ async function coldLoad(browser: Browser, url: string, ready: (page: Page) => Pr
     firstContentfulPaintMs: paint,
     requests,
     interactiveMs: Math.round(interactiveMs),
+    apiBytes: apiBytesUntilInteractive,
     browserCpuMs: browserCpu,
     // Main-thread busy time as the renderer measures it (wall time of its tasks).
     rendererTaskMs: metric("TaskDuration"),
@@ -165,6 +229,9 @@ async function coldLoad(browser: Browser, url: string, ready: (page: Page) => Pr
 const build = tempDir("skiff-dashboard-bench-");
 buildDashboard(build.path);
 process.env.SKIFF_DASHBOARD_DIR = build.path;
+const before = tempDir("skiff-dashboard-bench-base-");
+buildRevision(base, join(before.path, "src"), join(before.path, "dist"));
+const builds = { before: dashboardHandler(join(before.path, "dist")), after: dashboardHandler(build.path) };
 const server = new SkiffServer();
 await server.start();
 const main = resolve(import.meta.dirname, "../src/cli/main.ts");
@@ -216,29 +283,37 @@ try {
   browser = await launchChromium();
   const fragment = `#token=${encodeURIComponent(token)}`;
   // A first load warms the browser (process start-up, code caches) and is not counted.
-  await coldLoad(browser, `${server.url}/dashboard/nodes${fragment}`, (page) =>
-    page.locator("table[data-kind=nodes] tbody tr").first().waitFor({ timeout: 180_000 }),
-  );
-  const overview = [];
-  const podList = [];
-  for (let i = 0; i < runs; i++) {
-    overview.push(
-      await coldLoad(browser, `${server.url}/dashboard/${fragment}`, (page) =>
-        atLeast(page, ".card[data-kind=pods] .total", pods),
-      ),
-    );
-    podList.push(
-      await coldLoad(browser, `${server.url}/dashboard/pods${fragment}`, async (page) => {
-        // The list shows its first page of 100 rows and counts all of them.
-        await atLeast(page, "h2 .count", pods);
-        await page
-          .locator(`table[data-kind=pods] tbody tr:nth-child(${Math.min(pods, 100)})`)
-          .waitFor({ timeout: 180_000 });
-      }),
+  for (const handler of Object.values(builds)) {
+    await coldLoad(browser, handler, `${server.url}/dashboard/nodes${fragment}`, (page) =>
+      page.locator("table[data-kind=nodes] tbody tr").first().waitFor({ timeout: 180_000 }),
     );
   }
-  const summary = (xs: Awaited<ReturnType<typeof coldLoad>>[]) => ({
+  type Load = Awaited<ReturnType<typeof coldLoad>>;
+  const overview: Record<keyof typeof builds, Load[]> = { before: [], after: [] };
+  const podList: Record<keyof typeof builds, Load[]> = { before: [], after: [] };
+  for (let i = 0; i < runs; i++) {
+    for (const variant of ["before", "after"] as const) {
+      overview[variant].push(
+        await coldLoad(browser, builds[variant], `${server.url}/dashboard/${fragment}`, (page) =>
+          atLeast(page, ".card[data-kind=pods] .total", pods),
+        ),
+      );
+    }
+    for (const variant of ["before", "after"] as const) {
+      podList[variant].push(
+        await coldLoad(browser, builds[variant], `${server.url}/dashboard/pods${fragment}`, async (page) => {
+          // The list shows its first page of 100 rows and counts all of them.
+          await atLeast(page, "h2 .count", pods);
+          await page
+            .locator(`table[data-kind=pods] tbody tr:nth-child(${Math.min(pods, 100)})`)
+            .waitFor({ timeout: 180_000 });
+        }),
+      );
+    }
+  }
+  const summary = (xs: Load[]) => ({
     interactiveMsMedian: median(xs.map((x) => x.interactiveMs)),
+    apiBytesMedian: median(xs.map((x) => x.apiBytes)),
     browserCpuMsMedian: median(xs.map((x) => x.browserCpuMs)),
     rendererTaskMsMedian: median(xs.map((x) => x.rendererTaskMs)),
     rendererScriptMsMedian: median(xs.map((x) => x.rendererScriptMs)),
@@ -251,8 +326,9 @@ try {
     targets: { gzipBytes: 150 * 1024, interactiveMs: 1000 },
     pods,
     hollowNodes: nodes,
-    overview: summary(overview),
-    podList: summary(podList),
+    base,
+    overview: { before: summary(overview.before), after: summary(overview.after) },
+    podList: { before: summary(podList.before), after: summary(podList.after) },
   };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 } finally {
@@ -262,4 +338,5 @@ try {
   await exited;
   await server.stop();
   build.remove();
+  before.remove();
 }

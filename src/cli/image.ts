@@ -5,6 +5,7 @@ import { promisify } from "node:util";
 import type { Command } from "commander";
 import { writeBusyboxArchives } from "../kubelet/images/busybox.ts";
 import { ImageStore } from "../kubelet/images/store.ts";
+import { humanSize, ProgressPrinter } from "./image-progress.ts";
 import { UsageError } from "./usage.ts";
 
 const execFileAsync = promisify(execFile);
@@ -17,17 +18,6 @@ interface DataDirOptions {
 /** Thrown when `skiff image rm` names no image (exit status 1, one line). */
 export class NoSuchImageError extends Error {
   override name = "NoSuchImageError";
-}
-
-function humanSize(bytes: number): string {
-  const units = ["B", "kB", "MB", "GB", "TB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(value < 10 ? 2 : 1)}${units[unit]}`;
 }
 
 /** crictl-style columns: IMAGE, TAG, IMAGE ID (13 hex digits), SIZE. */
@@ -101,11 +91,15 @@ export function registerImage(program: Command, stdout: Writable = process.stdou
         return;
       }
       const store = new ImageStore({ dataDir: opts.dataDir });
+      const progress = new ProgressPrinter(stdout);
+      let images = 0;
       for (const file of files) {
-        const imported = await store.importImage(file);
+        const imported = await store.importImage(file, { onProgress: progress.update });
         if (imported.length === 0) throw new UsageError(`${file} holds no linux/amd64 image`);
         for (const i of imported) print(`imported ${i.repoTags.join(", ") || "<untagged>"} (${i.id})`);
+        images += imported.length;
       }
+      print(`imported ${images} image${images === 1 ? "" : "s"}: ${progress.summary()}`);
     });
 
   image
@@ -155,7 +149,9 @@ export function registerImage(program: Command, stdout: Writable = process.stdou
           opts.username !== undefined
             ? { username: opts.username, password: opts.password ?? "" }
             : undefined;
-        print(`pulled ${ref} (${await store.pullImage({ image: ref }, auth)})`);
+        const progress = new ProgressPrinter(stdout);
+        const id = await store.pullImage({ image: ref }, auth, { onProgress: progress.update });
+        print(`pulled ${ref} (${id}): ${progress.summary()}`);
       },
     );
 

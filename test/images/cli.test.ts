@@ -1,42 +1,15 @@
 // `skiff image …` in-process (commander program with captured output) and as the real CLI process.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { PassThrough } from "node:stream";
 import { after, test } from "node:test";
-import { Command } from "commander";
-import { registerImage } from "../../src/cli/image.ts";
 import { testImages } from "../support/images.ts";
 import { tempDir } from "../support/tempdir.ts";
+import { skiffCli as cli, imageCommand as image } from "./support.ts";
 
 const dir = tempDir("skiff-image-cli-");
 after(() => dir.remove());
 const dataDir = join(dir.path, "data");
-
-async function image(...args: string[]): Promise<string> {
-  const program = new Command("skiff").exitOverride();
-  const out = new PassThrough();
-  let text = "";
-  out.on("data", (d: Buffer) => {
-    text += d.toString();
-  });
-  registerImage(program, out);
-  await program.parseAsync(["image", ...args], { from: "user" });
-  return text;
-}
-
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const main = resolve(import.meta.dirname, "../../src/cli/main.ts");
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      ["--import", "tsx", main, ...args],
-      { timeout: 60_000 },
-      (err, stdout, stderr) => done({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 test("build-busybox, import, ls, rm", async () => {
   const out = join(dir.path, "out");

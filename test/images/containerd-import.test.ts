@@ -3,12 +3,10 @@ import assert from "node:assert/strict";
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Command } from "commander";
-import { registerImage } from "../../src/cli/image.ts";
 import { testImages } from "../support/images.ts";
+import { imageCommand } from "./support.ts";
 
 const hasContainerd = existsSync("/usr/bin/containerd") && existsSync("/usr/bin/ctr");
 // Short path: the socket path must stay under the 108-byte sun_path limit.
@@ -65,22 +63,11 @@ test("ctr images import accepts the busybox and pause archives", { skip: !hasCon
 test("skiff image import --containerd-address imports into containerd", {
   skip: !hasContainerd,
 }, async () => {
-  const program = new Command("skiff").exitOverride();
-  const out = new PassThrough();
-  let text = "";
-  out.on("data", (d: Buffer) => {
-    text += d.toString();
-  });
-  registerImage(program, out);
-  await program.parseAsync(["image", "import", "--containerd-address", sock(), testImages().pause], {
-    from: "user",
-  });
+  const text = await imageCommand("import", "--containerd-address", sock(), testImages().pause);
   assert.equal(text, "imported skiff.local/pause:3.9\n");
   assert.ok(ctr("images", "ls", "-q").split("\n").includes("skiff.local/pause:3.9"));
   await assert.rejects(
-    program.parseAsync(["image", "import", "--containerd-address", sock(), "/etc/hostname"], {
-      from: "user",
-    }),
+    imageCommand("import", "--containerd-address", sock(), "/etc/hostname"),
     /ctr images import \/etc\/hostname: /,
   );
   ctr("images", "rm", "skiff.local/pause:3.9");

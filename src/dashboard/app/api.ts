@@ -60,12 +60,17 @@ export interface RequestOptions {
   body?: string;
   contentType?: string;
   signal?: AbortSignal;
+  /** Another representation than plain JSON (a Table). */
+  accept?: string;
 }
 
 export async function request<T>(path: string, o: RequestOptions = {}): Promise<T> {
   const res = await fetch(path, {
     method: o.method ?? "GET",
-    headers: headers(o.contentType ? { "Content-Type": o.contentType } : {}),
+    headers: headers({
+      ...(o.contentType ? { "Content-Type": o.contentType } : {}),
+      ...(o.accept ? { Accept: o.accept } : {}),
+    }),
     ...(o.body !== undefined ? { body: o.body } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
   });

@@ -21,7 +21,7 @@ function sorted(map: Map<string, KubeObject>): KubeObject[] {
   return [...map.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map((e) => e[1]);
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
+export const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     const t = setTimeout(resolve, ms);
     signal.addEventListener("abort", () => {
@@ -78,7 +78,7 @@ export async function listAndWatch(
       else {
         changed(describeError(err));
         // Forbidden stays forbidden; anything else may pass: try again a little later.
-        await sleep(err instanceof ApiError && (err.code === 403 || err.code === 401) ? 15000 : 2000, signal);
+        await sleep(retryDelay(err), signal);
         relist = true;
       }
     }
@@ -112,6 +112,22 @@ async function poll(
 // so that ordinary requests never queue behind streams.
 const maxStreams = 4;
 let openStreams = 0;
+
+/** Takes one of the watch connections if one is free (give it back with `releaseStream`). */
+export function takeStream(): boolean {
+  if (openStreams >= maxStreams) return false;
+  openStreams++;
+  return true;
+}
+
+export function releaseStream(): void {
+  openStreams--;
+}
+
+/** How long to wait after a failed request: forbidden stays forbidden for a while. */
+export function retryDelay(err: unknown): number {
+  return err instanceof ApiError && (err.code === 403 || err.code === 401) ? 15000 : 2000;
+}
 
 export interface CollectionOptions {
   /** Extra query (a field selector). */
@@ -150,13 +166,12 @@ export function useCollection(
         flush();
       } else timer ??= setTimeout(flush, 100);
     };
-    const stream = live && openStreams < maxStreams;
+    const stream = live && takeStream();
     if (stream) {
-      openStreams++;
       void listAndWatch(path, map, changed, abort.signal);
     } else void poll(path, map, changed, abort.signal, live ? Math.min(pollMs, 3000) : pollMs);
     return () => {
-      if (stream) openStreams--;
+      if (stream) releaseStream();
       abort.abort();
       if (timer) clearTimeout(timer);
     };

@@ -1,9 +1,12 @@
-// A live table of one kind: name, namespace, the kind's columns, age, health.
+// A live table of one kind: name, namespace, the kind's columns, age, health. Lists show the
+// server's Table columns (rows, not whole objects); ObjectTable shows objects already fetched.
 import { useState } from "preact/hooks";
 import { age } from "./format.ts";
-import { useCollection } from "./hooks.ts";
 import type { Kind, KubeObject } from "./kinds.ts";
 import { Dot, ErrorBanner, Link } from "./link.tsx";
+import { rowHealth, shownColumns } from "./row-health.ts";
+import type { Row } from "./rows.ts";
+import { useRows } from "./table-hooks.ts";
 
 export function objectPath(k: Kind, o: KubeObject): string {
   return k.namespaced
@@ -11,21 +14,27 @@ export function objectPath(k: Kind, o: KubeObject): string {
     : `${k.resource}/${o.metadata.name}`;
 }
 
+function Head(props: { columns: string[]; showNamespace: boolean }) {
+  return (
+    <thead>
+      <tr>
+        <th />
+        <th>Name</th>
+        {props.showNamespace && <th>Namespace</th>}
+        {props.columns.map((title) => (
+          <th key={title}>{title}</th>
+        ))}
+        <th>Age</th>
+      </tr>
+    </thead>
+  );
+}
+
 export function ObjectTable(props: { kind: Kind; items: KubeObject[]; showNamespace: boolean }) {
   const k = props.kind;
   return (
     <table class="objects" data-kind={k.resource}>
-      <thead>
-        <tr>
-          <th />
-          <th>Name</th>
-          {props.showNamespace && <th>Namespace</th>}
-          {k.columns.map(([title]) => (
-            <th key={title}>{title}</th>
-          ))}
-          <th>Age</th>
-        </tr>
-      </thead>
+      <Head columns={k.columns.map(([title]) => title)} showNamespace={props.showNamespace} />
       <tbody>
         {props.items.map((o) => (
           <tr
@@ -50,15 +59,47 @@ export function ObjectTable(props: { kind: Kind; items: KubeObject[]; showNamesp
   );
 }
 
+function RowTable(props: { kind: Kind; rows: Row[]; columns: string[]; showNamespace: boolean }) {
+  const k = props.kind;
+  return (
+    <table class="objects" data-kind={k.resource}>
+      <Head columns={props.columns} showNamespace={props.showNamespace} />
+      <tbody>
+        {props.rows.map((r) => {
+          const ns = r.namespace ?? "";
+          return (
+            <tr key={r.uid || `${ns}/${r.name}`} data-name={r.name}>
+              <td>
+                <Dot health={rowHealth(k.resource, r)} />
+              </td>
+              <td>
+                <Link to={k.namespaced ? `${k.resource}/${ns}/${r.name}` : `${k.resource}/${r.name}`}>
+                  {r.name}
+                </Link>
+              </td>
+              {props.showNamespace && <td>{ns}</td>}
+              {props.columns.map((title) => (
+                <td key={title}>{r.cells[title]}</td>
+              ))}
+              <td>{r.creationTimestamp ? age(r.creationTimestamp) : r.cells.Age}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
 // Rows rendered at once: a thousand-row table costs far more layout than its data costs to load.
 const pageSize = 100;
 
 export function ListView(props: { kind: Kind; namespace: string }) {
   const k = props.kind;
-  const list = useCollection(k, props.namespace);
+  // Within one namespace the rows need no metadata: the name is the key.
+  const list = useRows(k, props.namespace, { lean: k.namespaced && props.namespace !== "" });
   const [filter, setFilter] = useState("");
   const [page, setPage] = useState(0);
-  const items = filter ? list.items.filter((o) => o.metadata.name.includes(filter)) : list.items;
+  const items = filter ? list.rows.filter((r) => r.name.includes(filter)) : list.rows;
   const pages = Math.max(1, Math.ceil(items.length / pageSize));
   const current = Math.min(page, pages - 1);
   const shown = items.slice(current * pageSize, (current + 1) * pageSize);
@@ -67,6 +108,7 @@ export function ListView(props: { kind: Kind; namespace: string }) {
     <section>
       <h2>
         {k.title} <small class="count">{failed ? "" : list.loaded ? items.length : "…"}</small>
+        {list.loaded && !list.complete && <small class="more">loading…</small>}
       </h2>
       <div class="toolbar">
         <input
@@ -92,7 +134,12 @@ export function ListView(props: { kind: Kind; namespace: string }) {
       </div>
       <ErrorBanner error={list.error} />
       {!failed && (
-        <ObjectTable kind={k} items={shown} showNamespace={k.namespaced && props.namespace === ""} />
+        <RowTable
+          kind={k}
+          rows={shown}
+          columns={shownColumns(k.resource, list.columns)}
+          showNamespace={k.namespaced && props.namespace === ""}
+        />
       )}
     </section>
   );

@@ -3,12 +3,15 @@ import { useCollection } from "./hooks.ts";
 import { type Health, type Kind, kindOf } from "./kinds.ts";
 import { Dot, ErrorBanner, Link } from "./link.tsx";
 import { NodeUsage, useNodeMetrics } from "./metrics.tsx";
+import { rowHealth } from "./row-health.ts";
+import { useRows } from "./table-hooks.ts";
 
 function HealthCounts(props: { kind: Kind; namespace: string }) {
-  // Pods are watched; the other counts refresh by listing (each watch holds a connection).
-  const list = useCollection(props.kind, props.namespace, { live: props.kind.resource === "pods" });
+  // Counts need only the printed cells (lean rows). Pods are watched; the other counts refresh
+  // by listing (each watch holds a connection).
+  const list = useRows(props.kind, props.namespace, { lean: true, live: props.kind.resource === "pods" });
   const counts: Record<Health, number> = { ok: 0, warn: 0, bad: 0 };
-  for (const o of list.items) counts[props.kind.health?.(o) ?? "ok"]++;
+  for (const r of list.rows) counts[rowHealth(props.kind.resource, r) ?? "ok"]++;
   return (
     <div class="card" data-kind={props.kind.resource}>
       <h3>
@@ -18,7 +21,8 @@ function HealthCounts(props: { kind: Kind; namespace: string }) {
         <ErrorBanner error={list.error} />
       ) : (
         <p>
-          <span class="total">{list.loaded ? list.items.length : "…"}</span>{" "}
+          <span class="total">{list.loaded ? list.rows.length : "…"}</span>
+          {list.loaded && !list.complete && <span class="more">+</span>}{" "}
           <span class="counts">
             <Dot health="ok" />
             {counts.ok} <Dot health="warn" />

@@ -2,6 +2,7 @@
 // defaults to Always), with per-image back-off after failures (ErrImagePull, then
 // ImagePullBackOff) and registry credentials from the pod's imagePullSecrets.
 import type { Container, Pod, Secret } from "kubernetes-types/core/v1.js";
+import { pulledMessage } from "../images/progress.ts";
 import type { BackOff } from "../pod/backoff.ts";
 import type { AuthConfig, ImageService } from "../runtime/runtime.ts";
 
@@ -106,10 +107,14 @@ export class ImageManager {
     const began = Date.now();
     try {
       const auth = authFor(image, await this.o.pullSecrets(pod));
+      const pullBegan = Date.now();
       const ref = await this.o.images.pullImage({ image }, auth);
+      const pullMs = Date.now() - pullBegan;
       this.o.backOff.reset(key);
-      const ms = Date.now() - began;
-      this.o.event(pod, "Normal", "Pulled", `Successfully pulled image "${image}" in ${ms}ms`, c.name);
+      // The size the runtime reports for the pulled image, as the kubelet's event says it.
+      const size = (await this.o.images.imageStatus({ image }).catch(() => undefined))?.size ?? 0;
+      const message = pulledMessage(image, pullMs, Date.now() - began, size);
+      this.o.event(pod, "Normal", "Pulled", message, c.name);
       return ref;
     } catch (err) {
       this.o.backOff.next(key);

@@ -14,6 +14,7 @@ import { ensureServingCert } from "../server/cert.ts";
 import { formatResourceMetrics, resourceMetricsContentType } from "../stats/resource-metrics.ts";
 import { serveResourceMetrics, serveSummary } from "../stats/routes.ts";
 import type { StatsProvider } from "../stats/summary.ts";
+import { serveHollowMetrics } from "./prometheus.ts";
 
 /** Read by the API server's metrics API (apiserver/metricsapi/scraper.ts). */
 export const hollowStatsPortLabel = "sim.skiff.dev/stats-port";
@@ -65,6 +66,7 @@ export async function startHollowStatsServer(o: HollowStatsServerOptions): Promi
     if (req.method !== "GET") return fail(res, 405, `${req.method} is not supported`);
     const url = new URL(req.url ?? "/", "https://hollow.invalid");
     if (url.pathname === "/metrics/resource") return serveBatch(res);
+    if (await serveHollowMetrics(o, url.pathname, res)) return;
     const m = /^\/nodes\/([^/]+)(\/stats\/summary\/?|\/metrics\/resource)$/.exec(url.pathname);
     if (!m?.[1] || !m[2]) return fail(res, 404, `not found: ${url.pathname}`);
     const provider = o.providerFor(decodeURIComponent(m[1]));

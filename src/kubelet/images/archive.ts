@@ -17,6 +17,7 @@ import {
   RefNameAnnotation,
   sha256Digest,
 } from "./oci.ts";
+import { counted, type ProgressListener } from "./progress.ts";
 import { InvalidReferenceError, normalizeReference } from "./reference.ts";
 import { readTar, TarFormatError } from "./tar.ts";
 
@@ -137,20 +138,40 @@ async function fromDockerArchive(files: ArchiveFiles, blobs: BlobStore): Promise
   return out;
 }
 
+/** Reports the copy of one archive file: its digest when the name says (blobs/sha256/<hex>). */
+function fileProgress(name: string, total: number | undefined, report: ProgressListener | undefined) {
+  const m = /(?:^|\/)blobs\/sha256\/([0-9a-f]{64})$/.exec(name);
+  const id = m ? `sha256:${m[1]}` : name;
+  return {
+    source: (stream: AsyncIterable<Buffer>): AsyncIterable<Buffer> =>
+      report
+        ? counted(stream, (done) => report({ kind: "blob", id, done, total, state: "copying" }))
+        : stream,
+    end: (state: "done" | "exists", done: number) => report?.({ kind: "blob", id, done, total, state }),
+  };
+}
+
+// Small files of an archive are shown as blobs too when they are layers, not JSON.
+const isBlobName = (name: string): boolean => name.startsWith("blobs/") || /\.tar(\.gz)?$/.test(name);
+
 function directoryFiles(
   dir: string,
   blobs: BlobStore,
   names: Set<string>,
   created: Set<string>,
+  report: ProgressListener | undefined,
 ): ArchiveFiles {
   return {
     has: (name) => names.has(name),
     stage: async (name, expected) => {
       const digest = expected ?? sha256Digest(await readFile(join(dir, name)));
+      const size = (await stat(join(dir, name))).size;
+      const progress = fileProgress(name, size, isBlobName(name) ? report : undefined);
       if (!(await blobs.has(digest))) {
-        await blobs.putStream(createReadStream(join(dir, name)), digest);
+        await blobs.putStream(progress.source(createReadStream(join(dir, name))), digest);
         created.add(digest);
-      }
+        progress.end("done", size);
+      } else progress.end("exists", size);
       return digest;
     },
     json: async (name) => JSON.parse(await readFile(join(dir, name), "utf8")),
@@ -171,20 +192,30 @@ async function listFiles(dir: string, prefix = ""): Promise<string[]> {
  * Tar archives are read once, front to back: each regular file is hashed into the blob store as it
  * passes (so a blob is never held twice), and small JSON files are kept for parsing.
  */
-async function tarFiles(path: string, blobs: BlobStore, created: Set<string>): Promise<ArchiveFiles> {
+async function tarFiles(
+  path: string,
+  blobs: BlobStore,
+  created: Set<string>,
+  report: ProgressListener | undefined,
+): Promise<ArchiveFiles> {
   const digests = new Map<string, string>();
   const links = new Map<string, string>();
   for await (const entry of readTar(createReadStream(path), { maxBufferedBytes: 1 << 20 })) {
     const name = posix.normalize(entry.name).replace(/^(\.\/|\/)+/, "");
     if (entry.type === "file" && entry.stream) {
-      const digest = await blobs.putStream(entry.stream);
+      const progress = fileProgress(name, entry.size, report);
+      const digest = await blobs.putStream(progress.source(entry.stream));
       created.add(digest); // may have existed; deleting an unreferenced blob is harmless either way
       digests.set(name, digest);
+      progress.end("done", entry.size ?? 0);
     } else if (entry.type === "file") {
       const content = entry.content ?? Buffer.alloc(0);
       const digest = sha256Digest(content);
-      if (!(await blobs.has(digest))) created.add(digest);
+      const fresh = !(await blobs.has(digest));
+      if (fresh) created.add(digest);
       digests.set(name, await blobs.put(content, digest));
+      if (isBlobName(name))
+        fileProgress(name, content.length, report).end(fresh ? "done" : "exists", content.length);
     } else if (entry.type === "symlink" || entry.type === "hardlink") {
       const target = entry.linkname ?? "";
       links.set(name, entry.type === "symlink" ? posix.join(posix.dirname(name), target) : target);
@@ -220,12 +251,13 @@ export async function readArchive(
   path: string,
   blobs: BlobStore,
   created: Set<string>,
+  onProgress?: ProgressListener,
 ): Promise<ArchivedImage[]> {
   let files: ArchiveFiles;
   try {
     files = (await stat(path)).isDirectory()
-      ? directoryFiles(path, blobs, new Set(await listFiles(path)), created)
-      : await tarFiles(path, blobs, created);
+      ? directoryFiles(path, blobs, new Set(await listFiles(path)), created, onProgress)
+      : await tarFiles(path, blobs, created, onProgress);
   } catch (err) {
     if (err instanceof TarFormatError) throw new ArchiveFormatError(`${path}: ${err.message}`);
     throw err;

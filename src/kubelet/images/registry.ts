@@ -16,6 +16,7 @@ import {
   MediaType,
   sha256Digest,
 } from "./oci.ts";
+import { counted, type ProgressListener } from "./progress.ts";
 import { formatReference, type ImageReference } from "./reference.ts";
 
 export interface PullOptions {
@@ -26,6 +27,8 @@ export interface PullOptions {
   ca?: string | Buffer;
   /** A request whose connection is idle this long fails (ms, default 30 000). */
   timeoutMs?: number;
+  /** Told as each blob is copied (or found already stored). */
+  onProgress?: ProgressListener;
 }
 
 /** Thrown when a registry refuses or fails a pull (status and URL in the message). */
@@ -248,10 +251,18 @@ export async function pullImage(
   }
   const body = JSON.parse(manifest.body.toString("utf8")) as ImageManifest;
   const wanted: Descriptor[] = [body.config, ...body.layers];
+  const report = options.onProgress;
   for (const d of wanted) {
-    if (await blobs.has(d.digest)) continue;
+    const progress = { kind: d === body.config ? "config" : "blob", id: d.digest, total: d.size } as const;
+    if (await blobs.has(d.digest)) {
+      report?.({ ...progress, done: d.size, state: "exists" });
+      continue;
+    }
     const res = await session.get(`blobs/${d.digest}`);
-    await blobs.putStream(res, d.digest, d.size);
+    report?.({ ...progress, done: 0, state: "copying" });
+    const source = report ? counted(res, (done) => report({ ...progress, done, state: "copying" })) : res;
+    await blobs.putStream(source, d.digest, d.size);
+    report?.({ ...progress, done: d.size, state: "done" });
   }
   const refs = ref.tag ? [formatReference({ domain: ref.domain, path: ref.path, tag: ref.tag })] : [];
   return { manifestDigest: manifest.digest, manifest: body, refs };

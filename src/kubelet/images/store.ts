@@ -15,9 +15,15 @@ import { type ArchivedImage, readArchive } from "./archive.ts";
 import { BlobStore } from "./blobs.ts";
 import { ImageIndex, type IndexFile, type StoredImage } from "./image-index.ts";
 import { digestHex, type ImageConfig, type ImageRuntimeConfig, MediaType } from "./oci.ts";
+import type { ProgressListener } from "./progress.ts";
 import { formatReference, parseReference, repositoryName } from "./reference.ts";
 import { type PullOptions, pullImage } from "./registry.ts";
 import { applyLayerFile } from "./unpack.ts";
+
+export interface ProgressOptions {
+  /** Told as each blob is copied into the store. */
+  onProgress?: ProgressListener;
+}
 
 export interface ImageStoreOptions {
   /** The node's data dir; the store lives in `<dataDir>/images`. */
@@ -97,7 +103,7 @@ export class ImageStore implements ImageService {
   }
 
   /** Pulls from the registry the reference names (digest-verified) and records it; returns the image id. */
-  async pullImage(image: ImageSpec, auth?: AuthConfig): Promise<string> {
+  async pullImage(image: ImageSpec, auth?: AuthConfig, progress: ProgressOptions = {}): Promise<string> {
     const ref = parseReference(image.image);
     // Pods starting together with one image share one download (per reference and credentials).
     const key = `${formatReference(ref)} ${JSON.stringify(auth ?? {})}`;
@@ -107,6 +113,8 @@ export class ImageStore implements ImageService {
         const pulled = await pullImage(ref, this.blobs, {
           ...this.#options.registry,
           ...(auth ? { auth } : {}),
+          // Only the caller that starts a pull sees its progress.
+          ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
         });
         const repoDigest = `${repositoryName(ref)}@${pulled.manifestDigest}`;
         return (await this.record(pulled, { repoDigest })).id;
@@ -149,10 +157,10 @@ export class ImageStore implements ImageService {
     ]);
   }
 
-  async importImage(archivePath: string): Promise<Image[]> {
+  async importImage(archivePath: string, progress: ProgressOptions = {}): Promise<Image[]> {
     const created = new Set<string>();
     try {
-      const archived = await readArchive(archivePath, this.blobs, created);
+      const archived = await readArchive(archivePath, this.blobs, created, progress.onProgress);
       const out: Image[] = [];
       for (const image of archived) out.push(toImage(await this.record(image)));
       return out;
