@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { age, humanDuration } from "./duration.ts";
+import { age, goDurationMs, humanDuration } from "./duration.ts";
 
 test("humanDuration follows kubectl's AGE formatting", () => {
   const s = 1000;
@@ -24,4 +24,18 @@ test("age handles missing and bad timestamps", () => {
   assert.equal(age("2026-01-01T00:00:00Z", now), "60s");
   assert.equal(age(undefined, now), "<unknown>");
   assert.equal(age("nope", now), "<unknown>");
+});
+
+test("goDurationMs prints whole milliseconds as Go's time.Duration", () => {
+  const cases: [number, string][] = [
+    [0, "0s"],
+    [0.4, "0s"],
+    [56.7, "57ms"],
+    [1000, "1s"],
+    [1_005, "1.005s"],
+    [60_500, "1m0.5s"],
+    [62_050, "1m2.05s"],
+    [3_600_000, "1h0m0s"],
+  ];
+  for (const [ms, s] of cases) assert.equal(goDurationMs(ms), s);
 });

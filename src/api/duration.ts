@@ -1,5 +1,6 @@
 // Human-readable durations as kubectl prints them in AGE columns (apimachinery's
 // duration.HumanDuration): 43s, 5m3s, 12m, 3h4m, 2d5h, 45d, 2y100d.
+import { goDuration } from "./proto/wellknown.ts";
 
 export function humanDuration(ms: number): string {
   const seconds = Math.floor(ms / 1000);
@@ -35,4 +36,9 @@ export function age(timestamp: string | undefined, now: Date): string {
   if (!timestamp) return "<unknown>";
   const t = Date.parse(timestamp);
   return Number.isNaN(t) ? "<unknown>" : humanDuration(now.getTime() - t);
+}
+
+/** Go's time.Duration String() of a duration in milliseconds, rounded to whole ms: "56ms", "1.234s", "1m2.05s". */
+export function goDurationMs(ms: number): string {
+  return goDuration(BigInt(Math.max(0, Math.round(ms))) * 1_000_000n);
 }

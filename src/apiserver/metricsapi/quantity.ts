@@ -1,6 +1,7 @@
 // Kubernetes quantity and duration strings as metrics-server serializes them: CPU as a decimal
 // quantity scaled to nano (canonical suffix n/u/m/none), memory as a binary-SI quantity, the
 // window as a Go duration.
+import { goDurationMs } from "../../api/duration.ts";
 
 /** Nanocores → "123n", "5m", "2" (the canonical form of resource.NewScaledQuantity(n, -9)). */
 export function formatCpu(nanocores: number): string {
@@ -30,24 +31,7 @@ export function formatMemory(bytes: number): string {
 }
 
 /** Milliseconds → Go's time.Duration String(): "15s", "1.005s", "1m0.5s", "250ms". */
-export function formatDuration(ms: number): string {
-  const total = Math.max(0, Math.round(ms));
-  if (total === 0) return "0s";
-  if (total < 1000) return `${total}ms`;
-  const hours = Math.floor(total / 3_600_000);
-  const minutes = Math.floor((total % 3_600_000) / 60_000);
-  const millis = total % 60_000;
-  const seconds = `${Math.floor(millis / 1000)}${
-    millis % 1000
-      ? `.${String(millis % 1000)
-          .padStart(3, "0")
-          .replace(/0+$/, "")}`
-      : ""
-  }s`;
-  if (hours > 0) return `${hours}h${minutes}m${seconds}`;
-  if (minutes > 0) return `${minutes}m${seconds}`;
-  return seconds;
-}
+export const formatDuration = goDurationMs;
 
 /** metav1.Time: RFC 3339 with whole seconds. */
 export function formatTime(ms: number): string {

@@ -1,16 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { counted, goDuration, pulledMessage } from "./progress.ts";
+import { counted, pulledMessage } from "./progress.ts";
 
-test("durations print as Go's time.Duration truncated to milliseconds", () => {
-  assert.equal(goDuration(0), "0s");
-  assert.equal(goDuration(0.9), "0s");
-  assert.equal(goDuration(56.7), "56ms");
-  assert.equal(goDuration(1000), "1s");
-  assert.equal(goDuration(1234), "1.234s");
-  assert.equal(goDuration(1500), "1.5s");
-  assert.equal(goDuration(62_050), "1m2.05s");
-  assert.equal(goDuration(3_600_000), "1h0m0s");
+test("the Pulled event's durations are Go's time.Duration truncated to milliseconds", () => {
+  assert.match(pulledMessage("x", 56.7, 62_050.9, 1), / in 56ms \(1m2\.05s including waiting\)/);
+  assert.match(pulledMessage("x", 0.9, 3_600_000, 1), / in 0s \(1h0m0s including waiting\)/);
 });
 
 test("the Pulled event reads like the kubelet's", () => {

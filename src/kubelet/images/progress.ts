@@ -1,5 +1,6 @@
 // Progress of blob copies (registry pulls, archive imports) for whoever shows it: an event when a
 // blob starts, as its bytes arrive, and when it is done or found already stored.
+import { goDurationMs } from "../../api/duration.ts";
 
 export interface BlobProgress {
   /** "config" for an image config, "blob" for layers (and whatever an archive holds). */
@@ -27,26 +28,7 @@ export async function* counted(
   }
 }
 
-/** Go's time.Duration String() of a duration truncated to milliseconds ("1.234s", "56ms", "1m2s"). */
-export function goDuration(ms: number): string {
-  const whole = Math.max(0, Math.trunc(ms));
-  if (whole === 0) return "0s";
-  if (whole < 1000) return `${whole}ms`;
-  const h = Math.floor(whole / 3_600_000);
-  const m = Math.floor((whole % 3_600_000) / 60_000);
-  const rest = whole % 60_000;
-  const s = `${Math.floor(rest / 1000)}${
-    rest % 1000
-      ? `.${String(rest % 1000)
-          .padStart(3, "0")
-          .replace(/0+$/, "")}`
-      : ""
-  }s`;
-  if (h > 0) return `${h}h${m}m${s}`;
-  return m > 0 ? `${m}m${s}` : s;
-}
-
 /** The kubelet's Pulled event message (pkg/kubelet/images/image_manager.go). */
 export function pulledMessage(image: string, pullMs: number, totalMs: number, sizeBytes: number): string {
-  return `Successfully pulled image ${JSON.stringify(image)} in ${goDuration(pullMs)} (${goDuration(totalMs)} including waiting). Image size: ${sizeBytes} bytes.`;
+  return `Successfully pulled image ${JSON.stringify(image)} in ${goDurationMs(Math.trunc(pullMs))} (${goDurationMs(Math.trunc(totalMs))} including waiting). Image size: ${sizeBytes} bytes.`;
 }
