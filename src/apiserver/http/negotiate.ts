@@ -1,4 +1,5 @@
-// Content negotiation from the Accept header: Table output and aggregated discovery.
+// Content negotiation from the Accept header: Table and PartialObjectMetadata output, aggregated
+// discovery.
 import { type ApiRequest, header } from "./sink.ts";
 
 interface MediaRange {
@@ -36,6 +37,22 @@ export function wantsTable(req: ApiRequest): boolean {
     }
   }
   return false;
+}
+
+/**
+ * Metadata-only output (`as=PartialObjectMetadata` for an object or a watch,
+ * `as=PartialObjectMetadataList` for a list), as the metadata clients of client-go ask for.
+ */
+export function wantsMetadata(req: ApiRequest): "object" | "list" | undefined {
+  for (const m of parseAccept(header(req, "accept"))) {
+    if (m.params.g === "meta.k8s.io" && (m.params.v === "v1" || m.params.v === "v1beta1")) {
+      if (m.params.as === "PartialObjectMetadata") return "object";
+      if (m.params.as === "PartialObjectMetadataList") return "list";
+    }
+    if ((m.type === "application/json" || m.type === "*/*" || m.type === "application/yaml") && !m.params.as)
+      return undefined;
+  }
+  return undefined;
 }
 
 export function wantsAggregatedDiscovery(req: ApiRequest): boolean {

@@ -2,7 +2,7 @@
 // "" = latest, "0" = any (cache), N = not older than N, or exactly N with resourceVersionMatch=Exact.
 import { BadRequestError, NotFoundError } from "../../api/errors.ts";
 import type { KubeObject } from "../../api/object.ts";
-import { wantsTable } from "../http/negotiate.ts";
+import { wantsMetadata, wantsTable } from "../http/negotiate.ts";
 import { tooLargeResourceVersion } from "../storage/errors.ts";
 import { groupResource } from "../storage/objectstore.ts";
 import type { RestContext } from "./context.ts";
@@ -55,7 +55,8 @@ export async function listObjects(ctx: RestContext): Promise<void> {
   const namespace = def.namespaced ? info.namespace : "";
   const revision = await listRevision(ctx, q);
   // The latest state as JSON from the watch cache: filtered on what selectors need, sent as is.
-  if (!q.continue && !revision && ctx.deps.source.listEncoded && !wantsTable(ctx.req)) {
+  const plain = !wantsTable(ctx.req) && !wantsMetadata(ctx.req);
+  if (!q.continue && !revision && ctx.deps.source.listEncoded && plain) {
     const page = await ctx.deps.source.listEncoded(def, {
       ...(namespace ? { namespace } : {}),
       ...(q.limit > 0 ? { limit: q.limit } : {}),

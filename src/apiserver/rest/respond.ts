@@ -2,7 +2,7 @@
 // item by item instead of built as one string.
 import { groupVersion, type KubeObject } from "../../api/object.ts";
 import type { ResourceDef } from "../../api/resource.ts";
-import { wantsTable } from "../http/negotiate.ts";
+import { wantsMetadata, wantsTable } from "../http/negotiate.ts";
 import { jsonType, writeJson } from "../http/respond.ts";
 import type { RestContext } from "./context.ts";
 import type { EncodedItem } from "./source.ts";
@@ -37,8 +37,17 @@ export function cachedJson(item: object): string | undefined {
   return itemJson.get(item);
 }
 
+/** An object's metadata alone, as PartialObjectMetadata (lists and watches of metadata clients). */
+export function partialMetadata(obj: KubeObject): KubeObject {
+  return { kind: "PartialObjectMetadata", apiVersion: "meta.k8s.io/v1", metadata: obj.metadata ?? {} };
+}
+
 export function respondObject(ctx: RestContext, status: number, obj: KubeObject): void {
   withTypeMeta(ctx.def, obj);
+  if (wantsMetadata(ctx.req)) {
+    writeJson(ctx.res, status, partialMetadata(obj));
+    return;
+  }
   if (wantsTable(ctx.req)) {
     const include = parseIncludeObject(ctx.query);
     const rv = obj.metadata?.resourceVersion;
@@ -109,6 +118,15 @@ export function respondList(ctx: RestContext, items: KubeObject[], listMeta: Lis
       tableHead(def, metadata),
       "rows",
       items.map((o) => tableRow(def, o, include, now)),
+    );
+    return;
+  }
+  if (wantsMetadata(ctx.req)) {
+    streamArray(
+      ctx,
+      { kind: "PartialObjectMetadataList", apiVersion: "meta.k8s.io/v1", metadata },
+      "items",
+      items.map(partialMetadata),
     );
     return;
   }

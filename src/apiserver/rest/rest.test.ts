@@ -209,6 +209,60 @@ test("Table output with PartialObjectMetadata rows", async () => {
   );
 });
 
+test("metadata clients get PartialObjectMetadata(List): get, list and watch", async () => {
+  await api.request(
+    "POST",
+    "/api/v1/namespaces/default/configmaps",
+    cm("meta", { big: "x".repeat(1000) }, { m: "1" }),
+  );
+  const one = await api.request("GET", "/api/v1/namespaces/default/configmaps/meta", undefined, {
+    accept: "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json",
+  });
+  assert.equal(one.json.kind, "PartialObjectMetadata");
+  assert.equal(one.json.apiVersion, "meta.k8s.io/v1");
+  assert.equal(one.json.metadata.name, "meta");
+  assert.equal(one.json.data, undefined);
+  const list = await api.request(
+    "GET",
+    "/api/v1/namespaces/default/configmaps?labelSelector=m%3D1",
+    undefined,
+    {
+      accept: "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json",
+    },
+  );
+  assert.equal(list.json.kind, "PartialObjectMetadataList");
+  assert.match(list.json.metadata.resourceVersion, /^\d+$/);
+  assert.deepEqual(
+    list.json.items.map((i: { kind: string; metadata: { name: string } }) => [i.kind, i.metadata.name]),
+    [["PartialObjectMetadata", "meta"]],
+  );
+  const stream = api.stream(
+    "/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=0&labelSelector=m%3D1",
+    {
+      accept: "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json",
+    },
+  );
+  let buf = "";
+  stream.onChunk((c) => {
+    buf += c;
+  });
+  assert.equal((await stream.head).status, 200);
+  await new Promise<void>((resolve) => {
+    const check = () => (buf.includes("\n") ? resolve() : setTimeout(check, 5));
+    check();
+  });
+  stream.cancel();
+  await stream.done;
+  const first = JSON.parse(buf.slice(0, buf.indexOf("\n")));
+  assert.equal(first.type, "ADDED");
+  assert.equal(first.object.kind, "PartialObjectMetadata");
+  assert.equal(first.object.data, undefined);
+  // Without the `as` parameter the full object still comes back.
+  const full = await api.request("GET", "/api/v1/namespaces/default/configmaps/meta");
+  assert.equal(full.json.kind, "ConfigMap");
+  assert.equal(full.json.data.big.length, 1000);
+});
+
 test("delete with finalizers sets deletionTimestamp; removing the last finalizer deletes", async () => {
   const created = await api.request("POST", "/api/v1/namespaces/default/configmaps", {
     ...cm("fin"),

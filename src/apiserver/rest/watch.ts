@@ -4,12 +4,12 @@
 import { toStatus } from "../../api/errors.ts";
 import { groupVersion, type KubeObject } from "../../api/object.ts";
 import { parseFieldSelector } from "../../api/selector/field.ts";
-import { wantsTable } from "../http/negotiate.ts";
+import { wantsMetadata, wantsTable } from "../http/negotiate.ts";
 import { jsonType } from "../http/respond.ts";
 import { watchEventCounter } from "../monitoring/requests.ts";
 import type { RestContext } from "./context.ts";
 import { encodedMatcher, objectMatcher, parseListQuery } from "./listoptions.ts";
-import { jsonOf, withTypeMeta } from "./respond.ts";
+import { jsonOf, partialMetadata, withTypeMeta } from "./respond.ts";
 import type { SourceEvent } from "./source.ts";
 import { parseIncludeObject, toTable } from "./table.ts";
 
@@ -35,6 +35,7 @@ export async function watchObjects(ctx: RestContext): Promise<void> {
   const match = objectMatcher(def, q);
   const namespace = def.namespaced ? info.namespace : "";
   const table = wantsTable(ctx.req);
+  const metadataOnly = !table && wantsMetadata(ctx.req) !== undefined;
   const include = table ? parseIncludeObject(ctx.query) : "Metadata";
   let sentColumns = false;
   let lastRevision = 0;
@@ -45,6 +46,7 @@ export async function watchObjects(ctx: RestContext): Promise<void> {
     `{"type":${JSON.stringify(type)},"object":${jsonOf(object)}}\n`;
   const render = (obj: KubeObject): unknown => {
     withTypeMeta(def, obj);
+    if (metadataOnly) return partialMetadata(obj);
     if (!table) return obj;
     const t = toTable(def, [obj], { include, now: ctx.deps.now() });
     if (sentColumns) delete t.columnDefinitions;
@@ -59,7 +61,7 @@ export async function watchObjects(ctx: RestContext): Promise<void> {
   let fromRevision: number;
   if (q.resourceVersion === "" || q.resourceVersion === "0") {
     const options = namespace ? { namespace } : {};
-    const encoded = table ? undefined : await ctx.deps.source.listEncoded?.(def, options);
+    const encoded = table || metadataOnly ? undefined : await ctx.deps.source.listEncoded?.(def, options);
     if (encoded) {
       const matches = encodedMatcher(q);
       initialJson = encoded.items.filter(matches).map((item) => item.json);
