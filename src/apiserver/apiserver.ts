@@ -11,6 +11,7 @@ import { defaultStorageClassAdmission } from "./admission/defaultstorageclass.ts
 import { defaultTolerationSecondsAdmission } from "./admission/defaulttolerationseconds.ts";
 import { limitRangerAdmission } from "./admission/limitranger.ts";
 import { podSecurityAdmission } from "./admission/podsecurity/admission.ts";
+import { validatingAdmissionPolicyAdmission } from "./admission/policy/admission.ts";
 import { priorityAdmission } from "./admission/priority.ts";
 import { resourceQuotaAdmission } from "./admission/resourcequota.ts";
 import { serviceAccountAdmission } from "./admission/serviceaccount.ts";
@@ -138,6 +139,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       limitRangerAdmission({ source }),
       podSecurityAdmission({ source, objects: new ObjectStore(store) }),
       mutatingWebhookAdmission({ source, onIgnoredError: ignoredWebhookError }),
+      validatingAdmissionPolicyAdmission({ source, registry, authorizer: authorization.decisions }),
       validatingWebhookAdmission({ source, onIgnoredError: ignoredWebhookError }),
       resourceQuotaAdmission({ source, objects: new ObjectStore(store) }),
       ...authorization.admission,
