@@ -66,6 +66,7 @@ const values: [string, unknown][] = [
   ["false && object.spec.missing == 1", false],
   // selection, has, optional
   ["object.metadata.labels.app", "web"],
+  ["{'namespace': 1}.namespace", 1],
   ['object.metadata.labels["tier"]', "front"],
   ["has(object.spec.replicas)", true],
   ["has(object.spec.missing)", false],
@@ -199,7 +200,8 @@ const compileErrors: [string, RegExp][] = [
   ["size(1, 2)", /found no matching overload for 'size' applied to 2 arguments/],
   ["has(object)", /invalid argument to has\(\) macro/],
   ["[1].all(1, true)", /argument must be a simple name/],
-  ["object.if", /reserved identifier: if/],
+  ["if", /reserved identifier: if/],
+  ["namespace + 1", /reserved identifier: namespace/],
   ["99999999999999999999", /invalid int literal/],
   ["'\\q'", /invalid escape sequence/],
   [`${"(".repeat(200)}1${")".repeat(200)}`, /recursion limit/],

@@ -204,10 +204,11 @@ class Parser {
     }
   }
 
-  private identifier(): Token {
+  /** Field and method names may be reserved words (`request.namespace`); plain identifiers may not. */
+  private identifier(plain = false): Token {
     const t = this.peek();
     if (t.kind !== "ident") throw this.mismatch(t, "IDENTIFIER");
-    if (reserved.has(t.text)) throw new CelSyntaxError(`reserved identifier: ${t.text}`, t.pos);
+    if (plain && reserved.has(t.text)) throw new CelSyntaxError(`reserved identifier: ${t.text}`, t.pos);
     return this.next();
   }
 
@@ -273,7 +274,7 @@ class Parser {
       this.next();
       return { type: "literal", value: null, pos: t.pos };
     }
-    const name = this.identifier();
+    const name = this.identifier(true);
     if (this.isOp("(")) {
       this.next();
       return this.call(name.text, undefined, this.args(")"), name.pos);
