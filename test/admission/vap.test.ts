@@ -26,6 +26,17 @@ ${labels ? `  labels: {${labels}}\n` : ""}spec:
       containers: [{name: c, image: nginx}]
 `;
 
+/** A policy on configmaps with the given `validations` items (YAML, indented under validations). */
+const brokenPolicy = (validations: string) => `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: broken}
+spec:
+  matchConstraints:
+    resourceRules: [{apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE"], resources: ["configmaps"]}]
+  validations:
+  ${validations}
+`;
+
 const replicaPolicy = `apiVersion: admissionregistration.k8s.io/v1
 kind: ValidatingAdmissionPolicy
 metadata:
@@ -118,18 +129,7 @@ describe("ValidatingAdmissionPolicy with kubectl 1.32", () => {
   });
 
   it("refuses a policy whose expression does not compile, at the expression's path", async () => {
-    const r = await run(
-      ["apply", "-f", "-"],
-      `apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicy
-metadata: {name: broken}
-spec:
-  matchConstraints:
-    resourceRules: [{apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE"], resources: ["configmaps"]}]
-  validations:
-  - expression: "object.data.size() <"
-`,
-    );
+    const r = await run(["apply", "-f", "-"], brokenPolicy('- expression: "object.data.size() <"'));
     assert.notEqual(r.code, 0);
     assert.match(
       r.stderr,
@@ -137,16 +137,7 @@ spec:
     );
     const undeclared = await run(
       ["apply", "-f", "-"],
-      `apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicy
-metadata: {name: broken}
-spec:
-  matchConstraints:
-    resourceRules: [{apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE"], resources: ["configmaps"]}]
-  validations:
-  - expression: "true"
-    messageExpression: "objekt.metadata.name"
-`,
+      brokenPolicy('- expression: "true"\n    messageExpression: "objekt.metadata.name"'),
     );
     assert.notEqual(undeclared.code, 0);
     assert.match(
