@@ -4,8 +4,11 @@
 // messageExpression/reason/matchConditions/variables/namespaceSelector and
 // parameterNotFoundAction behave as upstream, and the kinds print their tables.
 import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { SkiffServer } from "../support/skiff-server.ts";
+import { tempDir } from "../support/tempdir.ts";
 
 const deployment = (
   name: string,
@@ -76,13 +79,29 @@ describe("ValidatingAdmissionPolicy with kubectl 1.32", () => {
   const k = () => server.client("1.32");
   const run = (args: string[], input?: string) => k().run(args, input === undefined ? {} : { input });
 
+  const auditDir = tempDir("skiff-vap-audit-");
+  const auditLog = join(auditDir.path, "audit.log");
+  /** Audit events of deployment creates (their annotations carry Audit actions and auditAnnotations). */
+  const auditedCreates = (): { objectRef?: { name?: string }; annotations?: Record<string, string> }[] =>
+    readFileSync(auditLog, "utf8")
+      .split("\n")
+      .filter((l) => l !== "")
+      .map((l) => JSON.parse(l))
+      .filter((e) => e.objectRef?.resource === "deployments" && e.verb === "create");
+
   before(async () => {
-    await server.start();
+    const policyFile = join(auditDir.path, "policy.yaml");
+    writeFileSync(
+      policyFile,
+      "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Metadata\n  resources: [{group: apps}]\n- level: None\n",
+    );
+    await server.start(["--audit-policy-file", policyFile, "--audit-log-path", auditLog]);
     await k().ok("create", "namespace", "team-a");
     await k().ok("label", "namespace", "team-a", "env=prod");
   });
   after(async () => {
     await server.stop();
+    auditDir.remove();
   });
 
   it("denies a Deployment over the limit from the binding's ConfigMap params", async () => {
@@ -160,6 +179,9 @@ spec:
   variables:
   - name: labels
     expression: "has(object.metadata.labels) ? object.metadata.labels : {}"
+  auditAnnotations:
+  - key: owner
+    valueExpression: "'owner' in variables.labels ? variables.labels.owner : null"
   validations:
   - expression: "'owner' in variables.labels"
     messageExpression: "'deployment ' + object.metadata.name + ' in ' + namespaceObject.metadata.name + ' has no owner label'"
@@ -184,6 +206,27 @@ spec:
     const owned = await run(["apply", "-f", "-"], deployment("owned", 1, "team-a", "owner: me"));
     assert.equal(owned.code, 0, owned.stderr);
     assert.doesNotMatch(owned.stderr, /Warning/);
+    const unownedEvent = auditedCreates().find((e) => e.objectRef?.name === "unowned");
+    assert.deepEqual(
+      JSON.parse(
+        unownedEvent?.annotations?.["validation.policy.admission.k8s.io/validation_failure"] ?? "null",
+      ),
+      [
+        {
+          message: "deployment unowned in team-a has no owner label",
+          policy: "owner-label",
+          binding: "owner-label-warn",
+          expressionIndex: 0,
+          validationActions: ["Warn", "Audit"],
+        },
+      ],
+    );
+    const ownedEvent = auditedCreates().find((e) => e.objectRef?.name === "owned");
+    assert.equal(ownedEvent?.annotations?.["owner-label/owner"], "me");
+    assert.equal(
+      ownedEvent?.annotations?.["validation.policy.admission.k8s.io/validation_failure"],
+      undefined,
+    );
     // default is not labelled env=prod: the binding does not select it.
     const elsewhere = await run(["apply", "-f", "-"], deployment("unowned", 1, "default"));
     assert.equal(elsewhere.code, 0, elsewhere.stderr);
