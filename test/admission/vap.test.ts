@@ -273,4 +273,83 @@ spec:
     );
     assert.equal(exempt.code, 0, exempt.stderr);
   });
+
+  it("takes params from custom resources picked by a label selector, once per param object", async () => {
+    const applied = await run(
+      ["apply", "-f", "-"],
+      `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: limits.policy.example.com}
+spec:
+  group: policy.example.com
+  scope: Cluster
+  names: {plural: limits, singular: limit, kind: Limit}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec: {type: object, properties: {maxReplicas: {type: integer}}}
+`,
+    );
+    assert.equal(applied.code, 0, applied.stderr);
+    await k().ok("wait", "--for=condition=Established", "--timeout=10s", "crd/limits.policy.example.com");
+    const policy = await run(
+      ["apply", "-f", "-"],
+      `apiVersion: v1
+kind: Namespace
+metadata: {name: team-b}
+---
+apiVersion: policy.example.com/v1
+kind: Limit
+metadata: {name: strict, labels: {policy: replicas}}
+spec: {maxReplicas: 2}
+---
+apiVersion: policy.example.com/v1
+kind: Limit
+metadata: {name: lax, labels: {policy: replicas}}
+spec: {maxReplicas: 4}
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: crd-limit}
+spec:
+  paramKind: {apiVersion: policy.example.com/v1, kind: Limit}
+  matchConstraints:
+    resourceRules: [{apiGroups: ["apps"], apiVersions: ["v1"], operations: ["CREATE"], resources: ["deployments"]}]
+  validations:
+  - expression: "object.spec.replicas <= params.spec.maxReplicas"
+    messageExpression: "'at most ' + string(params.spec.maxReplicas) + ' replicas (limit ' + params.metadata.name + ')'"
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: {name: crd-limit}
+spec:
+  policyName: crd-limit
+  validationActions: [Deny]
+  matchResources:
+    namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: team-b}}
+  paramRef:
+    selector: {matchLabels: {policy: replicas}}
+    parameterNotFoundAction: Allow
+`,
+    );
+    assert.equal(policy.code, 0, policy.stderr);
+    const ok = await run(["apply", "-f", "-"], deployment("two", 2, "team-b"));
+    assert.equal(ok.code, 0, ok.stderr);
+    // Every selected param must pass: 3 replicas satisfies lax but not strict.
+    const three = await run(["apply", "-f", "-"], deployment("three", 3, "team-b"));
+    assert.notEqual(three.code, 0);
+    assert.match(
+      three.stderr,
+      /ValidatingAdmissionPolicy 'crd-limit' with binding 'crd-limit' denied request: at most 2 replicas \(limit strict\)/,
+    );
+    // No params left: parameterNotFoundAction Allow admits.
+    await k().ok("delete", "limits", "--all");
+    const freed = await run(["apply", "-f", "-"], deployment("three", 3, "team-b"));
+    assert.equal(freed.code, 0, freed.stderr);
+  });
 });
