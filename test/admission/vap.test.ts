@@ -140,7 +140,7 @@ describe("ValidatingAdmissionPolicy with kubectl 1.32", () => {
     assert.notEqual(r.code, 0);
     assert.match(
       r.stderr,
-      /ValidatingAdmissionPolicy 'max-replicas' with binding 'max-replicas-binding' denied request: no params found for policy binding with `Deny` parameterNotFoundAction/,
+      /ValidatingAdmissionPolicy 'max-replicas' with binding 'max-replicas-binding' denied request: failed to configure binding: no params found for policy binding with `Deny` parameterNotFoundAction/,
     );
     await k().ok("delete", "validatingadmissionpolicybinding", "max-replicas-binding");
     const freed = await run(["apply", "-f", "-"], deployment("noparams", 1));

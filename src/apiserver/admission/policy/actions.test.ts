@@ -28,6 +28,7 @@ describe("validation actions", () => {
     assert.equal(out.deny.length, 1);
     assert.equal(out.warn.length, 1);
     assert.equal(out.audit.length, 1);
+    assert.equal(activeDecisions([{ ...bound(["Warn"]), configuration: true }]).deny.length, 1);
   });
 
   it("builds Kubernetes' denial with the reason's code", () => {

@@ -11,6 +11,8 @@ export interface BoundDecision {
   policy: ValidatingAdmissionPolicy;
   binding: ValidatingAdmissionPolicyBinding;
   decision: PolicyDecision;
+  /** A configuration error (params missing or unresolvable): denies whatever validationActions say. */
+  configuration?: boolean;
 }
 
 export const auditFailureKey = "validation.policy.admission.k8s.io/validation_failure";
@@ -30,6 +32,10 @@ export function activeDecisions(all: readonly BoundDecision[]): {
   const out = { deny: [] as BoundDecision[], warn: [] as BoundDecision[], audit: [] as BoundDecision[] };
   for (const d of all) {
     if (d.decision.action !== "deny") continue;
+    if (d.configuration) {
+      out.deny.push(d);
+      continue;
+    }
     const actions = d.binding.spec?.validationActions ?? [];
     if (actions.includes("Deny")) out.deny.push(d);
     if (actions.includes("Warn")) out.warn.push(d);

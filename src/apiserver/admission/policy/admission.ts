@@ -57,6 +57,15 @@ function checkPolicyExpressions(attrs: AdmissionAttributes): void {
     throw new InvalidError(policyDef.group, policyDef.kind, policy.metadata?.name ?? "", errs);
 }
 
+function configDenial(message: string): BoundDecision["decision"] {
+  return {
+    action: "deny",
+    message: `failed to configure binding: ${message}`,
+    reason: "Invalid",
+    expressionIndex: 0,
+  };
+}
+
 export function validatingAdmissionPolicyAdmission(options: PolicyAdmissionOptions): AdmissionPlugin {
   const cache = new PolicyCache();
   const decide = options.authorizer ? options.authorizer.decide.bind(options.authorizer) : undefined;
@@ -86,24 +95,14 @@ export function validatingAdmissionPolicyAdmission(options: PolicyAdmissionOptio
       const failurePolicy = policy.spec?.failurePolicy ?? "Fail";
       const bound = { policy, binding };
       const params = await resolveParams(options, policy, binding, attrs.namespace);
-      if (params.kind === "error") {
+      if (params.kind !== "params") {
+        // Configuration errors deny under failurePolicy Fail whatever the binding's actions are.
+        const message =
+          params.kind === "error"
+            ? params.message
+            : "no params found for policy binding with `Deny` parameterNotFoundAction";
         if (failurePolicy !== "Ignore")
-          out.push({
-            ...bound,
-            decision: { action: "deny", message: params.message, reason: "Invalid", expressionIndex: 0 },
-          });
-        continue;
-      }
-      if (params.kind === "notFound") {
-        out.push({
-          ...bound,
-          decision: {
-            action: "deny",
-            message: "no params found for policy binding with `Deny` parameterNotFoundAction",
-            reason: "Invalid",
-            expressionIndex: 0,
-          },
-        });
+          out.push({ ...bound, configuration: true, decision: configDenial(message) });
         continue;
       }
       const compiled = cache.get(policy);

@@ -72,7 +72,7 @@ export async function resolveParams(
   if (!def)
     return {
       kind: "error",
-      message: `failed to configure policy: failed to find resource referenced by paramKind: '${paramKind.apiVersion ?? ""}, Kind=${paramKind.kind ?? ""}'`,
+      message: `failed to find resource referenced by paramKind: '${paramKind.apiVersion ?? ""}, Kind=${paramKind.kind ?? ""}'`,
     };
   let namespace = "";
   if (def.namespaced) {
