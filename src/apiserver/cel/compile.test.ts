@@ -146,6 +146,12 @@ const values: [string, unknown][] = [
   ["[1, 2, 1].lastIndexOf(1)", 2],
   ["[1, 2, 3, 4].slice(1, 3)", [2, 3]],
   ["[[1], [2, 3]].flatten()", [1, 2, 3]],
+  // sets extension
+  ["sets.contains([1, 2, 3], [3, 1])", true],
+  ["sets.contains([1, 2], [4])", false],
+  ["sets.equivalent([1, 2, 2], [2, 1])", true],
+  ["sets.intersects(['a', 'b'], ['c', 'b'])", true],
+  ["sets.intersects([], [1])", false],
   // quantity library
   ["quantity('1Gi').isGreaterThan(quantity('1000Mi'))", true],
   ["quantity('500m').isLessThan(quantity('1'))", true],

@@ -93,7 +93,28 @@ function zeroLike(items: readonly CelValue[]): CelValue {
   return 0n;
 }
 
+function setOp(fn: string, test: (a: readonly CelValue[], b: readonly CelValue[]) => boolean): FunctionDef {
+  return {
+    global: {
+      arities: [2],
+      impl: ([a = null, b = null], ctx) => {
+        const x = list(fn, a);
+        const y = list(fn, b);
+        ctx.cost(x.length * y.length);
+        return test(x, y);
+      },
+    },
+  };
+}
+
+const within = (a: readonly CelValue[], b: readonly CelValue[]) =>
+  b.every((v) => a.some((w) => celEquals(v, w)));
+
 export const extensionLibrary: Record<string, FunctionDef> = {
+  // cel-go's sets extension, enabled by Kubernetes since 1.29.
+  "sets.contains": setOp("sets.contains", within),
+  "sets.equivalent": setOp("sets.equivalent", (a, b) => within(a, b) && within(b, a)),
+  "sets.intersects": setOp("sets.intersects", (a, b) => b.some((v) => a.some((w) => celEquals(v, w)))),
   lowerAscii: {
     member: { arities: [0], impl: (t) => str("lowerAscii", t).replace(/[A-Z]/g, (c) => c.toLowerCase()) },
   },
