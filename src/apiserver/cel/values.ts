@@ -255,7 +255,45 @@ export interface JsonTypeHint {
   items?: JsonTypeHint | JsonTypeHint[];
 }
 
-/** A JSON value (a Kubernetes object) as a CEL value: integral numbers are ints unless the schema says number. */
+const escapedKeywords = new Set([
+  "true",
+  "false",
+  "null",
+  "in",
+  "as",
+  "break",
+  "const",
+  "continue",
+  "else",
+  "for",
+  "function",
+  "if",
+  "import",
+  "let",
+  "loop",
+  "package",
+  "namespace",
+  "return",
+]);
+
+/**
+ * How a schema property is named in CEL (Kubernetes' escaping): `__` → `__underscores__`,
+ * `.` → `__dot__`, `-` → `__dash__`, `/` → `__slash__`, keywords → `__keyword__`.
+ */
+export function escapePropertyName(name: string): string {
+  if (escapedKeywords.has(name)) return `__${name}__`;
+  if (!/^[a-zA-Z_.\-/][a-zA-Z0-9_.\-/]*$/.test(name)) return name;
+  return name
+    .replace(/__/g, "__underscores__")
+    .replace(/\./g, "__dot__")
+    .replace(/-/g, "__dash__")
+    .replace(/\//g, "__slash__");
+}
+
+/**
+ * A JSON value (a Kubernetes object) as a CEL value: integral numbers are ints unless the schema
+ * says number. Properties the schema declares are named as escapePropertyName() says.
+ */
 export function fromJson(value: unknown, hint?: JsonTypeHint): CelValue {
   if (value === null || value === undefined) return null;
   if (typeof value === "boolean" || typeof value === "string") return value;
@@ -271,7 +309,8 @@ export function fromJson(value: unknown, hint?: JsonTypeHint): CelValue {
     const m = new CelMap();
     const extra = typeof hint?.additionalProperties === "object" ? hint.additionalProperties : undefined;
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      m.set(k, fromJson(v, hint?.properties?.[k] ?? extra));
+      const declared = hint?.properties?.[k];
+      m.set(declared ? escapePropertyName(k) : k, fromJson(v, declared ?? extra));
     }
     return m;
   }

@@ -109,6 +109,37 @@ describe("x-kubernetes-validations", () => {
     ]);
   });
 
+  it("names declared properties as Kubernetes escapes them", () => {
+    const escaped: JsonSchema = {
+      type: "object",
+      properties: {
+        "max-size": { type: "integer" },
+        namespace: { type: "string" },
+        a__b: { type: "string" },
+      },
+    };
+    const errors: RuleCompileError[] = [];
+    const rules = compileRules(
+      {
+        ...escaped,
+        "x-kubernetes-validations": [
+          { rule: "self.max__dash__size > 1 && self.__namespace__ == 'x' && self.a__underscores__b == 'y'" },
+        ],
+      },
+      FieldPath.root(""),
+      errors,
+    );
+    assert.deepEqual(errors, []);
+    const schemaWithRule = { ...escaped, "x-kubernetes-validations": [...rules.keys()] };
+    assert.deepEqual(
+      validateRules(schemaWithRule, { "max-size": 2, namespace: "x", a__b: "y" }, undefined, {
+        compiled: rules,
+        phase: "create",
+      }),
+      [],
+    );
+  });
+
   it("collects compile errors with their schema paths", () => {
     const errors: RuleCompileError[] = [];
     compileRules(
