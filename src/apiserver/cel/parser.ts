@@ -3,30 +3,12 @@
 // expanding macros into their own nodes. Nesting is bounded so hostile input cannot overflow the stack.
 import type { BinaryOp, Expr, MacroName } from "./ast.ts";
 import { CelSyntaxError } from "./errors.ts";
+import { reservedWords } from "./keywords.ts";
 import { type Token, tokenize } from "./lexer.ts";
 import { CelUint } from "./values.ts";
 
 const maxDepth = 100;
 const relations = new Set(["<", "<=", ">", ">=", "==", "!=", "in"]);
-const reserved = new Set([
-  "as",
-  "break",
-  "const",
-  "continue",
-  "else",
-  "for",
-  "function",
-  "if",
-  "import",
-  "let",
-  "loop",
-  "package",
-  "namespace",
-  "return",
-  "var",
-  "void",
-  "while",
-]);
 const macros: Record<string, { macro: MacroName; args: number[] }> = {
   all: { macro: "all", args: [2] },
   exists: { macro: "exists", args: [2] },
@@ -208,7 +190,7 @@ class Parser {
   private identifier(plain = false): Token {
     const t = this.peek();
     if (t.kind !== "ident") throw this.mismatch(t, "IDENTIFIER");
-    if (plain && reserved.has(t.text)) throw new CelSyntaxError(`reserved identifier: ${t.text}`, t.pos);
+    if (plain && reservedWords.has(t.text)) throw new CelSyntaxError(`reserved identifier: ${t.text}`, t.pos);
     return this.next();
   }
 

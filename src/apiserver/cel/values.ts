@@ -3,6 +3,7 @@
 // nanoseconds, types, optionals and opaque library objects; plus equality, ordering and the
 // conversion from JSON objects (Kubernetes objects) into values.
 import { CelEvalError } from "./errors.ts";
+import { escapedKeywords } from "./keywords.ts";
 
 export class CelUint {
   constructor(readonly value: bigint) {}
@@ -254,27 +255,6 @@ export interface JsonTypeHint {
   additionalProperties?: JsonTypeHint | boolean;
   items?: JsonTypeHint | JsonTypeHint[];
 }
-
-const escapedKeywords = new Set([
-  "true",
-  "false",
-  "null",
-  "in",
-  "as",
-  "break",
-  "const",
-  "continue",
-  "else",
-  "for",
-  "function",
-  "if",
-  "import",
-  "let",
-  "loop",
-  "package",
-  "namespace",
-  "return",
-]);
 
 /**
  * How a schema property is named in CEL (Kubernetes' escaping): `__` → `__underscores__`,
