@@ -82,9 +82,11 @@ export function compile(source: string, env: Environment): Program {
     try {
       return { value: evaluator.evaluate(ast), cost: evaluator.actualCost };
     } catch (err) {
-      // A runaway recursion (very deep data, not expressions) is a CEL error, not a crash.
+      if (err instanceof CelEvalError) throw err;
+      // A runaway recursion (very deep data, not expressions) is a CEL error, not a crash; so is
+      // any other failure inside a library function: one expression must not fail the request.
       if (err instanceof RangeError) throw new CelEvalError("evaluation recursion limit exceeded");
-      throw err;
+      throw new CelEvalError(`internal error: ${err instanceof Error ? err.message : String(err)}`);
     }
   };
   return {
