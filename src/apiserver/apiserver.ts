@@ -11,6 +11,7 @@ import { defaultStorageClassAdmission } from "./admission/defaultstorageclass.ts
 import { defaultTolerationSecondsAdmission } from "./admission/defaulttolerationseconds.ts";
 import { limitRangerAdmission } from "./admission/limitranger.ts";
 import { podSecurityAdmission } from "./admission/podsecurity/admission.ts";
+import { validatingAdmissionPolicyAdmission } from "./admission/policy/admission.ts";
 import { priorityAdmission } from "./admission/priority.ts";
 import { resourceQuotaAdmission } from "./admission/resourcequota.ts";
 import { serviceAccountAdmission } from "./admission/serviceaccount.ts";
@@ -25,6 +26,7 @@ import { reviewHandlers, reviewResources } from "./auth/reviews.ts";
 import { createAuth } from "./auth/setup.ts";
 import type { UserInfo } from "./auth/user.ts";
 import { CrdController, customResourcePatcher, withApiextensions } from "./crd/index.ts";
+import { crdValidationRulesAdmission } from "./crd/rules-admission.ts";
 import { ApiHandler, type Logger, type PathHandler } from "./handler.ts";
 import { createMetricsApi, metricsResources } from "./metricsapi/index.ts";
 import { metricsPathHandler } from "./monitoring/endpoint.ts";
@@ -138,6 +140,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       limitRangerAdmission({ source }),
       podSecurityAdmission({ source, objects: new ObjectStore(store) }),
       mutatingWebhookAdmission({ source, onIgnoredError: ignoredWebhookError }),
+      crdValidationRulesAdmission,
+      validatingAdmissionPolicyAdmission({ source, registry, authorizer: authorization.decisions }),
       validatingWebhookAdmission({ source, onIgnoredError: ignoredWebhookError }),
       resourceQuotaAdmission({ source, objects: new ObjectStore(store) }),
       ...authorization.admission,

@@ -82,7 +82,7 @@ function validateClientConfig(cc: WebhookClientConfig | undefined, at: FieldPath
   return errs;
 }
 
-function validateRule(rule: WebhookRule, at: FieldPath): FieldError[] {
+export function validateRule(rule: WebhookRule, at: FieldPath): FieldError[] {
   const errs: FieldError[] = [];
   const ops = rule.operations ?? [];
   if (ops.length === 0) errs.push(fieldErrors.required(at.child("operations"), ""));

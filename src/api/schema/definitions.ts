@@ -38,15 +38,17 @@ function gvkKey(gvk: GroupVersionKind): string {
 // kubernetes-types 1.30 leaves out the fields RuleWithOperations inlines from Rule in Go, so
 // the codegen never sees them; without them webhook rules fail strict decoding.
 const strings: Schema = { type: "array", items: { type: "string" } };
-const missingProperties: Record<string, Record<string, Schema>> = {
-  "io.k8s.api.admissionregistration.v1.RuleWithOperations": {
-    resources: { description: "Resources is a list of resources this rule applies to.", ...strings },
-    scope: {
-      description:
-        'scope specifies the scope of this rule. Valid values are "Cluster", "Namespaced", and "*".',
-      type: "string",
-    },
+const ruleProperties: Record<string, Schema> = {
+  resources: { description: "Resources is a list of resources this rule applies to.", ...strings },
+  scope: {
+    description: 'scope specifies the scope of this rule. Valid values are "Cluster", "Namespaced", and "*".',
+    type: "string",
   },
+};
+const missingProperties: Record<string, Record<string, Schema>> = {
+  "io.k8s.api.admissionregistration.v1.RuleWithOperations": ruleProperties,
+  // Admission policies' rules (NamedRuleWithOperations) inline the same Rule.
+  "io.k8s.api.admissionregistration.v1.NamedRuleWithOperations": ruleProperties,
 };
 
 function build(input: Record<string, Schema>): Definitions {
