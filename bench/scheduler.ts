@@ -346,7 +346,13 @@ try {
     const sched = net(phase, "scheduler", pods);
     const simMs = net(phase, "sim", pods);
     const total = api + sched + simMs;
+    const gross = (phase.api_cpu_ms ?? 0) + (phase.scheduler_cpu_ms ?? 0) + (phase.sim_cpu_ms ?? 0);
+    const background = (bg.api + bg.scheduler + bg.sim) * (phase.cpu_seconds ?? 0);
     return {
+      // Before subtracting the idle background; the net split below is only trustworthy when the
+      // background is a small share of the phase (a quiet machine, a short phase).
+      gross_cpu_ms_per_pod: round(gross / pods, 3),
+      background_share: round(background / Math.max(gross, 1), 2),
       total_cpu_ms_per_pod: round(total, 3),
       api_create_and_fanout_ms: apiCreate,
       api_binding_status_events_ms: round(api - apiCreate, 3),
