@@ -147,6 +147,8 @@ const calibrationPods = flag("calibration-pods", Math.min(1000, plainPods));
 const idleSeconds = flag("idle-seconds", 5);
 const bareNodes = args.includes("--bare-nodes");
 const simStats = args.includes("--sim-stats");
+// One anti-affinity pod per hostname: more pods than nodes would wait for the 10-minute timeout.
+if (antiPods > nodes) throw new Error(`--affinity-pods (${antiPods}) must not exceed --nodes (${nodes})`);
 const cpuProfDir = textFlag("cpu-prof");
 if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
 const cores = 2;
