@@ -1,11 +1,21 @@
-// Scheduler benchmark: an API server (SQLite, full handler chain) in this process, N hollow nodes
-// (`skiff sim`, its own process: leases, pods run on a fake runtime) or with --bare-nodes plain
-// Node objects, and `skiff scheduler` as its own process over HTTPS. Pods are created through the API; bound pods/s and creation→binding latency are taken
-// from a watch; the scheduler's RSS from /proc. Runs: plain pods, then pods with required
-// anti-affinity (one per node by hostname) on a fresh cluster.
-// Usage: node --import tsx bench/scheduler.ts [--nodes 5000] [--pods 10000] [--affinity-pods 1000] [--bare-nodes]
+// Scheduler benchmark (issue 4): an API server (SQLite, full handler chain) in this process, N hollow
+// nodes (`skiff sim`, its own process) or with --bare-nodes plain Node objects, and `skiff scheduler`
+// as its own process over HTTPS. Pods are created through the API; bound pods/s and creation→binding
+// latency come from a watch. Wall clock means little on a shared machine, so every phase also takes
+// each process's CPU time and splits it per pod and component:
+//   background  idle cluster (lease renewals, heartbeats) per second, subtracted below
+//   calibration pods nobody schedules: API create + watch fan-out, scheduler informer per pod
+//   run         the rest per pod: API binding/status/event writes, scheduler cycle + binding POST,
+//               sim's pod handling + status patches
+// Two runs on one cluster: plain pods, then pods with required anti-affinity (one per hostname).
+// Usage: node --import tsx bench/scheduler.ts [--nodes 5000] [--pods 10000] [--affinity-pods 1000]
+//          [--bare-nodes] [--calibration-pods 1000] [--idle-seconds 5] [--cpu-prof DIR] [--sim-stats]
+// Unless --sim-stats, the sim runs with --no-stats and the API server's metrics collector scrapes
+// once a day: scraping 5,000 kubelets is not scheduling work (upstream's scheduler_perf runs no
+// metrics-server), and without the sim's stats listener it would dial unroutable node addresses.
+// --cpu-prof costs each profiled process about 100 ms of CPU per second: take figures without it.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -23,19 +33,42 @@ function flag(name: string, def: number): number {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args[i + 1]) : def;
 }
+function textFlag(name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+}
 
+const began = performance.now();
+const progress = (msg: string) =>
+  process.stderr.write(`[bench/scheduler +${((performance.now() - began) / 1000).toFixed(1)}s] ${msg}\n`);
 const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
 const pct = (s: number[], p: number) =>
   s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN;
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-function procStatus(pid: number, field: string): number {
+function procStatus(pid: number | undefined, field: string): number {
+  if (!pid) return Number.NaN;
   const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, "utf8"));
   return m?.[1] ? Number(m[1]) / 1024 : Number.NaN;
 }
 
-function cpuSeconds(pid: number): number {
+/** CPU ms (user + system) of a child process, from /proc (clock ticks of 10 ms). */
+function childCpuMs(pid: number | undefined): number {
+  if (!pid) return 0;
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+function ownCpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+interface CpuSample {
+  at: number;
+  api: number;
+  scheduler: number;
+  sim: number;
 }
 
 function node(i: number): Node {
@@ -50,13 +83,17 @@ function node(i: number): Node {
   };
 }
 
-function pod(i: number, antiAffinity: boolean): Pod {
-  const labels = { app: antiAffinity ? "anti" : "plain" };
+type PodKind = "plain" | "anti" | "calibration";
+
+function pod(i: number, kind: PodKind): Pod {
+  const labels = { app: kind };
   return {
-    metadata: { name: `p-${i}`, namespace: "default", labels },
+    metadata: { name: `${kind}-${i}`, namespace: "default", labels },
     spec: {
+      // Calibration pods name a scheduler nobody runs: they cost the API and the watchers, never a cycle.
+      ...(kind === "calibration" ? { schedulerName: "bench-nobody" } : {}),
       containers: [{ name: "c", image: "busybox", resources: { requests: { cpu: "10m", memory: "10Mi" } } }],
-      ...(antiAffinity
+      ...(kind === "anti"
         ? {
             affinity: {
               podAntiAffinity: {
@@ -83,159 +120,293 @@ async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise
   );
 }
 
-async function run(nodes: number, pods: number, antiAffinity: boolean): Promise<Record<string, unknown>> {
-  const dir = mkdtempSync(join(tmpdir(), "skiff-bench-sched-"));
-  const store = SqliteStore.open({ path: join(dir, "state.db"), synchronous: "normal" });
-  const server = await startApiServer({
-    dataDir: dir,
-    host: "127.0.0.1",
-    port: 0,
-    store,
-    resources: servedResources(),
-    serviceCidr: parseCidr("10.43.0.0/16"),
+/** Waits for a line containing `word` on the child's stdout. */
+function readyLine(c: ChildProcess, word: string, what: string): Promise<void> {
+  return new Promise<void>((ready, fail) => {
+    c.stdout?.on("data", (d: Buffer) => {
+      if (d.toString().includes(word)) ready();
+    });
+    c.once("exit", (code) => fail(new Error(`${what} exited ${code}`)));
   });
-  const transport = new InProcessTransport({
-    handler: server.handler,
-    user: { name: "bench", groups: ["system:masters"] },
-  });
-  const client = new RestClient({ transport });
-  const nodeClient = client.resource<Node>(nodesResource);
-  const podClient = client.resource<Pod>(podsResource);
-  let child: ChildProcess | undefined;
-  let sim: ChildProcess | undefined;
-  const main = resolve(import.meta.dirname, "../src/cli/main.ts");
-  try {
-    const t0 = performance.now();
-    if (args.includes("--bare-nodes")) {
-      await pool(
-        Array.from({ length: nodes }, (_, i) => i),
-        32,
-        async (i) => {
-          await nodeClient.create(node(i));
-        },
-      );
-    } else {
-      const labels = "topology.kubernetes.io/zone=zone-{i%3}";
-      const s = spawn(
-        process.execPath,
-        [
-          "--import",
-          "tsx",
-          main,
-          "sim",
-          "--kubeconfig",
-          server.kubeconfigPath,
-          "--nodes",
-          String(nodes),
-          "--labels",
-          labels,
-        ],
-        { stdio: ["ignore", "pipe", "inherit"] },
-      );
-      sim = s;
-      await new Promise<void>((ready, fail) => {
-        s.stdout?.on("data", (d: Buffer) => {
-          if (d.toString().includes("ready")) ready();
-        });
-        s.once("exit", (code) => fail(new Error(`skiff sim exited ${code}`)));
-      });
-    }
-    const nodesSeconds = (performance.now() - t0) / 1000;
-    const c = spawn(
-      process.execPath,
-      ["--import", "tsx", main, "scheduler", "--kubeconfig", server.kubeconfigPath, "--no-leader-elect"],
-      {
-        stdio: ["ignore", "pipe", "inherit"],
-      },
-    );
-    child = c;
-    const syncStart = performance.now();
-    await new Promise<void>((ready, fail) => {
-      c.stdout?.on("data", (d: Buffer) => {
-        if (d.toString().includes("running")) ready();
-      });
-      c.once("exit", (code) => fail(new Error(`scheduler exited ${code}`)));
-    });
-    const syncSeconds = (performance.now() - syncStart) / 1000;
-    const created = new Map<string, number>();
-    const bound = new Map<string, number>();
-    let allBound: () => void = () => {};
-    const done = new Promise<void>((r) => {
-      allBound = r;
-    });
-    const list = await podClient.list({ limit: 1 });
-    const watch = await podClient.watch({ resourceVersion: list.metadata.resourceVersion ?? "" }, (e) => {
-      if (e.type !== "MODIFIED" && e.type !== "ADDED") return;
-      const name = e.object.metadata?.name ?? "";
-      if (e.object.spec?.nodeName && !bound.has(name)) {
-        bound.set(name, performance.now());
-        if (bound.size === pods) allBound();
-      }
-    });
-    const cpuBefore = child.pid ? cpuSeconds(child.pid) : 0;
-    const apiCpuBefore = process.cpuUsage();
-    const start = performance.now();
-    let createdDone = 0;
-    const creating = pool(
-      Array.from({ length: pods }, (_, i) => i),
-      64,
-      async (i) => {
-        created.set(`p-${i}`, performance.now());
-        await podClient.create(pod(i, antiAffinity));
-      },
-    ).then(() => {
-      createdDone = performance.now();
-    });
-    const timeout = new Promise<void>((r) => setTimeout(r, 600_000).unref());
-    await Promise.race([Promise.all([creating, done]), timeout]);
-    const end = performance.now();
-    const apiCpu = process.cpuUsage(apiCpuBefore);
-    const apiCpuSeconds = (apiCpu.user + apiCpu.system) / 1e6;
-    watch.stop();
-    const latencies = [...bound].map(([n, at]) => at - (created.get(n) ?? at)).sort((a, b) => a - b);
-    const seconds = (end - start) / 1000;
-    const pid = child.pid ?? 0;
-    const schedulerCpuSeconds = cpuSeconds(pid) - cpuBefore;
-    return {
-      nodes,
-      pods,
-      antiAffinity,
-      bound: bound.size,
-      seconds: round(seconds, 2),
-      bound_per_s: round(bound.size / seconds, 0),
-      created_per_s: round(pods / ((createdDone - start) / 1000), 0),
-      latency_p50_ms: round(pct(latencies, 50), 1),
-      latency_p99_ms: round(pct(latencies, 99), 1),
-      scheduler_rss_mb: round(procStatus(pid, "VmRSS"), 0),
-      scheduler_peak_rss_mb: round(procStatus(pid, "VmHWM"), 0),
-      // CPU per pod tells where the limit is on a shared machine: a process can do at most
-      // 1000 / (ms per pod) pods/s on one core.
-      scheduler_cpu_s: round(schedulerCpuSeconds, 1),
-      scheduler_cpu_ms_per_pod: round((schedulerCpuSeconds * 1000) / pods, 2),
-      apiserver_and_clients_cpu_s: round(apiCpuSeconds, 1),
-      apiserver_and_clients_cpu_ms_per_pod: round((apiCpuSeconds * 1000) / pods, 2),
-      load_average_1m: round(loadavg()[0] ?? 0, 1),
-      hollow_nodes: !args.includes("--bare-nodes"),
-      sim_rss_mb: sim?.pid ? round(procStatus(sim.pid, "VmRSS"), 0) : undefined,
-      node_create_s: round(nodesSeconds, 1),
-      scheduler_start_s: round(syncSeconds, 1),
-    };
-  } finally {
-    for (const p of [child, sim]) {
-      if (p && p.exitCode === null && p.signalCode === null) {
-        const exited = new Promise((r) => p.once("exit", r));
-        p.kill("SIGTERM");
-        await exited;
-      }
-    }
-    client.close();
-    await server.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+}
+
+/** SIGTERM, then SIGKILL after 10 s: a graceful stop of 5,000 hollow nodes is not what is measured. */
+async function stopChild(p: ChildProcess | undefined): Promise<void> {
+  if (!p || p.exitCode !== null || p.signalCode !== null) return;
+  const exited = new Promise((r) => p.once("exit", r));
+  p.kill("SIGTERM");
+  const timer = setTimeout(() => p.kill("SIGKILL"), 10_000);
+  await exited;
+  clearTimeout(timer);
 }
 
 const nodes = flag("nodes", 5000);
-const plain = await run(nodes, flag("pods", 10_000), false);
-const anti = await run(nodes, flag("affinity-pods", 1000), true);
-process.stdout.write(`${JSON.stringify({ benchmark: "scheduler", plain, antiAffinity: anti }, null, 2)}\n`);
+const plainPods = flag("pods", 10_000);
+const antiPods = flag("affinity-pods", 1000);
+const calibrationPods = flag("calibration-pods", Math.min(1000, plainPods));
+const idleSeconds = flag("idle-seconds", 5);
+const bareNodes = args.includes("--bare-nodes");
+const simStats = args.includes("--sim-stats");
+// One anti-affinity pod per hostname: more pods than nodes would wait for the 10-minute timeout.
+if (antiPods > nodes) throw new Error(`--affinity-pods (${antiPods}) must not exceed --nodes (${nodes})`);
+const cpuProfDir = textFlag("cpu-prof");
+if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
+const cores = 2;
+
+const dir = mkdtempSync(join(tmpdir(), "skiff-bench-sched-"));
+const store = SqliteStore.open({ path: join(dir, "state.db"), synchronous: "normal" });
+const server = await startApiServer({
+  dataDir: dir,
+  host: "127.0.0.1",
+  port: 0,
+  store,
+  resources: servedResources(),
+  serviceCidr: parseCidr("10.43.0.0/16"),
+  ...(simStats ? {} : { metricResolutionMs: 86_400_000 }),
+});
+const client = new RestClient({
+  transport: new InProcessTransport({
+    handler: server.handler,
+    user: { name: "bench", groups: ["system:masters"] },
+  }),
+});
+const nodeClient = client.resource<Node>(nodesResource);
+const podClient = client.resource<Pod>(podsResource);
+const main = resolve(import.meta.dirname, "../src/cli/main.ts");
+const nodeArgs = (name: string) => [
+  // One directory per process: the tsx loader thread writes a profile of its own beside the main one.
+  ...(cpuProfDir ? ["--cpu-prof", "--cpu-prof-dir", join(cpuProfDir, name)] : []),
+  "--import",
+  "tsx",
+  main,
+];
+let sim: ChildProcess | undefined;
+let scheduler: ChildProcess | undefined;
+const sample = (): CpuSample => ({
+  at: performance.now(),
+  api: ownCpuMs(),
+  scheduler: childCpuMs(scheduler?.pid),
+  sim: childCpuMs(sim?.pid),
+});
+const diff = (a: CpuSample, b: CpuSample) => ({
+  seconds: (b.at - a.at) / 1000,
+  api: b.api - a.api,
+  scheduler: b.scheduler - a.scheduler,
+  sim: b.sim - a.sim,
+});
+
+// Watch every pod: binding times for the runs; write counts (creates, bindings, status updates).
+const created = new Map<string, number>();
+const bound = new Map<string, number>();
+const writes = { added: 0, modified: 0 };
+let waiter: { kind: PodKind; count: number; done: () => void } | undefined;
+const boundOf = (kind: PodKind) => [...bound.keys()].filter((k) => k.startsWith(`${kind}-`)).length;
+
+async function runPods(kind: PodKind, count: number, waitBound: boolean): Promise<Record<string, number>> {
+  const before = sample();
+  const start = performance.now();
+  const writesBefore = { ...writes };
+  let createdAt = start;
+  const allBound = new Promise<void>((done) => {
+    waiter = { kind, count, done };
+    if (!waitBound || boundOf(kind) >= count) done();
+  });
+  await pool(
+    Array.from({ length: count }, (_, i) => i),
+    64,
+    async (i) => {
+      created.set(`${kind}-${i}`, performance.now());
+      await podClient.create(pod(i, kind));
+    },
+  );
+  createdAt = performance.now();
+  // Unref'd: a pending timer must not keep the process alive after the results are printed.
+  const timeout = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 600_000).unref());
+  const outcome = await Promise.race([allBound.then(() => "bound" as const), timeout]);
+  const end = performance.now();
+  // Let status updates of the last pods land, so their CPU is counted in this phase.
+  if (waitBound) await sleep(1000);
+  const cpu = diff(before, sample());
+  const latencies = [...bound]
+    .filter(([n]) => n.startsWith(`${kind}-`))
+    .map(([n, at]) => at - (created.get(n) ?? at))
+    .sort((a, b) => a - b);
+  const seconds = (end - start) / 1000;
+  return {
+    pods: count,
+    bound: boundOf(kind),
+    ...(outcome === "timeout" ? { timedOut: 1 } : {}),
+    seconds: round(seconds, 2),
+    bound_per_s: round(boundOf(kind) / seconds, 0),
+    created_per_s: round(count / ((createdAt - start) / 1000), 0),
+    latency_p50_ms: round(pct(latencies, 50), 1),
+    latency_p99_ms: round(pct(latencies, 99), 1),
+    cpu_seconds: round(cpu.seconds, 2),
+    api_cpu_ms: round(cpu.api, 0),
+    scheduler_cpu_ms: round(cpu.scheduler, 0),
+    sim_cpu_ms: round(cpu.sim, 0),
+    pod_writes: writes.added - writesBefore.added + writes.modified - writesBefore.modified,
+  };
+}
+
+const result: Record<string, unknown> = {
+  benchmark: "scheduler",
+  nodes,
+  hollow_nodes: !bareNodes,
+  sim_stats: simStats,
+};
+try {
+  await client
+    .resource({
+      group: "",
+      version: "v1",
+      resource: "serviceaccounts",
+      namespaced: true,
+      kind: "ServiceAccount",
+    })
+    // The ServiceAccount admission plugin needs the namespace's default account (no controller runs here).
+    .create({ metadata: { name: "default" } }, { namespace: "default" });
+  const list = await podClient.list({ limit: 1 });
+  const watch = await podClient.watch({ resourceVersion: list.metadata.resourceVersion ?? "" }, (e) => {
+    if (e.type === "ADDED") writes.added++;
+    else if (e.type === "MODIFIED") writes.modified++;
+    if (e.type !== "MODIFIED" && e.type !== "ADDED") return;
+    const name = e.object.metadata?.name ?? "";
+    if (e.object.spec?.nodeName && !bound.has(name)) {
+      bound.set(name, performance.now());
+      if (waiter && name.startsWith(`${waiter.kind}-`) && boundOf(waiter.kind) >= waiter.count) waiter.done();
+    }
+  });
+  const t0 = performance.now();
+  if (bareNodes) {
+    await pool(
+      Array.from({ length: nodes }, (_, i) => i),
+      32,
+      async (i) => {
+        await nodeClient.create(node(i));
+      },
+    );
+  } else {
+    const labels = "topology.kubernetes.io/zone=zone-{i%3}";
+    sim = spawn(
+      process.execPath,
+      [
+        ...nodeArgs("sim"),
+        "sim",
+        "--kubeconfig",
+        server.kubeconfigPath,
+        "--nodes",
+        String(nodes),
+        "--labels",
+        labels,
+        ...(simStats ? [] : ["--no-stats"]),
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    await readyLine(sim, "ready", "skiff sim");
+  }
+  progress(`${nodes} nodes ready`);
+  result.node_create_s = round((performance.now() - t0) / 1000, 1);
+  const t1 = performance.now();
+  scheduler = spawn(
+    process.execPath,
+    [...nodeArgs("scheduler"), "scheduler", "--kubeconfig", server.kubeconfigPath, "--no-leader-elect"],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  await readyLine(scheduler, "running", "scheduler");
+  progress("scheduler running");
+  result.scheduler_start_s = round((performance.now() - t1) / 1000, 1);
+
+  // Background: the idle cluster's cost per second (leases, node status), subtracted from the phases.
+  await sleep(2000);
+  const idleBefore = sample();
+  await sleep(idleSeconds * 1000);
+  const idle = diff(idleBefore, sample());
+  const bg = {
+    api: idle.api / idle.seconds,
+    scheduler: idle.scheduler / idle.seconds,
+    sim: idle.sim / idle.seconds,
+  };
+  const net = (phase: Record<string, number>, what: "api" | "scheduler" | "sim", pods: number) =>
+    round(((phase[`${what}_cpu_ms`] ?? 0) - bg[what] * (phase.cpu_seconds ?? 0)) / pods, 3);
+
+  progress("idle window measured; calibration pods");
+  const calibration = await runPods("calibration", calibrationPods, false);
+  await sleep(1000);
+  progress("plain pods");
+  const plain = await runPods("plain", plainPods, true);
+  const plainRss = procStatus(scheduler.pid, "VmRSS");
+  progress("anti-affinity pods");
+  const anti = await runPods("anti", antiPods, true);
+  progress("done; stopping");
+  watch.stop();
+
+  const apiCreate = net(calibration, "api", calibrationPods);
+  const schedInformer = net(calibration, "scheduler", calibrationPods);
+  const perPod = (phase: Record<string, number>, pods: number) => {
+    const api = net(phase, "api", pods);
+    const sched = net(phase, "scheduler", pods);
+    const simMs = net(phase, "sim", pods);
+    const total = api + sched + simMs;
+    const gross = (phase.api_cpu_ms ?? 0) + (phase.scheduler_cpu_ms ?? 0) + (phase.sim_cpu_ms ?? 0);
+    const background = (bg.api + bg.scheduler + bg.sim) * (phase.cpu_seconds ?? 0);
+    return {
+      // Before subtracting the idle background; the net split below is only trustworthy when the
+      // background is a small share of the phase (a quiet machine, a short phase).
+      gross_cpu_ms_per_pod: round(gross / pods, 3),
+      background_share: round(background / Math.max(gross, 1), 2),
+      total_cpu_ms_per_pod: round(total, 3),
+      api_create_and_fanout_ms: apiCreate,
+      api_binding_status_events_ms: round(api - apiCreate, 3),
+      scheduler_informer_ms: schedInformer,
+      scheduler_cycle_binding_events_ms: round(sched - schedInformer, 3),
+      sim_pod_handling_and_status_ms: simMs,
+      pod_writes_per_pod: round((phase.pod_writes ?? 0) / pods, 2),
+      // What 2 cores could do with nobody else on them: (cores − background) / CPU per pod.
+      cpu_bound_pods_per_s: round((cores * 1000 - (bg.api + bg.scheduler + bg.sim)) / total, 0),
+    };
+  };
+  const plainCpu = perPod(plain, plainPods);
+  const antiCpu = perPod(anti, antiPods);
+  const simRss = procStatus(sim?.pid, "VmRSS");
+  const schedRss = procStatus(scheduler.pid, "VmRSS");
+  const target = (value: number, min: number | undefined, max?: number) => ({
+    value,
+    ...(min !== undefined ? { min } : {}),
+    ...(max !== undefined ? { max } : {}),
+    met: (min === undefined || value >= min) && (max === undefined || value <= max),
+  });
+  Object.assign(result, {
+    background_cpu_ms_per_s: {
+      api: round(bg.api, 1),
+      scheduler: round(bg.scheduler, 1),
+      sim: round(bg.sim, 1),
+    },
+    calibration,
+    plain: { ...plain, scheduler_rss_mb: round(plainRss, 0), cpu_per_pod: plainCpu },
+    antiAffinity: { ...anti, cpu_per_pod: antiCpu },
+    scheduler_rss_mb: round(schedRss, 0),
+    scheduler_peak_rss_mb: round(procStatus(scheduler.pid, "VmHWM"), 0),
+    sim_rss_mb: round(simRss, 0),
+    load_average_1m: round(loadavg()[0] ?? 0, 1),
+    targets: {
+      plain_bound_per_s: target(plain.bound_per_s ?? 0, 1000),
+      anti_affinity_bound_per_s: target(anti.bound_per_s ?? 0, 200),
+      ...(bareNodes ? {} : { sim_rss_mb: target(round(simRss, 0), undefined, 1024) }),
+      // Independent of other load on the machine: the rate 2 quiet cores would sustain.
+      plain_cpu_bound_pods_per_s: target(plainCpu.cpu_bound_pods_per_s, 1000),
+      anti_affinity_cpu_bound_pods_per_s: target(antiCpu.cpu_bound_pods_per_s, 200),
+    },
+  });
+  // Printed before the cleanup, so a slow shutdown cannot lose the figures.
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+} finally {
+  await stopChild(scheduler);
+  await stopChild(sim);
+  progress("children stopped");
+  client.close();
+  await server.close();
+  await store.close();
+  progress("server closed");
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,7 +1,9 @@
 // Records core/v1 Events about objects, aggregating repeats like client-go's EventCorrelator:
 // an event identical in involvedObject, reason, message, type and source to one recorded
 // before becomes count+1 and a new lastTimestamp on the existing Event (a merge patch) rather
-// than a new object. Recording never blocks the caller; writes are serialised in the background.
+// than a new object. Recording never blocks the caller; writes are serialised in the background,
+// and like client-go's broadcaster (maxQueuedEvents 1000, DropIfChannelFull) a full backlog drops
+// new events rather than growing without bound while the API server is slower than the caller.
 import type { Event, ObjectReference } from "kubernetes-types/core/v1.js";
 import { NotFoundError } from "../api/errors.ts";
 import type { ObjectLike } from "./object.ts";
@@ -20,6 +22,8 @@ export interface EventRecorderOptions {
   instance?: string;
   /** Aggregation entries kept (least recently used dropped; default 4096). */
   cacheSize?: number;
+  /** Events waiting to be written at most; further ones are dropped (default 1000, as client-go). */
+  maxQueued?: number;
   /** Default `() => new Date()`. */
   now?: () => Date;
   onError?: (err: unknown) => void;
@@ -53,6 +57,7 @@ export class EventRecorder {
   private readonly cache = new Map<string, Aggregate>();
   private chain: Promise<void> = Promise.resolve();
   private pending = 0;
+  private droppedCount = 0;
   private stopped = false;
   private readonly now: () => Date;
 
@@ -63,6 +68,10 @@ export class EventRecorder {
   /** Records an event about `obj`; returns at once (see `flush`). Ignored after stop. */
   event(obj: ObjectLike, type: EventType, reason: string, message: string): void {
     if (this.stopped) return;
+    if (this.pending >= (this.options.maxQueued ?? 1000)) {
+      this.droppedCount++;
+      return;
+    }
     const involved = reference(obj);
     const at = this.now();
     this.pending++;
@@ -87,6 +96,11 @@ export class EventRecorder {
 
   get queued(): number {
     return this.pending;
+  }
+
+  /** Events dropped because the backlog was full. */
+  get dropped(): number {
+    return this.droppedCount;
   }
 
   private key(involved: ObjectReference, type: string, reason: string, message: string): string {

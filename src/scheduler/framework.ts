@@ -41,6 +41,25 @@ export type CycleResult =
 
 const minFeasibleNodes = 100;
 
+/**
+ * Failed statuses tagged with their plugin, per status object: plugins return shared constant
+ * statuses for their common failures, so thousands of failing nodes per cycle allocate nothing.
+ */
+const tagged = new WeakMap<Status, Map<string, Status>>();
+function withPlugin(s: Status, plugin: string): Status {
+  let byPlugin = tagged.get(s);
+  if (!byPlugin) {
+    byPlugin = new Map();
+    tagged.set(s, byPlugin);
+  }
+  let t = byPlugin.get(plugin);
+  if (!t) {
+    t = Object.freeze({ ...s, plugin });
+    byPlugin.set(plugin, t);
+  }
+  return t;
+}
+
 export class Framework {
   readonly profile: Profile;
   private nextStart = 0;
@@ -70,10 +89,21 @@ export class Framework {
   }
 
   runFilters(state: CycleState, pod: PodInfo, node: NodeInfo): Status {
-    for (const p of this.profile.filter) {
-      if (state.skipFilter.has(p.name)) continue;
+    return this.runActiveFilters(this.activeFilters(state), state, pod, node);
+  }
+
+  /** The filters PreFilter did not skip, looked up once per cycle rather than per node. */
+  private activeFilters(state: CycleState): FilterPlugin[] {
+    return state.skipFilter.size === 0
+      ? this.profile.filter
+      : this.profile.filter.filter((p) => !state.skipFilter.has(p.name));
+  }
+
+  private runActiveFilters(filters: FilterPlugin[], state: CycleState, pod: PodInfo, node: NodeInfo): Status {
+    for (let i = 0; i < filters.length; i++) {
+      const p = filters[i] as FilterPlugin;
       const s = p.filter(state, pod, node);
-      if (!isSuccess(s)) return { ...s, plugin: p.name };
+      if (s.code !== "Success" && s.code !== "Skip") return withPlugin(s, p.name);
     }
     return success;
   }
@@ -95,12 +125,13 @@ export class Framework {
     const n = nodes.length;
     let evaluated = 0;
     const start = n === 0 ? 0 : this.nextStart % n;
+    const filters = this.activeFilters(state);
     for (let i = 0; i < n && feasible.length < want; i++) {
       const node = nodes[(start + i) % n];
       if (!node) continue;
       evaluated++;
-      const s = this.runFilters(state, pod, node);
-      if (isSuccess(s)) feasible.push(node);
+      const s = this.runActiveFilters(filters, state, pod, node);
+      if (s === success) feasible.push(node);
       else failures.set(node.name, s);
     }
     this.nextStart = start + evaluated;
@@ -138,11 +169,13 @@ export class Framework {
       if (s.code === "Skip") state.skipScore.add(p.name);
     }
     const totals = new Array<number>(nodes.length).fill(0);
+    const scores = new Array<number>(nodes.length);
     for (const p of this.profile.score) {
       if (state.skipScore.has(p.name)) continue;
-      const scores = nodes.map((n) => p.score(state, pod, n));
+      for (let i = 0; i < nodes.length; i++) scores[i] = p.score(state, pod, nodes[i] as NodeInfo);
       p.normalize?.(state, pod, scores);
-      for (let i = 0; i < scores.length; i++) totals[i] = (totals[i] ?? 0) + (scores[i] ?? 0) * p.weight;
+      for (let i = 0; i < scores.length; i++)
+        totals[i] = (totals[i] as number) + (scores[i] as number) * p.weight;
     }
     return totals;
   }

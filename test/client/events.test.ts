@@ -85,4 +85,19 @@ describe("EventRecorder", () => {
     assert.deepEqual(second.items[0]?.source, { component: "kubelet", host: "n1" });
     assert.deepEqual(errors, []);
   });
+
+  it("drops events beyond maxQueued instead of queueing without bound", async () => {
+    const client = f.client.resource<Event>(events);
+    const recorder = new EventRecorder({ events: client, component: "default-scheduler", maxQueued: 2 });
+    for (let i = 0; i < 5; i++) {
+      const p: Pod = { ...pod, metadata: { name: `burst-${i}`, namespace: "default", uid: `u-${i}` } };
+      recorder.event(p, "Normal", "Scheduled", `assigned burst-${i}`);
+    }
+    assert.equal(recorder.queued, 2);
+    assert.equal(recorder.dropped, 3);
+    await recorder.stop();
+    const list = await client.list({ namespace: "default" });
+    const names = list.items.map((e) => e.involvedObject.name).filter((n) => n?.startsWith("burst-"));
+    assert.deepEqual(names.sort(), ["burst-0", "burst-1"]);
+  });
 });

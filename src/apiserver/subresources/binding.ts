@@ -94,7 +94,9 @@ export async function bindPod(
     if ((pod.spec?.schedulingGates ?? []).length > 0) {
       throw new ConflictError(bindingResource, name, `pod ${name} has non-empty .spec.schedulingGates`);
     }
-    const next = structuredClone(pod);
+    // objects.get decodes a private copy from storage on every call: change it in place
+    // (structuredClone of the whole pod cost about a fifth of a binding's CPU).
+    const next = pod;
     Object.assign(next, { spec: { ...(next.spec ?? { containers: [] }), nodeName: target.name } });
     const nm = meta(next);
     for (const [k, v] of Object.entries(annotations)) {

@@ -15,6 +15,13 @@ import type {
 import { maxNodeScore, skip, success, unresolvable, unschedulable } from "../types.ts";
 import { bump, type DomainCounts, matchingPods } from "./topologycounts.ts";
 
+// Shared failure statuses: a cycle may fail thousands of nodes on them.
+const existingAntiFailed = Object.freeze(
+  unschedulable("node(s) didn't satisfy existing pods anti-affinity rules"),
+);
+const affinityFailed = Object.freeze(unresolvable("node(s) didn't match pod affinity rules"));
+const antiFailed = Object.freeze(unschedulable("node(s) didn't match pod anti-affinity rules"));
+
 const filterKey = "InterPodAffinity/filter";
 const scoreKey = "InterPodAffinity/score";
 
@@ -118,18 +125,15 @@ export const interPodAffinity: PreFilterPlugin & FilterPlugin & PreScorePlugin &
     if (!s) return success;
     for (const c of s.existingAnti) {
       const v = node.labels[c.topologyKey];
-      if (v !== undefined && c.get(v) > 0)
-        return unschedulable("node(s) didn't satisfy existing pods anti-affinity rules");
+      if (v !== undefined && c.get(v) > 0) return existingAntiFailed;
     }
     for (const c of s.affinity) {
       const v = node.labels[c.topologyKey];
-      if (v === undefined || (c.get(v) <= 0 && !s.selfAffinityAllowed))
-        return unresolvable("node(s) didn't match pod affinity rules");
+      if (v === undefined || (c.get(v) <= 0 && !s.selfAffinityAllowed)) return affinityFailed;
     }
     for (const c of s.anti) {
       const v = node.labels[c.topologyKey];
-      if (v !== undefined && c.get(v) > 0)
-        return unschedulable("node(s) didn't match pod anti-affinity rules");
+      if (v !== undefined && c.get(v) > 0) return antiFailed;
     }
     return success;
   },

@@ -6,6 +6,9 @@ import { matchNodeSelectorTerm, matchNodeSelectorTerms } from "../selectors.ts";
 import type { FilterPlugin, ScorePlugin } from "../types.ts";
 import { maxNodeScore, success, unresolvable } from "../types.ts";
 
+// Shared failure statuses: a cycle may fail thousands of nodes on them.
+const mismatch = Object.freeze(unresolvable("node(s) didn't match Pod's node affinity/selector"));
+
 /** Whether the node satisfies the pod's nodeSelector and required node affinity. */
 export function matchesNodeAffinity(pod: PodInfo, node: NodeInfo): boolean {
   const selector = pod.pod.spec?.nodeSelector;
@@ -21,9 +24,7 @@ export const nodeAffinity: FilterPlugin & ScorePlugin = {
   name: "NodeAffinity",
   weight: 2,
   filter(_state, pod, node) {
-    return matchesNodeAffinity(pod, node)
-      ? success
-      : unresolvable("node(s) didn't match Pod's node affinity/selector");
+    return matchesNodeAffinity(pod, node) ? success : mismatch;
   },
   score(_state, pod, node) {
     let sum = 0;

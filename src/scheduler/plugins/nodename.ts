@@ -4,12 +4,13 @@
 import type { FilterPlugin } from "../types.ts";
 import { success, unresolvable } from "../types.ts";
 
+// Shared failure statuses: a cycle may fail thousands of nodes on them.
+const mismatch = Object.freeze(unresolvable("node(s) didn't match the requested node name"));
+
 export const nodeName: FilterPlugin = {
   name: "NodeName",
   filter(_state, pod, node) {
     const wanted = pod.pod.spec?.nodeName;
-    return !wanted || wanted === node.name
-      ? success
-      : unresolvable("node(s) didn't match the requested node name");
+    return !wanted || wanted === node.name ? success : mismatch;
   },
 };

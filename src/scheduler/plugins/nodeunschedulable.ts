@@ -4,6 +4,9 @@ import type { FilterPlugin } from "../types.ts";
 import { success, unresolvable } from "../types.ts";
 import { toleratedBy } from "./tolerations.ts";
 
+// Shared failure statuses: a cycle may fail thousands of nodes on them.
+const cordoned = Object.freeze(unresolvable("node(s) were unschedulable"));
+
 const unschedulableTaint = { key: "node.kubernetes.io/unschedulable", effect: "NoSchedule" };
 
 export const nodeUnschedulable: FilterPlugin = {
@@ -11,6 +14,6 @@ export const nodeUnschedulable: FilterPlugin = {
   filter(_state, pod, node) {
     if (!node.unschedulable) return success;
     if (toleratedBy(unschedulableTaint, pod.pod.spec?.tolerations ?? [])) return success;
-    return unresolvable("node(s) were unschedulable");
+    return cordoned;
   },
 };

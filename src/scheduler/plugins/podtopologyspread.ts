@@ -19,6 +19,12 @@ import { matchesNodeAffinity } from "./nodeaffinity.ts";
 import { toleratedBy } from "./tolerations.ts";
 import { candidates } from "./topologycounts.ts";
 
+// Shared failure statuses: a cycle may fail thousands of nodes on them.
+const missingLabel = Object.freeze(
+  unresolvable("node(s) didn't match pod topology spread constraints (missing required label)"),
+);
+const skewTooBig = Object.freeze(unschedulable("node(s) didn't match pod topology spread constraints"));
+
 interface Constraint {
   maxSkew: number;
   topologyKey: string;
@@ -153,11 +159,10 @@ export const podTopologySpread: PreFilterPlugin & FilterPlugin & PreScorePlugin 
       const c = s.constraints[i];
       if (!c) continue;
       const v = node.labels[c.topologyKey];
-      if (v === undefined)
-        return unresolvable("node(s) didn't match pod topology spread constraints (missing required label)");
+      if (v === undefined) return missingLabel;
       const self = c.selector.matches(pod.labels) ? 1 : 0;
       const skew = (s.counts[i]?.get(v) ?? 0) + self - s.min(i);
-      if (skew > c.maxSkew) return unschedulable("node(s) didn't match pod topology spread constraints");
+      if (skew > c.maxSkew) return skewTooBig;
     }
     return success;
   },
