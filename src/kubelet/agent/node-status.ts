@@ -45,6 +45,8 @@ export class NodeStatusManager {
   private conditions: NodeCondition[] | undefined;
   private lastReport = 0;
   private uid = "";
+  /** The Lease as last written: renewals update it. */
+  private lease: Lease | undefined;
   private appliedCidr = "";
   private ready = false;
 
@@ -107,12 +109,13 @@ export class NodeStatusManager {
     this.periodic.every(this.o.statusUpdateMs ?? 10_000, 0.25, () => this.update(false), "node status");
   }
 
-  private renewLease(): Promise<void> {
-    return renewNodeLease(this.o.leases, {
+  private async renewLease(): Promise<void> {
+    this.lease = await renewNodeLease(this.o.leases, {
       name: this.o.spec.name,
       uid: this.uid,
       leaseDurationSeconds: this.o.leaseDurationSeconds ?? 40,
       now: this.o.clock.now(),
+      last: this.lease,
     });
   }
 

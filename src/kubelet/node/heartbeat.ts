@@ -53,20 +53,36 @@ export interface LeaseRenewal {
   uid: string;
   leaseDurationSeconds: number;
   now: number;
+  /** The Lease the last renewal wrote, renewed by an update when given. */
+  last?: Lease | undefined;
 }
 
-/** Bumps renewTime of the node's Lease, creating the Lease when it does not exist. */
+/**
+ * Bumps renewTime of the node's Lease and returns the Lease as written. Given the last written
+ * Lease it sends an update of it, as upstream's kubelet does (cheaper for the API server than a
+ * patch); otherwise, or when that Lease is stale (409) or gone, a merge patch, creating the Lease
+ * when it does not exist.
+ */
 export async function renewNodeLease(
   leases: ResourceClient<Lease>,
   r: LeaseRenewal,
   limiter: Pick<ConcurrencyLimiter, "run"> = direct,
-): Promise<void> {
+): Promise<Lease> {
   const renewTime = microTime(r.now);
+  const last = r.last;
+  if (last) {
+    try {
+      return await limiter.run(() =>
+        leases.update({ ...last, spec: { ...last.spec, renewTime } }, { namespace: nodeLeaseNamespace }),
+      );
+    } catch (err) {
+      if (!isReason(err, "Conflict") && !isReason(err, "NotFound")) throw err;
+    }
+  }
   try {
-    await limiter.run(() =>
+    return await limiter.run(() =>
       leases.patch(r.name, { spec: { renewTime } }, { type: "merge", namespace: nodeLeaseNamespace }),
     );
-    return;
   } catch (err) {
     if (!isReason(err, "NotFound")) throw err;
   }
@@ -79,9 +95,10 @@ export async function renewNodeLease(
     spec: { holderIdentity: r.name, leaseDurationSeconds: r.leaseDurationSeconds, renewTime },
   };
   try {
-    await limiter.run(() => leases.create(lease));
+    return await limiter.run(() => leases.create(lease));
   } catch (err) {
     if (!isReason(err, "AlreadyExists")) throw err;
+    return await limiter.run(() => leases.get(r.name, { namespace: nodeLeaseNamespace }));
   }
 }
 
@@ -140,6 +157,8 @@ export interface RegisteredNode {
   podCIDR: string;
   /** When Ready last turned True (kept across status reports). */
   readySince: number;
+  /** The node's Lease as last written. */
+  lease?: Lease | undefined;
 }
 
 /** Hollow nodes' heartbeats: thousands of nodes, all healthy, on one timer queue. */
@@ -171,14 +190,15 @@ export class NodeHeartbeat {
     this.periodic.every(report, offset, () => this.reportStatus(node), `status ${node.spec.name}`);
   }
 
-  renewLease(node: RegisteredNode): Promise<void> {
-    return renewNodeLease(
+  async renewLease(node: RegisteredNode): Promise<void> {
+    node.lease = await renewNodeLease(
       this.o.leases,
       {
         name: node.spec.name,
         uid: node.uid,
         leaseDurationSeconds: this.o.leaseDurationSeconds ?? 40,
         now: this.o.clock.now(),
+        last: node.lease,
       },
       this.o.limiter,
     );
