@@ -14,6 +14,7 @@ import { header } from "./http/sink.ts";
 import { isOpenApiPath, serveOpenApi } from "./openapi/handler.ts";
 import { applyPatch } from "./patch/dispatch.ts";
 import type { JsonObject } from "./patch/json.ts";
+import { memoizedSchema } from "./patch/memoschema.ts";
 import type { Decoder, Patcher } from "./rest/context.ts";
 import { checkTypes } from "./typecheck.ts";
 
@@ -48,7 +49,7 @@ export const dispatchPatcher: Patcher = ({ current, patch, contentType, schema, 
 export function schemaPatchSchemaFor(def: ResourceDef) {
   // Custom resources merge by their CRD schema's list/map types (server-side apply).
   if (isCustomResourceDef(def)) return customResourcePatchSchema(def.customResource.schema);
-  return patchSchemaFor(def.group, def.version, def.kind);
+  return memoizedSchema(patchSchemaFor(def.group, def.version, def.kind));
 }
 
 export function openApiPathHandler(registry: Registry): PathHandler {
