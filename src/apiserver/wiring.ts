@@ -10,6 +10,7 @@ import { decodeBody } from "../api/schema/field-validation.ts";
 import { patchSchemaFor } from "../api/schema/patch-schema.ts";
 import type { PathHandler } from "./handler.ts";
 import { bodyFormat } from "./http/body.ts";
+import { decodeJsonFast } from "./http/fastdecode.ts";
 import { header } from "./http/sink.ts";
 import { isOpenApiPath, serveOpenApi } from "./openapi/handler.ts";
 import { applyPatch } from "./patch/dispatch.ts";
@@ -22,14 +23,15 @@ export const schemaDecoder: Decoder = ({ def, body, contentType, mode }) => {
   const format = bodyFormat(contentType);
   const text = body.toString("utf8");
   if (text.trim() === "") throw new BadRequestError("the request body is empty");
-  const { object, warnings } = decodeBody({
+  const options = {
     body: text,
     format,
     group: def.group,
     version: def.version,
     kind: def.kind,
     fieldValidation: mode,
-  });
+  };
+  const { object, warnings } = decodeJsonFast(options) ?? decodeBody(options);
   if (!isPlainObject(object)) {
     throw new BadRequestError(
       `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: expected a JSON object`,
