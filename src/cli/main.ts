@@ -1,5 +1,6 @@
 // The `skiff` command: entry point of the bundled CLI.
 import { Command, CommanderError, Option } from "commander";
+import { serverVersion } from "../apiserver/discovery.ts";
 import { registerAgent } from "./agent-command.ts";
 import { addHpaOptions, runControllerManager } from "./controller-manager.ts";
 import { registerImage } from "./image.ts";
@@ -16,6 +17,7 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 
 const program = new Command("skiff")
   .description("A lightweight Kubernetes-compatible orchestrator")
+  .version(serverVersion.gitVersion, "--version", "print the Kubernetes version this Skiff serves")
   .exitOverride()
   .configureOutput({
     // Commander's own "error: …" lines are replaced by ours below; help text still shows.
@@ -158,7 +160,7 @@ program.parseAsync(process.argv).then(
         process.exit(0);
       }
       if (err.code === "commander.help") process.exit(2);
-      fail(err.message, 2);
+      fail(err.message.replace(/\s*\n\s*/g, " "), 2);
     }
     if (err instanceof UsageError) fail(err.message, 2);
     fail(err instanceof Error ? err.message : String(err), 1);

@@ -7,7 +7,7 @@ const ipv4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]
 const hostname = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/i;
 const email = /^[^@\s]+@[^@\s]+$/;
 const base64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-const duration = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
+const duration = /^(\d+(\.\d+)?(ns|us|\u00b5s|ms|s|m|h))+$/;
 
 /** True when `value` satisfies `format` (or the format is not one that is checked). */
 export function checkFormat(format: string, value: string | number): boolean {

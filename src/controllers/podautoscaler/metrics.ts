@@ -50,7 +50,7 @@ const unitMs: Record<string, number> = {
 export function parseGoDuration(text: string | undefined): number {
   if (!text) return 0;
   let ms = 0;
-  const re = /([0-9]*\.?[0-9]+)(h|ms|us|µs|ns|m|s)/g;
+  const re = /([0-9]*\.?[0-9]+)(h|ms|us|\u00b5s|ns|m|s)/g;
   for (let m = re.exec(text); m; m = re.exec(text)) ms += Number(m[1]) * (unitMs[m[2] ?? ""] ?? 0);
   return ms;
 }
