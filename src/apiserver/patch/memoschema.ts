@@ -10,45 +10,39 @@ export function memoizedSchema(schema: PatchSchema | undefined): PatchSchema | u
   if (schema === undefined) return undefined;
   let memo = memos.get(schema);
   if (memo === undefined) {
-    memo = new MemoSchema(schema);
+    memo = memoNode(schema);
     memos.set(schema, memo);
   }
   return memo;
 }
 
-class MemoSchema implements PatchSchema {
-  readonly patchStrategy?: PatchSchema["patchStrategy"];
-  readonly patchMergeKey?: string;
-  readonly listType?: PatchSchema["listType"];
-  readonly listMapKeys?: readonly string[];
-  readonly mapType?: PatchSchema["mapType"];
+/** A node with `inner`'s list and map markers whose field()/items() children are kept. */
+function memoNode(inner: PatchSchema): PatchSchema {
   // Only fields the schema knows are kept: names clients make up must not grow the map.
-  private readonly fields = new Map<string, PatchSchema>();
-  private itemsMemo: { schema: PatchSchema | undefined } | undefined;
-
-  constructor(private readonly inner: PatchSchema) {
-    if (inner.patchStrategy !== undefined) this.patchStrategy = inner.patchStrategy;
-    if (inner.patchMergeKey !== undefined) this.patchMergeKey = inner.patchMergeKey;
-    if (inner.listType !== undefined) this.listType = inner.listType;
-    if (inner.listMapKeys !== undefined) this.listMapKeys = inner.listMapKeys;
-    if (inner.mapType !== undefined) this.mapType = inner.mapType;
-  }
-
-  field(name: string): PatchSchema | undefined {
-    const known = this.fields.get(name);
-    if (known !== undefined) return known;
-    const child = this.inner.field(name);
-    if (child === undefined) return undefined;
-    const memo = new MemoSchema(child);
-    this.fields.set(name, memo);
-    return memo;
-  }
-
-  items(): PatchSchema | undefined {
-    if (this.itemsMemo === undefined) {
-      const child = this.inner.items();
-      this.itemsMemo = { schema: child === undefined ? undefined : new MemoSchema(child) };
-    }
-    return this.itemsMemo.schema;
-  }
+  const fields = new Map<string, PatchSchema>();
+  let items: { schema: PatchSchema | undefined } | undefined;
+  const node: PatchSchema = {
+    field(name) {
+      const known = fields.get(name);
+      if (known !== undefined) return known;
+      const child = inner.field(name);
+      if (child === undefined) return undefined;
+      const memo = memoNode(child);
+      fields.set(name, memo);
+      return memo;
+    },
+    items() {
+      if (items === undefined) {
+        const child = inner.items();
+        items = { schema: child === undefined ? undefined : memoNode(child) };
+      }
+      return items.schema;
+    },
+  };
+  if (inner.patchStrategy !== undefined) node.patchStrategy = inner.patchStrategy;
+  if (inner.patchMergeKey !== undefined) node.patchMergeKey = inner.patchMergeKey;
+  if (inner.listType !== undefined) node.listType = inner.listType;
+  if (inner.listMapKeys !== undefined) node.listMapKeys = inner.listMapKeys;
+  if (inner.mapType !== undefined) node.mapType = inner.mapType;
+  return node;
 }
