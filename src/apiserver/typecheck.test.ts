@@ -19,6 +19,23 @@ test("wrong JSON types are 400 with Kubernetes' decoding message", () => {
   assert.throws(() => checkTypes("", "v1", "Namespace", { spec: 12 }), is400);
 });
 
+test("the message names the field's path through lists and maps", () => {
+  const pod = { spec: { containers: [{ name: "a" }, { name: "b", ports: [{ containerPort: "x" }] }] } };
+  assert.throws(
+    () => checkTypes("", "v1", "Pod", pod),
+    (e: unknown) =>
+      is400(e) &&
+      (e as Error).message.endsWith(
+        "json: cannot unmarshal string into Go struct field Pod.spec.containers[1].ports[0].containerPort of type int32",
+      ),
+  );
+  assert.throws(
+    () => checkTypes("", "v1", "ConfigMap", { data: { "a.b": 1 } }),
+    (e: unknown) =>
+      is400(e) && (e as Error).message.includes("Go struct field ConfigMap.data.a.b of type string"),
+  );
+});
+
 test("well-typed objects, quantities, int-or-string and nulls pass", () => {
   checkTypes("", "v1", "Pod", {
     metadata: { name: "p", labels: { a: "b" }, creationTimestamp: null },

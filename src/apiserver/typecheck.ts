@@ -42,31 +42,59 @@ interface Mismatch {
   want: string;
 }
 
+/**
+ * Where a value sits, built into `a.b[0].c` only for a mismatch: every write checks every field,
+ * and almost none mismatch.
+ */
+interface At {
+  parent: At | undefined;
+  key: string | number;
+}
+
+function pathOf(at: At | undefined): string {
+  if (at === undefined) return "";
+  const parent = pathOf(at.parent);
+  if (typeof at.key === "number") return `${parent}[${at.key}]`;
+  return parent === "" ? at.key : `${parent}.${at.key}`;
+}
+
+/** Definition names by $ref, so a ref is not sliced on every visit. */
+const refNames = new Map<string, string>();
+
+function refName(ref: string): string {
+  let name = refNames.get(ref);
+  if (name === undefined) {
+    name = refTarget(ref);
+    refNames.set(ref, name);
+  }
+  return name;
+}
+
 function check(
   schema: Schema | undefined,
   value: unknown,
-  path: string,
+  at: At | undefined,
   depth: number,
 ): Mismatch | undefined {
   if (!schema || value === null || value === undefined || depth > 64) return undefined;
   if (schema.$ref) {
-    const name = refTarget(schema.$ref);
+    const name = refName(schema.$ref);
     if (anything.has(name)) return undefined;
     if (name === quantity) {
       return typeof value === "string" || typeof value === "number"
         ? undefined
-        : { path, got: jsonTypeName(value), want: "Quantity" };
+        : { path: pathOf(at), got: jsonTypeName(value), want: "Quantity" };
     }
     if (name === intOrString) {
       return typeof value === "string" || (typeof value === "number" && Number.isInteger(value))
         ? undefined
-        : { path, got: jsonTypeName(value), want: "IntOrString" };
+        : { path: pathOf(at), got: jsonTypeName(value), want: "IntOrString" };
     }
-    return check(definitions()[name], value, path, depth + 1);
+    return check(definitions()[name], value, at, depth + 1);
   }
   if (schema["x-kubernetes-preserve-unknown-fields"] || schema["x-kubernetes-int-or-string"])
     return undefined;
-  const mismatch = (): Mismatch => ({ path, got: jsonTypeName(value), want: goTypeName(schema) });
+  const mismatch = (): Mismatch => ({ path: pathOf(at), got: jsonTypeName(value), want: goTypeName(schema) });
   switch (schema.type) {
     case "string":
       return typeof value === "string" ? undefined : mismatch();
@@ -78,8 +106,8 @@ function check(
       return typeof value === "number" ? undefined : mismatch();
     case "array": {
       if (!Array.isArray(value)) return mismatch();
-      for (const [i, item] of value.entries()) {
-        const m = check(schema.items, item, `${path}[${i}]`, depth + 1);
+      for (let i = 0; i < value.length; i++) {
+        const m = check(schema.items, value[i], { parent: at, key: i }, depth + 1);
         if (m) return m;
       }
       return undefined;
@@ -88,11 +116,14 @@ function check(
     case undefined: {
       if (!schema.properties && !schema.additionalProperties) return undefined;
       if (!isPlainObject(value)) return mismatch();
-      for (const [k, v] of Object.entries(value)) {
+      const extra = isPlainObject(schema.additionalProperties)
+        ? (schema.additionalProperties as Schema)
+        : undefined;
+      for (const k of Object.keys(value)) {
         const sub =
-          schema.properties?.[k] ??
-          (isPlainObject(schema.additionalProperties) ? (schema.additionalProperties as Schema) : undefined);
-        const m = check(sub, v, path === "" ? k : `${path}.${k}`, depth + 1);
+          (schema.properties && Object.hasOwn(schema.properties, k) ? schema.properties[k] : undefined) ??
+          extra;
+        const m = check(sub, value[k], { parent: at, key: k }, depth + 1);
         if (m) return m;
       }
       return undefined;
@@ -105,7 +136,7 @@ function check(
 export function checkTypes(group: string, version: string, kind: string, obj: unknown): void {
   const name = definitionNameForKind(group, version, kind);
   if (!name) return;
-  const m = check(definitions()[name], obj, "", 0);
+  const m = check(definitions()[name], obj, undefined, 0);
   if (m) {
     throw new BadRequestError(
       `${kind} in version "${version}" cannot be handled as a ${kind}: json: cannot unmarshal ${m.got} into Go struct field ${kind}.${m.path} of type ${m.want}`,

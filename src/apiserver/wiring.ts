@@ -10,10 +10,12 @@ import { decodeBody } from "../api/schema/field-validation.ts";
 import { patchSchemaFor } from "../api/schema/patch-schema.ts";
 import type { PathHandler } from "./handler.ts";
 import { bodyFormat } from "./http/body.ts";
+import { decodeJsonFast } from "./http/fastdecode.ts";
 import { header } from "./http/sink.ts";
 import { isOpenApiPath, serveOpenApi } from "./openapi/handler.ts";
 import { applyPatch } from "./patch/dispatch.ts";
 import type { JsonObject } from "./patch/json.ts";
+import { memoizedSchema } from "./patch/memoschema.ts";
 import type { Decoder, Patcher } from "./rest/context.ts";
 import { checkTypes } from "./typecheck.ts";
 
@@ -21,14 +23,15 @@ export const schemaDecoder: Decoder = ({ def, body, contentType, mode }) => {
   const format = bodyFormat(contentType);
   const text = body.toString("utf8");
   if (text.trim() === "") throw new BadRequestError("the request body is empty");
-  const { object, warnings } = decodeBody({
+  const options = {
     body: text,
     format,
     group: def.group,
     version: def.version,
     kind: def.kind,
     fieldValidation: mode,
-  });
+  };
+  const { object, warnings } = decodeJsonFast(options) ?? decodeBody(options);
   if (!isPlainObject(object)) {
     throw new BadRequestError(
       `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: expected a JSON object`,
@@ -48,7 +51,7 @@ export const dispatchPatcher: Patcher = ({ current, patch, contentType, schema, 
 export function schemaPatchSchemaFor(def: ResourceDef) {
   // Custom resources merge by their CRD schema's list/map types (server-side apply).
   if (isCustomResourceDef(def)) return customResourcePatchSchema(def.customResource.schema);
-  return patchSchemaFor(def.group, def.version, def.kind);
+  return memoizedSchema(patchSchemaFor(def.group, def.version, def.kind));
 }
 
 export function openApiPathHandler(registry: Registry): PathHandler {

@@ -43,6 +43,21 @@ export function encodeForStore(def: ResourceDef, obj: KubeObject): string {
   return JSON.stringify({ ...stored, metadata });
 }
 
+/**
+ * What decodeStored() would make of `obj` once stored at `modRevision`, without re-parsing the
+ * JSON just written: for kinds stored as served, `obj` itself with type meta and resourceVersion
+ * (a new top level and metadata; the rest is shared with `obj`, which the writer hands over).
+ */
+function asStored(def: ResourceDef, obj: KubeObject, kv: KeyValue): KubeObject {
+  if (def.conversion) return decodeKv(def, kv);
+  const { resourceVersion: _rv, ...metadata } = obj.metadata ?? {};
+  const result: KubeObject = { ...obj };
+  result.apiVersion = groupVersion(def.group, def.version);
+  result.kind = def.kind;
+  result.metadata = { ...metadata, resourceVersion: String(kv.modRevision) };
+  return result;
+}
+
 export class ObjectStore {
   constructor(readonly store: Store) {}
 
@@ -62,7 +77,7 @@ export class ObjectStore {
         objectKey(def, obj.metadata?.namespace ?? "", name),
         encodeForStore(def, obj),
       );
-      return decodeKv(def, kv);
+      return asStored(def, obj, kv);
     } catch (err) {
       throw storeErrorToApi(err, groupResource(def), name);
     }
@@ -77,7 +92,7 @@ export class ObjectStore {
         encodeForStore(def, obj),
         expectedRevision,
       );
-      return decodeKv(def, kv);
+      return asStored(def, obj, kv);
     } catch (err) {
       throw storeErrorToApi(err, groupResource(def), name);
     }

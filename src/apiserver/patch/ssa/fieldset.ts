@@ -78,7 +78,8 @@ export class FieldSet {
   /** FieldsV1 JSON: nested objects keyed by path element; `.` marks a member that has children. */
   toFieldsV1(): JsonObject {
     const root: JsonObject = {};
-    for (const path of this.paths()) {
+    const paths = this.paths();
+    for (const path of paths) {
       let node = root;
       for (const element of path) {
         const child = node[element];
@@ -92,7 +93,7 @@ export class FieldSet {
       }
     }
     // A member with children is marked with `.`; a member without children is an empty object.
-    for (const path of this.paths()) {
+    for (const path of paths) {
       let node: JsonObject = root;
       for (const element of path) node = node[element] as JsonObject;
       if (Object.keys(node).length > 0) node["."] = {};

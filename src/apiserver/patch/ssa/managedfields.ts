@@ -3,6 +3,7 @@
 import type { ManagedFieldsEntry } from "kubernetes-types/meta/v1.js";
 import type { PatchSchema } from "../../../api/patchschema.ts";
 import { cloneJson, deepEqual, isJsonObject, type JsonObject, type JsonValue } from "../json.ts";
+import { DuplicateItemError, diffFields } from "./fielddiff.ts";
 import { type FieldPathElements, FieldSet, fieldValues, strippedFields } from "./fieldset.ts";
 
 export type { ManagedFieldsEntry };
@@ -103,6 +104,17 @@ export function compareObjects(
   ignored: readonly FieldPathElements[] = [],
 ): Comparison {
   const skip = [...strippedFields, ...ignored];
+  try {
+    const diff = diffFields(before, after, schema, skip);
+    return {
+      added: FieldSet.fromKeyed(diff.added),
+      modified: FieldSet.fromKeyed(diff.modified),
+      removed: FieldSet.fromKeyed(diff.removed),
+    };
+  } catch (err) {
+    // Duplicate list items: the set comparison below resolves them as Kubernetes' ToFieldSet does.
+    if (!(err instanceof DuplicateItemError)) throw err;
+  }
   const old = fieldValues(before, schema);
   const now = fieldValues(after, schema);
   type Keyed = [string, FieldPathElements];
@@ -173,7 +185,9 @@ export function updateManagedFields(options: UpdateManagedFieldsOptions): JsonOb
   let managers = reset ? new Map() : decodeManagedFields(sent);
   if (!reset && managers.size === 0) managers = decodeManagedFields(liveEntries);
   const before = live ? viewWithoutManagedFields(live) : {};
-  const after = withoutManagedFields(updated);
+  // A view, not a copy: withManagedFields() below gives the result its own top level and
+  // metadata, and `updated` is the caller's to hand over (it is what gets stored).
+  const after = viewWithoutManagedFields(updated);
   const { added, modified, removed } = compareObjects(before, after, options.schema, options.ignoredFields);
   const taken = added.union(modified);
   for (const m of managers.values()) m.set = m.set.difference(taken).difference(removed);
