@@ -34,13 +34,18 @@ export interface DnsConfig {
   options: string[];
 }
 
-/** CRI NamespaceMode: POD shares the sandbox's, CONTAINER is private, NODE is the host's. */
-export type NamespaceMode = "POD" | "CONTAINER" | "NODE";
+/**
+ * CRI NamespaceMode: POD shares the sandbox's, CONTAINER is private, NODE is the host's, TARGET
+ * is another container's (`targetId`; ephemeral containers join their target's pid namespace).
+ */
+export type NamespaceMode = "POD" | "CONTAINER" | "NODE" | "TARGET";
 
 export interface NamespaceOption {
   network?: NamespaceMode;
   pid?: NamespaceMode;
   ipc?: NamespaceMode;
+  /** The container whose namespace a TARGET mode joins. */
+  targetId?: string;
 }
 
 export interface LinuxSandboxSecurityContext {

@@ -157,7 +157,13 @@ export class RuncRuntime implements Runtime {
   ): Promise<string> {
     const sandbox = this.#sandbox(podSandboxId);
     if (sandbox.state !== "SANDBOX_READY") throw new Error(`sandbox ${podSandboxId} is not ready`);
-    const record = await containers.createContainer(this.#containerEnv, sandbox, config, sandboxConfig);
+    const record = await containers.createContainer(
+      this.#containerEnv,
+      sandbox,
+      config,
+      sandboxConfig,
+      await this.#targetPidNamespace(config),
+    );
     this.#containers.set(record.id, record);
     await this.#containerRecords.write(record);
     try {
@@ -168,6 +174,16 @@ export class RuncRuntime implements Runtime {
     }
     this.#emit(record, "CONTAINER_CREATED_EVENT");
     return record.id;
+  }
+
+  /** pid mode TARGET: containers join namespaces by path, so the target's init names it. */
+  async #targetPidNamespace(config: ContainerConfig): Promise<string | undefined> {
+    const ns = config.linux?.securityContext?.namespaceOptions;
+    if (ns?.pid !== "TARGET" || !ns.targetId) return undefined;
+    const state = await this.#parts.oci.state(ns.targetId);
+    if (state?.status !== "running" || state.pid <= 0)
+      throw new Error(`target container ${ns.targetId} is not running`);
+    return `/proc/${state.pid}/ns/pid`;
   }
 
   async startContainer(containerId: string): Promise<void> {
