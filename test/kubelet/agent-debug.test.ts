@@ -9,7 +9,7 @@ for (const runtime of ["containerd", "runc"] as const) {
   describe(`on ${runtime}`, () => {
     let c: NodeCluster;
     before(async () => {
-      c = await startNodeCluster({ index: 9, runtime });
+      c = await startNodeCluster({ index: 9, runtime, agentArgs: s.rotationArgs });
     });
     after(async () => {
       const left = await c.teardown();
@@ -17,5 +17,7 @@ for (const runtime of ["containerd", "runc"] as const) {
     });
     test("kubectl debug runs an ephemeral container, in the target's pid namespace with --target", () =>
       s.checkDebug(c));
+    test("container logs rotate at the max size; kubectl logs and --previous still read", () =>
+      s.checkLogRotation(c));
   });
 }

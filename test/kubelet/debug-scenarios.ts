@@ -2,6 +2,9 @@
 // agent-debug.test.ts: ephemeral containers through `kubectl debug`, container log rotation,
 // attach with stdin.
 import assert from "node:assert/strict";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import type { ContainerStatus, Pod } from "kubernetes-types/core/v1.js";
 import { busybox, type NodeCluster } from "./agent-support.ts";
 
@@ -87,4 +90,57 @@ export async function checkDebug(c: NodeCluster): Promise<void> {
   ]);
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /may not be removed/);
+}
+
+/** The agent flags the rotation scenario needs (a small max size so a test fills it quickly). */
+export const rotationArgs = ["--container-log-max-size", "16Ki", "--container-log-max-files", "3"];
+
+const lineNumber = (text: string): number => Number(/line-(\d+)-/.exec(text)?.[1] ?? Number.NaN);
+
+/**
+ * A container writing ~25 kB/s: its CRI log file is rotated at 16Ki (renamed, the runtime
+ * reopens it), the older rotated file is gzip-compressed and at most 3 files are kept;
+ * `kubectl logs` reads the current file and `--previous` the last attempt's after a restart.
+ */
+export async function checkLogRotation(c: NodeCluster): Promise<void> {
+  await c.apply(
+    pod(
+      "rot",
+      `  containers:
+  - name: w
+    image: ${busybox}
+    command: ["sh", "-c", "trap 'exit 3' TERM; i=0; pad=$(printf '%080d' 0); while true; do i=$((i+1)); echo line-$i-$pad; if [ $((i % 200)) = 0 ]; then sleep 1; fi; done"]`,
+    ),
+  );
+  let p = await c.waitPod("rot", running, "the writer running");
+  const m = p.metadata ?? {};
+  const dir = join(c.dataDir, "pods-logs", `${m.namespace}_${m.name}_${m.uid}`, "w");
+  const files = (): string[] => (existsSync(dir) ? readdirSync(dir).sort() : []);
+  const deadline = Date.now() + 90_000;
+  while (!(files().some((f) => f.endsWith(".gz")) && files().some((f) => /^0\.log\.\d{8}-\d{6}$/.test(f)))) {
+    if (Date.now() > deadline) throw new Error(`no rotation: ${files().join(" ")}\n${c.agent.log}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  const listed = files();
+  assert.ok(listed.length <= 3, listed.join(" "));
+  assert.ok(listed.includes("0.log"), listed.join(" "));
+  const rotated = listed.find((f) => /^0\.log\.\d{8}-\d{6}$/.test(f)) ?? "";
+  assert.ok(statSync(join(dir, rotated)).size >= 16 * 1024);
+  const gz = listed.find((f) => f.endsWith(".gz")) ?? "";
+  assert.match(gunzipSync(readFileSync(join(dir, gz))).toString("utf8"), /stdout F line-\d+-0+/);
+  // The current file continues where the rotated one ended: kubectl logs reads it.
+  const lastRotated = lineNumber(readFileSync(join(dir, rotated), "utf8").trimEnd().split("\n").at(-1) ?? "");
+  const tail = await c.kubectl("logs", "rot", "--tail=1");
+  assert.ok(lineNumber(tail) > lastRotated, `${tail} after ${lastRotated}`);
+  // A restart: --previous reads the first attempt's current file.
+  await c.kubectl("exec", "rot", "--", "kill", "1");
+  p = await c.waitPod(
+    "rot",
+    (x) => (x.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1 && running(x),
+    "the writer restarted",
+  );
+  assert.equal(p.status?.containerStatuses?.[0]?.lastState?.terminated?.exitCode, 3);
+  const previous = await c.kubectl("logs", "rot", "--previous", "--tail=1");
+  assert.ok(lineNumber(previous) > lastRotated, previous);
+  assert.match(await c.kubectl("logs", "rot", "--tail=1"), /line-\d+-/);
 }

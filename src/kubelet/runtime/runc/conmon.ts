@@ -2,6 +2,9 @@
 // container's init (so its exit code survives: `runc run -d` loses it, RUNTIME.md), writes the
 // exit code to `<exitDir>/<id>` and the output to a CRI "k8s-file" log. conmon outlives Skiff.
 import { spawn } from "node:child_process";
+import { constants } from "node:fs";
+import { open } from "node:fs/promises";
+import { join } from "node:path";
 import type { Readable } from "node:stream";
 import type { OciCli } from "./oci-cli.ts";
 
@@ -99,4 +102,17 @@ export function createUnderConmon(options: ConmonOptions): Promise<number> {
       }
     });
   });
+}
+
+/**
+ * Asks conmon to reopen its log file: a `<type> <width> <height>` line on the `ctl` fifo in the
+ * bundle, type 2 = REOPEN_LOGS. Non-blocking: with no conmon reading, the open fails (ENXIO).
+ */
+export async function reopenConmonLog(bundle: string): Promise<void> {
+  const fifo = await open(join(bundle, "ctl"), constants.O_WRONLY | constants.O_NONBLOCK);
+  try {
+    await fifo.write("2 0 0\n");
+  } finally {
+    await fifo.close();
+  }
 }

@@ -25,6 +25,7 @@ import type {
 import { RuntimeNotFoundError, RuntimeUnsupportedError } from "../runtime.ts";
 import { attachToLog } from "./attach.ts";
 import { cgroupUsage } from "./cgroups.ts";
+import { reopenConmonLog } from "./conmon.ts";
 import * as containers from "./containers.ts";
 import type { OciCli, OciRuntimeName } from "./oci-cli.ts";
 import {
@@ -207,6 +208,13 @@ export class RuncRuntime implements Runtime {
     await this.#refresh(record);
     await containers.stopContainer(this.#containerEnv, record, timeoutSeconds);
     await this.#refresh(record);
+  }
+
+  /** conmon reopens its k8s-file log on a REOPEN_LOGS (2) message on its ctl fifo (as CRI-O asks). */
+  async reopenContainerLog(containerId: string): Promise<void> {
+    const record = this.#container(containerId);
+    if (record.state !== "CONTAINER_RUNNING") throw new Error(`container ${containerId} is not running`);
+    await reopenConmonLog(record.bundle);
   }
 
   async removeContainer(containerId: string): Promise<void> {
