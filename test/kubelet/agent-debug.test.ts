@@ -19,5 +19,6 @@ for (const runtime of ["containerd", "runc"] as const) {
       s.checkDebug(c));
     test("container logs rotate at the max size; kubectl logs and --previous still read", () =>
       s.checkLogRotation(c));
+    test("kubectl attach -i sends stdin to the container", () => s.checkAttachStdin(c));
   });
 }

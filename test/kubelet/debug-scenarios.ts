@@ -144,3 +144,33 @@ export async function checkLogRotation(c: NodeCluster): Promise<void> {
   assert.ok(lineNumber(previous) > lastRotated, previous);
   assert.match(await c.kubectl("logs", "rot", "--tail=1"), /line-\d+-/);
 }
+
+/**
+ * `kubectl attach -i`: what kubectl reads on its stdin reaches the container's stdin (on runc
+ * through the container's stdin pipe), and the container's answers come back on stdout.
+ */
+export async function checkAttachStdin(c: NodeCluster): Promise<void> {
+  await c.apply(
+    pod(
+      "att",
+      `  restartPolicy: Never
+  containers:
+  - name: echo
+    image: ${busybox}
+    stdin: true
+    command: ["sh", "-c", "echo ready; while read line; do echo got:$line; if [ \\"$line\\" = quit ]; then exit 0; fi; done"]`,
+    ),
+  );
+  await c.waitPod("att", (x) => running(x) && c.logs(x, "echo").includes("ready"), "the reader running");
+  const k = c.server.client("1.32");
+  const r = await k.run(["attach", "-i", "att", "-c", "echo"], { input: "hello\nquit\n", timeoutMs: 60_000 });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /got:hello\n/);
+  const p = await c.waitPod(
+    "att",
+    (x) => x.status?.containerStatuses?.[0]?.state?.terminated !== undefined,
+    "the reader finished after quit",
+  );
+  assert.equal(p.status?.containerStatuses?.[0]?.state?.terminated?.exitCode, 0);
+  assert.match(await c.kubectl("logs", "att"), /got:hello\ngot:quit/);
+}

@@ -17,6 +17,8 @@ export interface ConmonOptions {
   exitDir: string;
   /** conmon's attach/ctl sockets and pid files go here. */
   workDir: string;
+  /** Give the container a stdin pipe that stays open (kubectl attach -i writes into it). */
+  stdin?: boolean;
 }
 
 /** Runs conmon and waits until the runtime has created the container; returns the init pid. */
@@ -46,6 +48,7 @@ export function createUnderConmon(options: ConmonOptions): Promise<number> {
     "--socket-dir-path",
     options.workDir,
     "--full-attach",
+    ...(options.stdin ? ["--stdin"] : []),
   ];
   return new Promise((resolve, reject) => {
     // fd 3 is conmon's sync pipe: one JSON message {"data": pid} once created, or a negative pid and a message.

@@ -59,6 +59,7 @@ export async function createContainer(
     cgroupsPath: `${sandbox.cgroupParent}/${id}`,
     bundle,
     rootfsMounted: false,
+    ...(config.stdin ? { stdin: true } : {}),
     ...(image.config.StopSignal ? { stopSignal: image.config.StopSignal } : {}),
   };
   await mkdir(bundle, { recursive: true });
@@ -124,6 +125,7 @@ export async function createUnderMonitor(env: ContainerEnv, record: ContainerRec
     logPath: record.logPath,
     exitDir: env.exitDir,
     workDir: record.bundle,
+    stdin: record.stdin === true,
   });
 }
 

@@ -23,7 +23,7 @@ import type {
   StreamSession,
 } from "../runtime.ts";
 import { RuntimeNotFoundError, RuntimeUnsupportedError } from "../runtime.ts";
-import { attachToLog } from "./attach.ts";
+import { attachToLog, openContainerStdin } from "./attach.ts";
 import { cgroupUsage } from "./cgroups.ts";
 import { reopenConmonLog } from "./conmon.ts";
 import * as containers from "./containers.ts";
@@ -284,14 +284,16 @@ export class RuncRuntime implements Runtime {
   }
 
   async attach(containerId: string, options: StreamOptions): Promise<StreamSession> {
-    if (options.stdin) {
-      // conmon's attach socket is SOCK_SEQPACKET, which Node's net module cannot open.
-      throw new RuntimeUnsupportedError(
-        "attach with stdin is not supported by the runc runtime (use kubectl exec)",
-      );
-    }
     const record = this.#running(containerId);
-    return attachToLog({ ...options, logPath: record.logPath, exited: this.#exitCodeOf(record) });
+    // A container without stdin in its spec has /dev/null there: nothing to write into (as on CRI).
+    const stdinPipe =
+      options.stdin && record.stdin ? await openContainerStdin(join(record.bundle, "pid")) : undefined;
+    return attachToLog({
+      ...options,
+      logPath: record.logPath,
+      exited: this.#exitCodeOf(record),
+      ...(stdinPipe ? { stdinPipe } : {}),
+    });
   }
 
   /** Resolves once the container has exited (the exit-dir watcher emits the stop event). */
