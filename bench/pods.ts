@@ -23,9 +23,11 @@ function percentile(sorted: number[], p: number): number {
   return Math.round(sorted[Math.max(0, i)] ?? 0);
 }
 
-function rssMb(pid: number | undefined): number {
+/** A /proc/PID/status figure in MB (VmRSS; RssAnon is the process's own, RssFile mostly node's binary). */
+function rssMb(pid: number | undefined, field = "VmRSS"): number {
   if (!pid) return 0;
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
   return Math.round(kb / 1024);
 }
 
@@ -42,6 +44,7 @@ async function measure(runtime: "containerd" | "runc", index: number) {
     await c.waitPod("warm", (p) => p.status?.phase === "Running", "running");
     await new Promise((r) => setTimeout(r, 3000));
     const idleRss = rssMb(c.agent.process.pid);
+    const idleAnon = rssMb(c.agent.process.pid, "RssAnon");
     const created = new Map<string, number>();
     const running = new Map<string, number>();
     let done: () => void = () => undefined;
@@ -87,6 +90,7 @@ async function measure(runtime: "containerd" | "runc", index: number) {
       startup_p99_ms: percentile(latencies, 99),
       all_running_ms: totalMs,
       agent_rss_idle_mb: idleRss,
+      agent_rss_idle_anon_mb: idleAnon,
       agent_rss_with_pods_mb: loadedRss,
     };
   } finally {

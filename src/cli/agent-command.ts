@@ -18,6 +18,11 @@ import {
   EvictionThresholdError,
   parseEvictionThresholds,
 } from "../kubelet/eviction/thresholds.ts";
+import {
+  type LogRotationPolicy,
+  LogRotationPolicyError,
+  parseLogRotationPolicy,
+} from "../kubelet/logs/rotation.ts";
 import type { RuntimeChoice } from "../kubelet/runtime/open.ts";
 import { clusterDnsFor, type RunningAgent, startAgent } from "./agent.ts";
 import { UsageError } from "./usage.ts";
@@ -45,6 +50,8 @@ export interface AgentFlags {
   imageGcHighThreshold?: string;
   imageGcLowThreshold?: string;
   evictionHard?: string;
+  containerLogMaxSize?: string;
+  containerLogMaxFiles?: string;
   /** --ca-cert-hash (repeatable): pins of the cluster CA when joining with a bootstrap token. */
   caCertHash?: string[];
   /** --network-backend: host-gw routes to other nodes' pod CIDRs, or none. */
@@ -88,6 +95,15 @@ function percent(flag: string, text: string): number {
   if (!/^\d+$/.test(text) || n > 100)
     throw new UsageError(`${flag} must be a whole percentage 0-100, got ${JSON.stringify(text)}`);
   return n;
+}
+
+function logRotation(flags: AgentFlags): LogRotationPolicy {
+  try {
+    return parseLogRotationPolicy(flags.containerLogMaxSize ?? "10Mi", flags.containerLogMaxFiles ?? "5");
+  } catch (err) {
+    if (err instanceof LogRotationPolicyError) throw new UsageError(err.message);
+    throw err;
+  }
 }
 
 /** Joining with a bootstrap token (or restarting after a join): the node's own credentials. */
@@ -150,6 +166,7 @@ export async function runAgent(flags: AgentFlags): Promise<void> {
         highThresholdPercent: percent("--image-gc-high-threshold", flags.imageGcHighThreshold ?? "85"),
         lowThresholdPercent: percent("--image-gc-low-threshold", flags.imageGcLowThreshold ?? "80"),
       },
+      containerLogs: logRotation(flags),
       ...(conn.ca ? { clusterCa: conn.ca } : {}),
       proxy: flags.proxy === false ? false : { clusterCidr: flags.clusterCidr },
       ...(backend === "host-gw"
@@ -238,6 +255,8 @@ export function registerAgent(program: Command): void {
       "--eviction-hard <thresholds>",
       "hard eviction thresholds, e.g. memory.available<100Mi,nodefs.available<10% (default: the kubelet's)",
     )
+    .option("--container-log-max-size <quantity>", "rotate a container's log file at this size", "10Mi")
+    .option("--container-log-max-files <n>", "log files kept per container, the current one included", "5")
     .option(
       "--image-gc-high-threshold <percent>",
       "image disk usage that starts image garbage collection",

@@ -7,6 +7,7 @@ import { Kubelet } from "../kubelet/agent/kubelet.ts";
 import type { EvictionThreshold } from "../kubelet/eviction/thresholds.ts";
 import { FakeRuntimeStatsProvider } from "../kubelet/hollow/runtime-provider.ts";
 import { PauseRef } from "../kubelet/images/busybox.ts";
+import type { LogRotationPolicy } from "../kubelet/logs/rotation.ts";
 import { RouteManager } from "../kubelet/network/routes.ts";
 import { hostInfo } from "../kubelet/node/host.ts";
 import { writeNodeRecord } from "../kubelet/reset.ts";
@@ -64,6 +65,8 @@ export interface StartAgentOptions {
   imageGc?: { highThresholdPercent: number; lowThresholdPercent: number };
   /** Hard eviction thresholds (default: the kubelet's evictionHard). */
   evictionHard?: readonly EvictionThreshold[];
+  /** Container log rotation (default: the kubelet's 10Mi and 5 files). */
+  containerLogs?: LogRotationPolicy;
   /** Kubelet server port (default 10250; 0 picks a free one). */
   kubeletPort?: number;
   /** The cluster CA (PEM) that signs the API server's client certificate; absent: nobody is let in. */
@@ -169,6 +172,7 @@ export async function startAgent(o: StartAgentOptions): Promise<RunningAgent> {
     ...(opened.kind !== "fake"
       ? {
           eviction: o.evictionHard ? { thresholds: o.evictionHard } : {},
+          containerLogs: o.containerLogs ?? { maxSizeBytes: 10 * 1024 * 1024, maxFiles: 5 },
           imageGc: {
             imageFsPath: o.dataDir,
             pinned: [PauseRef],

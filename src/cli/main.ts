@@ -7,7 +7,6 @@ import { registerImage } from "./image.ts";
 import { runTool } from "./passthrough.ts";
 import { runReset } from "./reset.ts";
 import { runSchedulerCommand } from "./scheduler.ts";
-import { runServer } from "./server.ts";
 import { registerSim } from "./sim-command.ts";
 import { runStatus } from "./status.ts";
 import { registerToken } from "./token.ts";
@@ -79,6 +78,9 @@ const serverCommand = program
       .default("auto"),
   )
   .action(async (opts) => {
+    // Imported on use: the API server's modules (kinds, OpenAPI schemas) would cost every
+    // `skiff agent` ~11 MB of RSS in the single-file bundle.
+    const { runServer } = await import("./server.ts");
     await runServer(opts);
   });
 addHpaOptions(serverCommand);

@@ -7,8 +7,6 @@ import { join } from "node:path";
 import { ImageStore } from "./images/store.ts";
 import { run } from "./network/exec-file.ts";
 import { removeCgroup } from "./runtime/containerd/cgroups.ts";
-import { openContainerdRuntime } from "./runtime/containerd/open.ts";
-import { openRuncRuntime } from "./runtime/runc/open.ts";
 import type { Runtime } from "./runtime/runtime.ts";
 
 export interface NodeRecord {
@@ -42,9 +40,12 @@ export function readNodeRecord(dataDir: string): NodeRecord | undefined {
 async function openRecordedRuntime(dataDir: string, r: NodeRecord): Promise<Runtime | undefined> {
   const network = { name: r.network, bridge: r.bridge };
   if (r.runtime === "containerd") {
+    // Imported here, not at the top: `skiff agent` shares this module and keeps only its own backend.
+    const { openContainerdRuntime } = await import("./runtime/containerd/open.ts");
     return openContainerdRuntime({ dataDir, ...(r.endpoint ? { endpoint: r.endpoint } : {}), network });
   }
   if (r.runtime === "runc") {
+    const { openRuncRuntime } = await import("./runtime/runc/open.ts");
     return openRuncRuntime({ stateDir: join(dataDir, "runc"), images: new ImageStore({ dataDir }), network });
   }
   return undefined;

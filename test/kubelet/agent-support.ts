@@ -43,6 +43,8 @@ function run(cmd: string, args: string[]): string {
 export async function startNodeCluster(options: {
   index: number;
   runtime?: "containerd" | "runc";
+  /** Further `skiff agent` flags. */
+  agentArgs?: string[];
 }): Promise<NodeCluster> {
   const bridge = `skk${options.index}`;
   const subnet = `10.203.${options.index}.0/24`;
@@ -95,6 +97,7 @@ export async function startNodeCluster(options: {
         subnet,
         "--node-ip",
         "127.0.0.1",
+        ...(options.agentArgs ?? []),
       ],
       "skiff agent ready",
     );

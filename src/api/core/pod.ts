@@ -7,6 +7,7 @@ import { Quantity } from "../quantity.ts";
 import { nameIsDnsSubdomain } from "../validation/names.ts";
 import { deepEqual } from "../validation/objectmeta.ts";
 import { boolField, defineResource, metaValidation, type Obj } from "./define.ts";
+import { validateNoEphemeralOnCreate } from "./ephemeral-validation.ts";
 import { podTable } from "./pod-table.ts";
 import { defaultPodOnlyFields, defaultPodSpec } from "./podspec-defaults.ts";
 import { validatePodSpec, validateTolerations } from "./podspec-validation.ts";
@@ -164,6 +165,8 @@ export const pods = defineResource<Obj<Pod>>({
     validate(pod) {
       const errs = meta.create(pod.metadata);
       errs.push(...validatePodSpec(pod.spec, specPath));
+      // validate runs on updates too; only a create (no resourceVersion yet) must come without them.
+      if (!pod.metadata?.resourceVersion) errs.push(...validateNoEphemeralOnCreate(pod));
       return errs;
     },
     validateUpdate: validatePodUpdate,

@@ -11,6 +11,7 @@ import {
 } from "../validation/objectmeta.ts";
 import { validateAffinity, validateTopologySpreadConstraints } from "./affinity-validation.ts";
 import { type ContainerValidationContext, validateContainer } from "./container-validation.ts";
+import { validateEphemeralContainers } from "./ephemeral-validation.ts";
 import { validateVolumes } from "./volume-validation.ts";
 
 export const restartPolicies = ["Always", "OnFailure", "Never"];
@@ -140,6 +141,8 @@ export function validatePodSpec(
         "ephemeral containers not allowed in pod template",
       ),
     );
+  } else {
+    errs.push(...validateEphemeralContainers(s.ephemeralContainers, at.child("ephemeralContainers"), ctx));
   }
   if (s.hostNetwork) {
     containers.forEach((c, i) => {

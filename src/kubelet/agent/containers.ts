@@ -48,6 +48,8 @@ export interface StartInput {
   hostsFile?: string;
   /** Host file bound at the container's terminationMessagePath. */
   terminationLog?: string;
+  /** An ephemeral container's target container (runtime id). */
+  targetContainerId?: string;
 }
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -125,6 +127,7 @@ export class ContainerRunner {
         envs,
         mounts: this.mounts(i, env),
         memoryCapacityBytes: this.o.memoryCapacityBytes,
+        ...(i.targetContainerId ? { targetContainerId: i.targetContainerId } : {}),
       });
     } catch (err) {
       const why = message(err);

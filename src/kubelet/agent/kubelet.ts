@@ -10,6 +10,7 @@ import { Informer } from "../../client/informer/informer.ts";
 import type { RestClient } from "../../client/rest.ts";
 import { WorkQueue } from "../../client/workqueue/queue.ts";
 import { type Clock, TimerQueue } from "../clock.ts";
+import { ContainerLogManager, type LogRotationPolicy } from "../logs/rotation.ts";
 import type { AgentNodeSpec } from "../node/agent-node.ts";
 import { hostCapacity, hostInfo } from "../node/host.ts";
 import { BackOff } from "../pod/backoff.ts";
@@ -74,6 +75,8 @@ export interface KubeletOptions {
   imageGc?: ImageGcConfig;
   /** Node-pressure eviction at hard thresholds (the kubelet's eviction manager); absent: off. */
   eviction?: EvictionConfig;
+  /** Container log rotation (the kubelet's container log manager); absent: off. */
+  containerLogs?: LogRotationPolicy & { periodMs?: number };
   onError?: (err: unknown, what: string) => void;
   onReadyChange?: (ready: boolean, message: string) => void;
 }
@@ -308,6 +311,14 @@ export class Kubelet {
       setInterval(() => void this.relist(), o.relistMs ?? 2000),
       setInterval(() => void this.housekeeping(), o.housekeepingMs ?? 10_000),
     );
+    if (o.containerLogs) {
+      const logs = new ContainerLogManager({
+        ...o.containerLogs,
+        runtime: o.runtime,
+        onError: (err, what) => this.error(err, what),
+      });
+      this.timers.push(setInterval(() => void logs.rotateAll(), o.containerLogs.periodMs ?? 10_000));
+    }
     const reclaim: ReclaimContext = {
       runtime: o.runtime,
       dataDir: o.dataDir,

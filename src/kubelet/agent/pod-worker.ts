@@ -13,6 +13,7 @@ import { rfc3339 } from "../status/container-status.ts";
 import { deepEqual } from "../status/equal.ts";
 import { isRestartableInit } from "../status/pod-status.ts";
 import type { ContainerRunner, StartFailure } from "./containers.ts";
+import { ephemeralToStart } from "./ephemeral.ts";
 import { type ObservedPod, observePod, readySandbox } from "./pod-state.ts";
 import type { Prober } from "./prober.ts";
 import { observedPodStatus } from "./status-view.ts";
@@ -129,7 +130,9 @@ export class PodWorker {
     }
     const ctx: Ctx = { key, pod, rec, observed, sandbox, volumes };
     if (!pod.spec?.hostNetwork) ctx.hostsFile = await this.o.volumes.hostsFile(pod, sandbox.network.ip);
-    const changed = await this.runContainers(ctx);
+    let changed = await this.runContainers(ctx);
+    for (const e of ephemeralToStart(pod, observed, sandbox.id))
+      changed = (await this.start(ctx, e.container, 0, [], e.targetContainerId)) || changed;
     if (changed) observed = await observePod(this.o.runtime, uid);
     // Containers started in this sync get their probers before their readiness is reported.
     for (const c of [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])]) {
@@ -278,6 +281,7 @@ export class PodWorker {
     c: Container,
     attempt: number,
     attempts: ContainerStatus[],
+    targetContainerId?: string,
   ): Promise<boolean> {
     const { pod, rec } = ctx;
     rec.waiting.delete(c.name);
@@ -290,6 +294,7 @@ export class PodWorker {
       volumes: ctx.volumes,
       ...(ctx.hostsFile ? { hostsFile: ctx.hostsFile } : {}),
       terminationLog: this.o.volumes.terminationLog(rec.uid, c.name, attempt, true),
+      ...(targetContainerId ? { targetContainerId } : {}),
     });
     if (!("id" in r)) {
       rec.waiting.set(c.name, r);

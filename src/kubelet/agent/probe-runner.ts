@@ -3,7 +3,6 @@
 import http from "node:http";
 import https from "node:https";
 import net from "node:net";
-import * as grpc from "@grpc/grpc-js";
 import type { Container, GRPCAction, HTTPGetAction, TCPSocketAction } from "kubernetes-types/core/v1.js";
 import type { Runtime } from "../runtime/runtime.ts";
 
@@ -98,7 +97,9 @@ function tcpProbe(a: TCPSocketAction, t: ProbeTarget, timeoutMs: number): Promis
 }
 
 /** HealthCheckRequest{service=1} out, HealthCheckResponse{status=1} in (SERVING = 1), hand-encoded. */
-function grpcProbe(a: GRPCAction, t: ProbeTarget, timeoutMs: number): Promise<ProbeResult> {
+async function grpcProbe(a: GRPCAction, t: ProbeTarget, timeoutMs: number): Promise<ProbeResult> {
+  // Loaded on the first gRPC probe: most agents never run one, and the client stack is large.
+  const grpc = await import("@grpc/grpc-js");
   const service = Buffer.from(a.service ?? "", "utf8");
   const request =
     service.length > 0 ? Buffer.concat([Buffer.from([0x0a, service.length]), service]) : Buffer.alloc(0);

@@ -59,7 +59,7 @@ export function observedPodStatus(i: StatusViewInput): PodStatus {
     });
   };
   const ip = sandbox?.network.ip;
-  return buildPodStatus({
+  const status = buildPodStatus({
     pod,
     hostIP: i.hostIP,
     ...(ip ? { podIP: ip } : {}),
@@ -70,6 +70,13 @@ export function observedPodStatus(i: StatusViewInput): PodStatus {
     terminal,
     now: rfc3339(now),
   });
+  const ephemeral = pod.spec?.ephemeralContainers ?? [];
+  if (ephemeral.length === 0) return status;
+  // Ephemeral containers are never ready (they serve nothing).
+  return {
+    ...status,
+    ephemeralContainerStatuses: ephemeral.map((c) => ({ ...view(c as Container, false), ready: false })),
+  };
 }
 
 /** An exited container's message: its termination-log file, or its last log lines (FallbackToLogsOnError). */

@@ -144,6 +144,16 @@ export interface ContainerConfigInput {
   envs: KeyValue[];
   mounts: Mount[];
   memoryCapacityBytes: number;
+  /** An ephemeral container's target: it joins that container's pid namespace. */
+  targetContainerId?: string;
+}
+
+function withTarget(
+  sc: LinuxContainerSecurityContext,
+  targetId: string | undefined,
+): LinuxContainerSecurityContext {
+  if (!targetId || sc.namespaceOptions?.pid === "NODE") return sc;
+  return { ...sc, namespaceOptions: { ...sc.namespaceOptions, pid: "TARGET", targetId } };
 }
 
 export function containerConfig(i: ContainerConfigInput): ContainerConfig {
@@ -174,7 +184,7 @@ export function containerConfig(i: ContainerConfigInput): ContainerConfig {
     },
     linux: {
       resources: containerResources(pod, c, i.memoryCapacityBytes),
-      securityContext: containerSecurity(pod, c),
+      securityContext: withTarget(containerSecurity(pod, c), i.targetContainerId),
     },
   };
 }

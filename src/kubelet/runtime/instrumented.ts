@@ -197,6 +197,11 @@ export class InstrumentedRuntime implements Runtime {
   portForward(id: string, port: number): Promise<Duplex> {
     return this.timed("port_forward", () => this.inner.portForward(id, port));
   }
+  async reopenContainerLog(id: string): Promise<void> {
+    const inner = this.inner;
+    if (inner.reopenContainerLog)
+      await this.timed("reopen_container_log", () => inner.reopenContainerLog?.(id) ?? Promise.resolve());
+  }
   listContainerStats(filter?: ContainerFilter): Promise<ContainerStats[]> {
     return this.timed("list_container_stats", () => this.inner.listContainerStats(filter));
   }

@@ -5,11 +5,14 @@ import { join } from "node:path";
 import { TimerQueue } from "../clock.ts";
 import { ensureBuiltinImages } from "../images/busybox.ts";
 import { ImageStore } from "../images/store.ts";
-import { missingContainerdBinaries, openContainerdRuntime } from "./containerd/open.ts";
 import { FakeRuntime } from "./fake/fake-runtime.ts";
 import { InstrumentedRuntime } from "./instrumented.ts";
-import { openRuncRuntime, RuntimeToolMissingError } from "./runc/open.ts";
 import type { Runtime } from "./runtime.ts";
+
+// The backends are imported when chosen: an agent loads (and keeps in memory) only its own — the
+// gRPC and protobuf stack of the containerd backend costs a runc agent several MB of RSS.
+const containerdBackend = () => import("./containerd/open.ts");
+const runcBackend = () => import("./runc/open.ts");
 
 export type RuntimeChoice = "auto" | "containerd" | "runc" | "fake";
 
@@ -47,6 +50,7 @@ async function ensureLocalImages(runtime: Runtime, dataDir: string): Promise<voi
 
 async function openRunc(o: OpenRuntimeOptions): Promise<OpenedRuntime> {
   const images = new ImageStore({ dataDir: o.dataDir });
+  const { openRuncRuntime, RuntimeToolMissingError } = await runcBackend();
   let runtime: Runtime;
   try {
     runtime = await openRuncRuntime({
@@ -68,6 +72,7 @@ async function openRunc(o: OpenRuntimeOptions): Promise<OpenedRuntime> {
 }
 
 async function openContainerd(o: OpenRuntimeOptions): Promise<OpenedRuntime> {
+  const { openContainerdRuntime } = await containerdBackend();
   const runtime = await openContainerdRuntime({
     dataDir: o.dataDir,
     ...(o.endpoint ? { endpoint: o.endpoint } : {}),
@@ -97,7 +102,7 @@ async function openBackend(o: OpenRuntimeOptions): Promise<OpenedRuntime> {
     case "runc":
       return openRunc(o);
     case "auto": {
-      const missing = missingContainerdBinaries();
+      const missing = (await containerdBackend()).missingContainerdBinaries();
       if (o.endpoint || missing.length === 0) {
         try {
           const opened = await openContainerd(o);

@@ -34,13 +34,18 @@ export interface DnsConfig {
   options: string[];
 }
 
-/** CRI NamespaceMode: POD shares the sandbox's, CONTAINER is private, NODE is the host's. */
-export type NamespaceMode = "POD" | "CONTAINER" | "NODE";
+/**
+ * CRI NamespaceMode: POD shares the sandbox's, CONTAINER is private, NODE is the host's, TARGET
+ * is another container's (`targetId`; ephemeral containers join their target's pid namespace).
+ */
+export type NamespaceMode = "POD" | "CONTAINER" | "NODE" | "TARGET";
 
 export interface NamespaceOption {
   network?: NamespaceMode;
   pid?: NamespaceMode;
   ipc?: NamespaceMode;
+  /** The container whose namespace a TARGET mode joins. */
+  targetId?: string;
 }
 
 export interface LinuxSandboxSecurityContext {
@@ -240,6 +245,11 @@ export interface Runtime {
   attach(containerId: string, options: StreamOptions): Promise<StreamSession>;
   /** A TCP connection to `port` inside the sandbox's network namespace (kubectl port-forward). */
   portForward(podSandboxId: string, port: number): Promise<Duplex>;
+  /**
+   * CRI ReopenContainerLog: the runtime reopens the container's log path (after the kubelet renamed
+   * the file away for rotation). Optional: a runtime without files (fake) has nothing to reopen.
+   */
+  reopenContainerLog?(containerId: string): Promise<void>;
   /** CPU and memory figures per container (metrics, eviction). */
   listContainerStats(filter?: ContainerFilter): Promise<ContainerStats[]>;
   images: ImageService;

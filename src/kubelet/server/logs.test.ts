@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -73,6 +73,27 @@ test("follow streams lines appended while the container runs, then ends", async 
       return polls < 4;
     };
     assert.equal(await collect(path, { follow: true }, running), "first\nsecond\n");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("follow continues in the new file after a rotation", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "skiff-logs-rot-"));
+  try {
+    const path = join(dir, "0.log");
+    writeFileSync(path, "2026-11-27T10:00:00Z stdout F before\n");
+    let polls = 0;
+    const out = await collect(path, { follow: true }, async () => {
+      polls++;
+      if (polls === 2) {
+        // The log manager's rename, then the runtime's new file.
+        renameSync(path, `${path}.20261127-100000`);
+        writeFileSync(path, "2026-11-27T10:00:01Z stdout F after\n");
+      }
+      return polls < 5;
+    });
+    assert.equal(out, "before\nafter\n");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -2,7 +2,7 @@
 // (`<RFC3339Nano> <stdout|stderr> <P|F> <content>`, P = partial line), this turns them back into
 // the program's output with Kubernetes' options (tailLines, sinceTime/sinceSeconds, timestamps,
 // limitBytes) and, with follow, keeps streaming until the container stops or the client leaves.
-import { open, stat } from "node:fs/promises";
+import { type FileHandle, open, stat } from "node:fs/promises";
 
 export interface LogOptions {
   follow: boolean;
@@ -87,14 +87,16 @@ export async function streamLog(
     }
     return true;
   };
-  const file = await open(path, "r").catch(() => undefined);
+  let file = await open(path, "r").catch(() => undefined);
   if (!file) return;
   try {
     let offset = 0;
     let pending = "";
     let carry = { partial: "", time: "" };
     const readMore = async (): Promise<LogLine[]> => {
-      const size = (await stat(path)).size;
+      if (!file) return [];
+      // The open file's own size: after a rotation the path names a newer file.
+      const size = (await file.stat()).size;
       if (size <= offset) return [];
       const buf = Buffer.alloc(size - offset);
       const { bytesRead } = await file.read(buf, 0, buf.length, offset);
@@ -112,9 +114,30 @@ export async function streamLog(
       const alive = await running();
       if (!emit(await readMore())) return;
       if (!alive) return;
+      if (await rotatedAway(path, file)) {
+        // The log manager renamed the file (drained above) and the runtime writes a new one.
+        const next = await open(path, "r").catch(() => undefined);
+        if (next) {
+          // What the runtime wrote to the old file before it reopened.
+          if (!emit(await readMore())) {
+            await next.close();
+            return;
+          }
+          await file.close();
+          file = next;
+          offset = 0;
+          continue;
+        }
+      }
       await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
   } finally {
-    await file.close();
+    await file?.close();
   }
+}
+
+/** Whether `path` now names another file than the one open (log rotation). */
+async function rotatedAway(path: string, file: FileHandle): Promise<boolean> {
+  const [now, open] = await Promise.all([stat(path).catch(() => undefined), file.stat()]);
+  return now !== undefined && (now.ino !== open.ino || now.dev !== open.dev);
 }

@@ -204,6 +204,10 @@ export class ContainerdRuntime implements Runtime {
     }
   }
 
+  async reopenContainerLog(containerId: string): Promise<void> {
+    await this.client.call("ReopenContainerLog", { containerId });
+  }
+
   async removeContainer(containerId: string): Promise<void> {
     this.pendingPidsLimits.delete(containerId);
     this.listing.forgetContainer(containerId);

@@ -25,6 +25,7 @@ service RuntimeService {
   rpc PortForward(PortForwardRequest) returns (StreamUrlResponse) {}
   rpc ListContainerStats(ListContainerStatsRequest) returns (ListContainerStatsResponse) {}
   rpc UpdateRuntimeConfig(UpdateRuntimeConfigRequest) returns (Empty) {}
+  rpc ReopenContainerLog(ContainerIdRequest) returns (Empty) {}
   rpc Status(StatusRequest) returns (StatusResponse) {}
 }
 

@@ -1,8 +1,10 @@
-// Attach without stdin: follows the container's CRI log from its current end and splits it back
-// into stdout and stderr. conmon's attach socket (which would carry stdin) is SOCK_SEQPACKET, which
-// Node's net module cannot open, so an attach asking for stdin is refused by the runtime.
-import { open } from "node:fs/promises";
-import { PassThrough } from "node:stream";
+// Attach: follows the container's CRI log from its current end and splits it back into stdout and
+// stderr; stdin goes straight into the container's stdin pipe. conmon's attach socket (which would
+// carry stdin) is SOCK_SEQPACKET, which Node's net module cannot open; but a container run with
+// conmon --stdin has a pipe as fd 0, and /proc/<pid>/fd/0 opened for writing is that pipe.
+import { constants } from "node:fs";
+import { open, readFile } from "node:fs/promises";
+import { PassThrough, type Writable } from "node:stream";
 import type { StreamOptions, StreamSession } from "../runtime.ts";
 
 /** One CRI log line: `<RFC3339Nano> <stdout|stderr> <F|P> <text>`; P (partial) lines have no newline. */
@@ -19,6 +21,8 @@ export interface FollowOptions extends StreamOptions {
   logPath: string;
   /** Resolves with the container's exit code when it exits. */
   exited: Promise<number>;
+  /** The container's stdin (openContainerStdin), when the attach asks for it. */
+  stdinPipe?: Writable;
   pollMs?: number;
 }
 
@@ -54,6 +58,7 @@ export async function attachToLog(options: FollowOptions): Promise<StreamSession
     clearInterval(timer);
     await drain().catch(() => {});
     await file.close().catch(() => {});
+    options.stdinPipe?.destroy();
     stdout.end();
     stderr.end();
   };
@@ -63,6 +68,7 @@ export async function attachToLog(options: FollowOptions): Promise<StreamSession
     return code;
   });
   return {
+    ...(options.stdinPipe ? { stdin: options.stdinPipe } : {}),
     ...(options.stdout ? { stdout } : {}),
     ...(options.stderr && !options.tty ? { stderr } : {}),
     resize() {
@@ -73,4 +79,19 @@ export async function attachToLog(options: FollowOptions): Promise<StreamSession
       void finish();
     },
   };
+}
+
+/**
+ * The write side of a container's stdin pipe, through its init's fd 0 (`pidFile`: conmon's
+ * --container-pidfile). Closing it does not close the container's stdin: conmon keeps the pipe
+ * open, so stdinOnce's end-of-file after the first attach is not delivered on runc.
+ */
+export async function openContainerStdin(pidFile: string): Promise<Writable> {
+  const pid = Number.parseInt((await readFile(pidFile, "utf8")).trim(), 10);
+  if (!(pid > 0)) throw new Error(`no container pid in ${pidFile}`);
+  const handle = await open(`/proc/${pid}/fd/0`, constants.O_WRONLY);
+  const stream = handle.createWriteStream();
+  // A client that goes away mid-write must not crash the agent (EPIPE once the container exits).
+  stream.on("error", () => {});
+  return stream;
 }

@@ -2,6 +2,9 @@
 // container's init (so its exit code survives: `runc run -d` loses it, RUNTIME.md), writes the
 // exit code to `<exitDir>/<id>` and the output to a CRI "k8s-file" log. conmon outlives Skiff.
 import { spawn } from "node:child_process";
+import { constants } from "node:fs";
+import { open } from "node:fs/promises";
+import { join } from "node:path";
 import type { Readable } from "node:stream";
 import type { OciCli } from "./oci-cli.ts";
 
@@ -14,6 +17,8 @@ export interface ConmonOptions {
   exitDir: string;
   /** conmon's attach/ctl sockets and pid files go here. */
   workDir: string;
+  /** Give the container a stdin pipe that stays open (kubectl attach -i writes into it). */
+  stdin?: boolean;
 }
 
 /** Runs conmon and waits until the runtime has created the container; returns the init pid. */
@@ -43,6 +48,7 @@ export function createUnderConmon(options: ConmonOptions): Promise<number> {
     "--socket-dir-path",
     options.workDir,
     "--full-attach",
+    ...(options.stdin ? ["--stdin"] : []),
   ];
   return new Promise((resolve, reject) => {
     // fd 3 is conmon's sync pipe: one JSON message {"data": pid} once created, or a negative pid and a message.
@@ -99,4 +105,17 @@ export function createUnderConmon(options: ConmonOptions): Promise<number> {
       }
     });
   });
+}
+
+/**
+ * Asks conmon to reopen its log file: a `<type> <width> <height>` line on the `ctl` fifo in the
+ * bundle, type 2 = REOPEN_LOGS. Non-blocking: with no conmon reading, the open fails (ENXIO).
+ */
+export async function reopenConmonLog(bundle: string): Promise<void> {
+  const fifo = await open(join(bundle, "ctl"), constants.O_WRONLY | constants.O_NONBLOCK);
+  try {
+    await fifo.write("2 0 0\n");
+  } finally {
+    await fifo.close();
+  }
 }

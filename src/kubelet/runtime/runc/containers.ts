@@ -33,6 +33,8 @@ export async function createContainer(
   sandbox: SandboxRecord,
   config: ContainerConfig,
   sandboxConfig: PodSandboxConfig,
+  /** `/proc/<pid>/ns/pid` of a target container (CRI pid mode TARGET). */
+  pidNamespacePath?: string,
 ): Promise<ContainerRecord> {
   const image = await env.rootfsOf(config.image.image);
   const id = newId();
@@ -57,11 +59,12 @@ export async function createContainer(
     cgroupsPath: `${sandbox.cgroupParent}/${id}`,
     bundle,
     rootfsMounted: false,
+    ...(config.stdin ? { stdin: true } : {}),
     ...(image.config.StopSignal ? { stopSignal: image.config.StopSignal } : {}),
   };
   await mkdir(bundle, { recursive: true });
   try {
-    await writeBundle(record, image, sandbox, config, sandboxConfig);
+    await writeBundle(record, image, sandbox, config, sandboxConfig, pidNamespacePath);
   } catch (err) {
     if (record.rootfsMounted) await unmountOverlay(bundle).catch(() => {});
     await rm(bundle, { recursive: true, force: true });
@@ -76,6 +79,7 @@ async function writeBundle(
   sandbox: SandboxRecord,
   config: ContainerConfig,
   sandboxConfig: PodSandboxConfig,
+  pidNamespacePath: string | undefined,
 ): Promise<void> {
   const bundle = record.bundle;
   await mkdir(dirname(record.logPath), { recursive: true });
@@ -98,6 +102,7 @@ async function writeBundle(
     rootfs,
     hostname: sandbox.hostname,
     ...(netns ? { netnsPath: netns } : {}),
+    ...optional("pidNamespacePath", pidNamespacePath),
     cgroupsPath: record.cgroupsPath,
     sandboxFiles: sandbox.files,
     user,
@@ -120,6 +125,7 @@ export async function createUnderMonitor(env: ContainerEnv, record: ContainerRec
     logPath: record.logPath,
     exitDir: env.exitDir,
     workDir: record.bundle,
+    stdin: record.stdin === true,
   });
 }
 

@@ -119,6 +119,8 @@ export interface SpecInput {
   hostname: string;
   /** The sandbox's network namespace; absent for a host-network pod. */
   netnsPath?: string;
+  /** Another container's pid namespace to join (an ephemeral container's target). */
+  pidNamespacePath?: string;
   /** cgroupfs path of the container (`<pod cgroup>/<container id>`). */
   cgroupsPath: string;
   /** /etc/hosts, /etc/resolv.conf, /etc/hostname of the sandbox, bound in unless a mount covers them. */
@@ -291,7 +293,7 @@ export function buildSpec(input: SpecInput): OciSpec {
       // The pod shares the network namespace by path; pid, ipc, uts and mount are the container's own
       // (see runtime.ts on why a netns by path and no pause container).
       namespaces: [
-        { type: "pid" },
+        input.pidNamespacePath ? { type: "pid", path: input.pidNamespacePath } : { type: "pid" },
         { type: "ipc" },
         { type: "uts" },
         { type: "mount" },

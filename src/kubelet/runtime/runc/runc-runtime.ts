@@ -23,8 +23,9 @@ import type {
   StreamSession,
 } from "../runtime.ts";
 import { RuntimeNotFoundError, RuntimeUnsupportedError } from "../runtime.ts";
-import { attachToLog } from "./attach.ts";
+import { attachToLog, openContainerStdin } from "./attach.ts";
 import { cgroupUsage } from "./cgroups.ts";
+import { reopenConmonLog } from "./conmon.ts";
 import * as containers from "./containers.ts";
 import type { OciCli, OciRuntimeName } from "./oci-cli.ts";
 import {
@@ -157,7 +158,13 @@ export class RuncRuntime implements Runtime {
   ): Promise<string> {
     const sandbox = this.#sandbox(podSandboxId);
     if (sandbox.state !== "SANDBOX_READY") throw new Error(`sandbox ${podSandboxId} is not ready`);
-    const record = await containers.createContainer(this.#containerEnv, sandbox, config, sandboxConfig);
+    const record = await containers.createContainer(
+      this.#containerEnv,
+      sandbox,
+      config,
+      sandboxConfig,
+      await this.#targetPidNamespace(config),
+    );
     this.#containers.set(record.id, record);
     await this.#containerRecords.write(record);
     try {
@@ -168,6 +175,16 @@ export class RuncRuntime implements Runtime {
     }
     this.#emit(record, "CONTAINER_CREATED_EVENT");
     return record.id;
+  }
+
+  /** pid mode TARGET: containers join namespaces by path, so the target's init names it. */
+  async #targetPidNamespace(config: ContainerConfig): Promise<string | undefined> {
+    const ns = config.linux?.securityContext?.namespaceOptions;
+    if (ns?.pid !== "TARGET" || !ns.targetId) return undefined;
+    const state = await this.#parts.oci.state(ns.targetId);
+    if (state?.status !== "running" || state.pid <= 0)
+      throw new Error(`target container ${ns.targetId} is not running`);
+    return `/proc/${state.pid}/ns/pid`;
   }
 
   async startContainer(containerId: string): Promise<void> {
@@ -191,6 +208,13 @@ export class RuncRuntime implements Runtime {
     await this.#refresh(record);
     await containers.stopContainer(this.#containerEnv, record, timeoutSeconds);
     await this.#refresh(record);
+  }
+
+  /** conmon reopens its k8s-file log on a REOPEN_LOGS (2) message on its ctl fifo (as CRI-O asks). */
+  async reopenContainerLog(containerId: string): Promise<void> {
+    const record = this.#container(containerId);
+    if (record.state !== "CONTAINER_RUNNING") throw new Error(`container ${containerId} is not running`);
+    await reopenConmonLog(record.bundle);
   }
 
   async removeContainer(containerId: string): Promise<void> {
@@ -260,14 +284,16 @@ export class RuncRuntime implements Runtime {
   }
 
   async attach(containerId: string, options: StreamOptions): Promise<StreamSession> {
-    if (options.stdin) {
-      // conmon's attach socket is SOCK_SEQPACKET, which Node's net module cannot open.
-      throw new RuntimeUnsupportedError(
-        "attach with stdin is not supported by the runc runtime (use kubectl exec)",
-      );
-    }
     const record = this.#running(containerId);
-    return attachToLog({ ...options, logPath: record.logPath, exited: this.#exitCodeOf(record) });
+    // A container without stdin in its spec has /dev/null there: nothing to write into (as on CRI).
+    const stdinPipe =
+      options.stdin && record.stdin ? await openContainerStdin(join(record.bundle, "pid")) : undefined;
+    return attachToLog({
+      ...options,
+      logPath: record.logPath,
+      exited: this.#exitCodeOf(record),
+      ...(stdinPipe ? { stdinPipe } : {}),
+    });
   }
 
   /** Resolves once the container has exited (the exit-dir watcher emits the stop event). */

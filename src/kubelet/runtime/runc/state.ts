@@ -53,6 +53,8 @@ export interface ContainerRecord {
   stopSignal?: string;
   /** Whether the overlay rootfs is mounted (unmounted at removal). */
   rootfsMounted: boolean;
+  /** The container keeps a stdin pipe (spec stdin: true): conmon runs with --stdin. */
+  stdin?: boolean;
 }
 
 export class RecordStore<T extends { id: string }> {

@@ -1,0 +1,24 @@
+// The node agent's debugging and log features on both real runtimes (slot 9: bridge skk9, one
+// cluster at a time): kubectl debug (ephemeral containers), log rotation, attach with stdin.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { type NodeCluster, startNodeCluster } from "./agent-support.ts";
+import * as s from "./debug-scenarios.ts";
+
+for (const runtime of ["containerd", "runc"] as const) {
+  describe(`on ${runtime}`, () => {
+    let c: NodeCluster;
+    before(async () => {
+      c = await startNodeCluster({ index: 9, runtime, agentArgs: s.rotationArgs });
+    });
+    after(async () => {
+      const left = await c.teardown();
+      assert.deepEqual(left, [], "the host keeps no bridge, pod cgroup or mount");
+    });
+    test("kubectl debug runs an ephemeral container, in the target's pid namespace with --target", () =>
+      s.checkDebug(c));
+    test("container logs rotate at the max size; kubectl logs and --previous still read", () =>
+      s.checkLogRotation(c));
+    test("kubectl attach -i sends stdin to the container", () => s.checkAttachStdin(c));
+  });
+}
