@@ -70,6 +70,73 @@ test("LimitRange defaults and bounds apply to new pods", async () => {
   );
 });
 
+test("LimitRange types Pod and PersistentVolumeClaim bound the pod's sum and a claim's storage", async () => {
+  await cluster.kubectl(["create", "namespace", "bounds"]);
+  await cluster.kubectl(
+    ["apply", "-f", "-"],
+    JSON.stringify({
+      apiVersion: "v1",
+      kind: "LimitRange",
+      metadata: { name: "bounds", namespace: "bounds" },
+      spec: {
+        limits: [
+          { type: "Pod", max: { cpu: "1" } },
+          { type: "PersistentVolumeClaim", min: { storage: "1Gi" }, max: { storage: "2Gi" } },
+        ],
+      },
+    }),
+  );
+  const twoContainers = (name: string, cpu: string) => ({
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name, namespace: "bounds" },
+    spec: {
+      containers: ["a", "b"].map((c) => ({ name: c, image: "nginx", resources: { limits: { cpu } } })),
+    },
+  });
+  // Each container is within 1 CPU, but the pod's sum is not.
+  const tooBig = await cluster.server.kubectl(["apply", "-f", "-"], {
+    input: JSON.stringify(twoContainers("pair", "600m")),
+  });
+  assert.notEqual(tooBig.code, 0);
+  assert.match(tooBig.stderr, /pods "pair" is forbidden: maximum cpu usage per Pod is 1, but limit is 1200m/);
+  await cluster.kubectl(["apply", "-f", "-"], JSON.stringify(twoContainers("fits", "500m")));
+
+  const claim = (name: string, storage: string) => ({
+    apiVersion: "v1",
+    kind: "PersistentVolumeClaim",
+    metadata: { name, namespace: "bounds" },
+    spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage } } },
+  });
+  const big = await cluster.server.kubectl(["apply", "-f", "-"], {
+    input: JSON.stringify(claim("big", "5Gi")),
+  });
+  assert.notEqual(big.code, 0);
+  assert.match(
+    big.stderr,
+    /persistentvolumeclaims "big" is forbidden: maximum storage usage per PersistentVolumeClaim is 2Gi, but request is 5Gi/,
+  );
+  const small = await cluster.server.kubectl(["apply", "-f", "-"], {
+    input: JSON.stringify(claim("small", "100Mi")),
+  });
+  assert.match(
+    small.stderr,
+    /persistentvolumeclaims "small" is forbidden: minimum storage usage per PersistentVolumeClaim is 1Gi, but request is 100Mi/,
+  );
+  await cluster.kubectl(["apply", "-f", "-"], JSON.stringify(claim("right", "1Gi")));
+  const grown = await cluster.server.kubectl([
+    "patch",
+    "pvc",
+    "right",
+    "-n",
+    "bounds",
+    "-p",
+    '{"spec":{"resources":{"requests":{"storage":"3Gi"}}}}',
+  ]);
+  assert.notEqual(grown.code, 0);
+  assert.match(grown.stderr, /maximum storage usage per PersistentVolumeClaim is 2Gi, but request is 3Gi/);
+});
+
 test("the quota controller reports usage and admission refuses a pod over the quota", async () => {
   await cluster.kubectl(
     ["apply", "-f", "-"],
