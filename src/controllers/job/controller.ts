@@ -22,6 +22,12 @@ import { isFinished, isTrue, messages, reasons, rfc3339, sameStatus, setConditio
 import { removeTrackingFinalizers } from "./finalizers.ts";
 import { parseIndexes, podIndex } from "./indexes.ts";
 import {
+  failedByIndexes,
+  hasBackoffLimitPerIndex,
+  indexFailureAnnotations,
+  indexNotBefore,
+} from "./per-index.ts";
+import {
   countPods,
   exceedsBackoffLimit,
   isIndexed,
@@ -32,6 +38,7 @@ import {
   wantedActive,
 } from "./plan.ts";
 import { hasTrackingFinalizer, newJobPod } from "./pods.ts";
+import { matchSuccessPolicy, successPolicyReason } from "./success-policy.ts";
 import { countFinishedPods } from "./tracking.ts";
 
 export const jobsResource = {
@@ -174,6 +181,7 @@ export class JobController {
 
   private async reconcile(key: string, job: Job, identity: Identity, pods: Pod[], now: Date): Promise<void> {
     const status: JobStatus = structuredClone(job.status ?? {});
+    if (hasBackoffLimitPerIndex(job)) status.failedIndexes ??= "";
     const counts = countPods(pods);
     const { recorder } = this.ctx;
     const succeeded = status.succeeded ?? 0;
@@ -183,6 +191,8 @@ export class JobController {
     if (!ending() && !job.spec?.suspend) {
       const deadline = job.spec?.activeDeadlineSeconds;
       const started = status.startTime ? Date.parse(status.startTime) : undefined;
+      const verdict = this.indexVerdict(job, status);
+      const policyMessage = this.successPolicyMessage(job, status);
       if (exceedsBackoffLimit(job, failed, counts.restarts)) {
         setCondition(
           status,
@@ -192,6 +202,8 @@ export class JobController {
           messages.backoffLimitExceeded,
           now,
         );
+      } else if (verdict) {
+        setCondition(status, "FailureTarget", "True", verdict.reason, verdict.message, now);
       } else if (
         deadline !== undefined &&
         started !== undefined &&
@@ -205,6 +217,8 @@ export class JobController {
           messages.deadlineExceeded,
           now,
         );
+      } else if (policyMessage !== undefined) {
+        setCondition(status, "SuccessCriteriaMet", "True", successPolicyReason, policyMessage, now);
       } else if (successCriteriaMet(job, succeeded, active.length)) {
         setCondition(
           status,
@@ -228,12 +242,14 @@ export class JobController {
           setCondition(status, "Failed", "True", target.reason ?? "", target.message ?? "", now);
           recorder.event(identity, "Warning", target.reason ?? "Failed", target.message ?? "");
         } else {
+          // Complete repeats why success was reached (completions, or a successPolicy rule).
+          const met = status.conditions?.find((c) => c.type === "SuccessCriteriaMet" && c.status === "True");
           setCondition(
             status,
             "Complete",
             "True",
-            reasons.completionsReached,
-            messages.completionsReached,
+            met?.reason ?? reasons.completionsReached,
+            met?.message ?? messages.completionsReached,
             now,
           );
           status.completionTime = rfc3339(now);
@@ -260,6 +276,17 @@ export class JobController {
     await this.writeStatus(job, status);
   }
 
+  private indexVerdict(job: Job, status: JobStatus) {
+    const completions = job.spec?.completions ?? 0;
+    const failed = parseIndexes(status.failedIndexes, completions).size;
+    return failedByIndexes(job, failed, parseIndexes(status.completedIndexes, completions).size);
+  }
+
+  private successPolicyMessage(job: Job, status: JobStatus): string | undefined {
+    if (!isIndexed(job) || !job.spec?.successPolicy) return undefined;
+    return matchSuccessPolicy(job, parseIndexes(status.completedIndexes, job.spec?.completions ?? 0));
+  }
+
   /** Creates or deletes pods towards the wanted active set; returns the active pods left. */
   private async manage(
     key: string,
@@ -275,10 +302,12 @@ export class JobController {
     let remove: Pod[] = [];
     let create: (number | undefined)[] = [];
     if (isIndexed(job)) {
-      const completed = parseIndexes(job.status?.completedIndexes, job.spec?.completions ?? 0);
+      const completions = job.spec?.completions ?? 0;
+      const done = parseIndexes(job.status?.completedIndexes, completions);
+      for (const ix of parseIndexes(job.status?.failedIndexes, completions)) done.add(ix);
       const busy = new Set<number>();
       if (waitForTerminating) for (const p of terminating) busy.add(podIndex(p) ?? -1);
-      const plan = planIndexed(job, active, completed, busy);
+      const plan = planIndexed(job, active, done, busy);
       remove = plan.remove;
       create = plan.create;
     } else {
@@ -293,6 +322,10 @@ export class JobController {
       active = active.filter((p) => !gone.has(p.metadata?.uid));
     }
     if (create.length === 0) return active;
+    if (hasBackoffLimitPerIndex(job)) {
+      await this.createPerIndex(key, job, identity, pods, create, now);
+      return active;
+    }
     const finished = pods
       .filter((p) => p.status?.phase === "Succeeded" || isPodFailed(p, job))
       .map((p) => ({ pod: p, failed: p.status?.phase !== "Succeeded" }));
@@ -305,16 +338,42 @@ export class JobController {
     return active;
   }
 
+  /** backoffLimitPerIndex: each index waits out its own failures' backoff. */
+  private async createPerIndex(
+    key: string,
+    job: Job,
+    identity: Identity,
+    pods: Pod[],
+    create: (number | undefined)[],
+    now: Date,
+  ): Promise<void> {
+    const due: number[] = [];
+    let wait = Number.POSITIVE_INFINITY;
+    for (const ix of create) {
+      if (ix === undefined) continue;
+      const notBefore = indexNotBefore(job, pods, ix, this.backoff, now.getTime());
+      if (notBefore > now.getTime()) wait = Math.min(wait, notBefore - now.getTime());
+      else due.push(ix);
+    }
+    if (wait !== Number.POSITIVE_INFINITY) this.queue?.addAfter(key, wait);
+    if (due.length === 0) return;
+    const annotations = new Map(due.map((ix) => [ix, indexFailureAnnotations(job, pods, ix)]));
+    await this.createPods(key, job, identity, due.slice(0, burst), annotations);
+  }
+
   private async createPods(
     key: string,
     job: Job,
     identity: Identity,
     indexes: (number | undefined)[],
+    annotations?: Map<number, Record<string, string>>,
   ): Promise<void> {
     this.expectations.expectCreations(key, indexes.length);
     let next = 0;
     const result = await slowStartBatch(indexes.length, 1, async () => {
-      const created = await this.podClient.create(newJobPod(job, indexes[next++]));
+      const ix = indexes[next++];
+      const extra = ix === undefined ? undefined : annotations?.get(ix);
+      const created = await this.podClient.create(newJobPod(job, ix, extra));
       this.ctx.recorder.event(
         identity,
         "Normal",
