@@ -50,9 +50,8 @@ export function childPidWith(marker: string): number | undefined {
  */
 export async function startSkiff(args: string[], readyText: string): Promise<ChildProcess> {
   const profDir = process.env.BENCH_CPU_PROF;
-  const prof = profDir
-    ? ["--cpu-prof", "--cpu-prof-dir", profDir, "--cpu-prof-name", `${args[0]}.cpuprofile`]
-    : [];
+  // One directory per command: tsx's loader thread writes a profile of its own beside the main one.
+  const prof = profDir ? ["--cpu-prof", "--cpu-prof-dir", `${profDir}/${args[0]}`] : [];
   const child = spawn(process.execPath, [...prof, "--import", "tsx", main, ...args], {
     stdio: ["ignore", "pipe", "inherit"],
   });
