@@ -2,7 +2,7 @@
 // component's CPU time and RSS from /proc, so the bench reports CPU per component (wall clock is
 // meaningless on a shared machine).
 import { type ChildProcess, spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 
 const main = resolve(import.meta.dirname, "../src/cli/main.ts");
@@ -52,6 +52,7 @@ export async function startSkiff(args: string[], readyText: string): Promise<Chi
   const profDir = process.env.BENCH_CPU_PROF;
   // One directory per command: tsx's loader thread writes a profile of its own beside the main one.
   const prof = profDir ? ["--cpu-prof", "--cpu-prof-dir", `${profDir}/${args[0]}`] : [];
+  if (profDir) mkdirSync(`${profDir}/${args[0]}`, { recursive: true });
   const child = spawn(process.execPath, [...prof, "--import", "tsx", main, ...args], {
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -90,4 +91,20 @@ export class CpuMeter {
     for (const [k, v] of Object.entries(to)) out[k] = v - (from[k] ?? 0);
     return out;
   }
+}
+
+/** Mutating API requests by "VERB resource[/subresource]", summed from apiserver_request_total. */
+export function writeCounts(metricsText: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const line of metricsText.split("\n")) {
+    if (!line.startsWith("apiserver_request_total{")) continue;
+    const labels = Object.fromEntries(
+      [...line.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1] ?? "", m[2] ?? ""]),
+    );
+    const verb = labels.verb ?? "";
+    if (!["POST", "PUT", "PATCH", "DELETE", "APPLY", "CREATE", "UPDATE"].includes(verb)) continue;
+    const what = `${verb} ${labels.resource}${labels.subresource ? `/${labels.subresource}` : ""}`;
+    out[what] = (out[what] ?? 0) + Number(line.slice(line.lastIndexOf(" ") + 1));
+  }
+  return out;
 }

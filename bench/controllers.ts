@@ -11,7 +11,7 @@ import { HttpsTransport } from "../src/client/https-transport.ts";
 import { loadKubeconfig } from "../src/client/kubeconfig.ts";
 import { RestClient } from "../src/client/rest.ts";
 import { SkiffServer } from "../test/support/skiff-server.ts";
-import { CpuMeter, childPidWith, rssMb, startSkiff, stopChild } from "./controllers-procs.ts";
+import { CpuMeter, childPidWith, rssMb, startSkiff, stopChild, writeCounts } from "./controllers-procs.ts";
 
 const replicas = Number(process.argv[2] ?? 1000);
 const nodes = Number(process.argv[3] ?? 100);
@@ -21,10 +21,16 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 interface Phase {
   seconds: number;
   cpuMs: Record<string, number>;
+  /** Mutating API requests during the phase, by verb and resource (apiserver_request_total). */
+  writes: Record<string, number>;
 }
 
 const server = new SkiffServer();
+// BENCH_CPU_PROF profiles the API server too (the child inherits NODE_OPTIONS).
+const profDir = process.env.BENCH_CPU_PROF;
+if (profDir) process.env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${profDir}/server`;
 await server.start(["--disable-controller-manager", "--disable-scheduler"]);
+delete process.env.NODE_OPTIONS;
 const children: ChildProcess[] = [];
 const client = new RestClient({
   transport: new HttpsTransport({ connection: loadKubeconfig(server.kubeconfig) }),
@@ -47,12 +53,15 @@ try {
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, rssMb(cm.pid));
   }, 200);
+  const writes = async () => writeCounts((await server.kubectl(["get", "--raw", "/metrics"])).stdout);
   const phase = async (work: () => Promise<void>): Promise<Phase> => {
+    const writesBefore = await writes();
     const before = meter.sample();
     const t = performance.now();
     await work();
     const seconds = +((performance.now() - t) / 1000).toFixed(2);
-    return { seconds, cpuMs: CpuMeter.delta(before, meter.sample()) };
+    const cpuMs = CpuMeter.delta(before, meter.sample());
+    return { seconds, cpuMs, writes: CpuMeter.delta(writesBefore, await writes()) };
   };
   const deployments = client.resource<Deployment>({
     group: "apps",

@@ -5,14 +5,13 @@
 // status and conditions kubectl prints and waits for (Kubernetes' syncJob).
 import type { Job, JobStatus } from "kubernetes-types/batch/v1.js";
 import type { Pod } from "kubernetes-types/core/v1.js";
-import { NotFoundError } from "../../api/errors.ts";
 import { namespaceIndex, objectKey, splitKey } from "../../client/informer/indexer.ts";
 import type { Informer } from "../../client/informer/informer.ts";
 import type { ResourceClient } from "../../client/resource-client.ts";
 import type { WorkQueue } from "../../client/workqueue/queue.ts";
 import type { ControllerContext, ControllerDescriptor, StopController } from "../manager.ts";
 import { claimObjects, getControllerOf } from "../util/controllerref.ts";
-import { ControllerExpectations, slowStartBatch } from "../util/expectations.ts";
+import { ControllerExpectations } from "../util/expectations.ts";
 import { podsToDelete } from "../util/pod.ts";
 import { startQueueController } from "../util/queue-controller.ts";
 import { podsResource } from "../util/resources.ts";
@@ -37,7 +36,8 @@ import {
   successCriteriaMet,
   wantedActive,
 } from "./plan.ts";
-import { hasTrackingFinalizer, newJobPod } from "./pods.ts";
+import { JobPodControl } from "./pod-control.ts";
+import { hasTrackingFinalizer } from "./pods.ts";
 import { matchSuccessPolicy, successPolicyReason } from "./success-policy.ts";
 import { countFinishedPods } from "./tracking.ts";
 
@@ -66,6 +66,7 @@ export class JobController {
   private readonly podClient: ResourceClient<Pod>;
   private readonly backoff: BackoffOptions;
   readonly expectations = new ControllerExpectations();
+  private readonly podControl: JobPodControl;
   private queue: WorkQueue<string> | undefined;
 
   constructor(
@@ -77,6 +78,11 @@ export class JobController {
     this.jobClient = ctx.client.resource<Job>(jobsResource);
     this.podClient = ctx.client.resource<Pod>(podsResource);
     this.backoff = { ...defaultBackoff, ...options.backoff };
+    this.podControl = new JobPodControl({
+      podClient: this.podClient,
+      expectations: this.expectations,
+      recorder: ctx.recorder,
+    });
   }
 
   start(): StopController {
@@ -234,7 +240,7 @@ export class JobController {
     }
     if (ending()) {
       // Terminal conditions wait until no pod of the Job runs any more.
-      if (active.length > 0) await this.deletePods(key, identity, active);
+      if (active.length > 0) await this.podControl.delete(key, identity, active);
       active = [];
       if (counts.terminating === 0 && counts.active.length === 0) {
         const target = status.conditions?.find((c) => c.type === "FailureTarget" && c.status === "True");
@@ -257,7 +263,7 @@ export class JobController {
         }
       }
     } else if (job.spec?.suspend) {
-      if (active.length > 0) await this.deletePods(key, identity, active);
+      if (active.length > 0) await this.podControl.delete(key, identity, active);
       active = [];
       if (setCondition(status, "Suspended", "True", "JobSuspended", "Job suspended", now))
         recorder.event(identity, "Normal", "Suspended", "Job suspended");
@@ -317,7 +323,7 @@ export class JobController {
       else if (running < want) create = Array.from({ length: want - running }, () => undefined);
     }
     if (remove.length > 0) {
-      await this.deletePods(key, identity, remove.slice(0, burst));
+      await this.podControl.delete(key, identity, remove.slice(0, burst));
       const gone = new Set(remove.map((p) => p.metadata?.uid));
       active = active.filter((p) => !gone.has(p.metadata?.uid));
     }
@@ -334,7 +340,7 @@ export class JobController {
       this.queue?.addAfter(key, notBefore - now.getTime());
       return active;
     }
-    await this.createPods(key, job, identity, create.slice(0, burst));
+    await this.podControl.create(key, job, identity, create.slice(0, burst));
     return active;
   }
 
@@ -358,58 +364,7 @@ export class JobController {
     if (wait !== Number.POSITIVE_INFINITY) this.queue?.addAfter(key, wait);
     if (due.length === 0) return;
     const annotations = new Map(due.map((ix) => [ix, indexFailureAnnotations(job, pods, ix)]));
-    await this.createPods(key, job, identity, due.slice(0, burst), annotations);
-  }
-
-  private async createPods(
-    key: string,
-    job: Job,
-    identity: Identity,
-    indexes: (number | undefined)[],
-    annotations?: Map<number, Record<string, string>>,
-  ): Promise<void> {
-    this.expectations.expectCreations(key, indexes.length);
-    let next = 0;
-    const result = await slowStartBatch(indexes.length, 1, async () => {
-      const ix = indexes[next++];
-      const extra = ix === undefined ? undefined : annotations?.get(ix);
-      const created = await this.podClient.create(newJobPod(job, ix, extra));
-      this.ctx.recorder.event(
-        identity,
-        "Normal",
-        "SuccessfulCreate",
-        `Created pod: ${created.metadata?.name ?? ""}`,
-      );
-    });
-    const skipped = indexes.length - result.successes;
-    if (skipped > 0) this.expectations.lowerCreations(key, skipped);
-    if (result.error !== undefined) {
-      const message = result.error instanceof Error ? result.error.message : String(result.error);
-      this.ctx.recorder.event(identity, "Warning", "FailedCreate", `Error creating: ${message}`);
-      throw result.error;
-    }
-  }
-
-  private async deletePods(key: string, identity: Identity, victims: Pod[]): Promise<void> {
-    this.expectations.expectDeletions(key, victims.map(objectKey));
-    const results = await Promise.allSettled(
-      victims.map(async (p) => {
-        try {
-          await this.podClient.delete(p.metadata?.name ?? "", { namespace: p.metadata?.namespace ?? "" });
-          this.ctx.recorder.event(
-            identity,
-            "Normal",
-            "SuccessfulDelete",
-            `Deleted pod: ${p.metadata?.name ?? ""}`,
-          );
-        } catch (err) {
-          this.expectations.deletionObserved(key, objectKey(p));
-          if (!(err instanceof NotFoundError)) throw err;
-        }
-      }),
-    );
-    const failed = results.find((r) => r.status === "rejected");
-    if (failed?.status === "rejected") throw failed.reason;
+    await this.podControl.create(key, job, identity, due.slice(0, burst), annotations);
   }
 
   private async writeStatus(job: Job, status: JobStatus): Promise<Job> {
