@@ -13,6 +13,7 @@ import type { ControllerContext, ControllerDescriptor, StopController } from "..
 import { claimObjects, getControllerOf } from "../util/controllerref.ts";
 import { ControllerExpectations } from "../util/expectations.ts";
 import { podsToDelete } from "../util/pod.ts";
+import { claimCandidates, ensureControllerUidIndex } from "../util/owner-index.ts";
 import { startQueueController } from "../util/queue-controller.ts";
 import { podsResource } from "../util/resources.ts";
 import { selectorOf } from "../util/selector.ts";
@@ -75,6 +76,7 @@ export class JobController {
   ) {
     this.jobs = ctx.informers.informerFor<Job>(jobsResource);
     this.pods = ctx.informers.informerFor<Pod>(podsResource);
+    ensureControllerUidIndex(this.pods.indexer);
     this.jobClient = ctx.client.resource<Job>(jobsResource);
     this.podClient = ctx.client.resource<Pod>(podsResource);
     this.backoff = { ...defaultBackoff, ...options.backoff };
@@ -162,7 +164,7 @@ export class JobController {
     const pods = await claimObjects<Pod>({
       owner: identity,
       client: this.podClient,
-      candidates: this.pods.indexer.byIndex(namespaceIndex, namespace),
+      candidates: claimCandidates(this.pods.indexer, namespace, job.metadata?.uid),
       matches: (p) => selector.matches(p.metadata?.labels),
       canAdopt: async () => {
         const fresh = await this.jobClient.get(job.metadata?.name ?? "", { namespace });
