@@ -31,25 +31,26 @@ const pod = (name: string, cpu?: string) => ({
   },
 });
 
-test("LimitRange defaults and bounds apply to new pods", async () => {
-  await cluster.kubectl(
+const limitRange = (namespace: string, limits: unknown[]) =>
+  cluster.kubectl(
     ["apply", "-f", "-"],
     JSON.stringify({
       apiVersion: "v1",
       kind: "LimitRange",
-      metadata: { name: "defaults", namespace: "team" },
-      spec: {
-        limits: [
-          {
-            type: "Container",
-            default: { cpu: "500m", memory: "128Mi" },
-            defaultRequest: { cpu: "250m", memory: "64Mi" },
-            max: { cpu: "1" },
-          },
-        ],
-      },
+      metadata: { name: namespace, namespace },
+      spec: { limits },
     }),
   );
+
+test("LimitRange defaults and bounds apply to new pods", async () => {
+  await limitRange("team", [
+    {
+      type: "Container",
+      default: { cpu: "500m", memory: "128Mi" },
+      defaultRequest: { cpu: "250m", memory: "64Mi" },
+      max: { cpu: "1" },
+    },
+  ]);
   await cluster.kubectl(["apply", "-f", "-"], JSON.stringify(pod("defaulted")));
   const created = await cluster.json(["get", "pod", "defaulted", "-n", "team"]);
   assert.deepEqual(created.spec.containers[0].resources, {
@@ -72,20 +73,10 @@ test("LimitRange defaults and bounds apply to new pods", async () => {
 
 test("LimitRange types Pod and PersistentVolumeClaim bound the pod's sum and a claim's storage", async () => {
   await cluster.kubectl(["create", "namespace", "bounds"]);
-  await cluster.kubectl(
-    ["apply", "-f", "-"],
-    JSON.stringify({
-      apiVersion: "v1",
-      kind: "LimitRange",
-      metadata: { name: "bounds", namespace: "bounds" },
-      spec: {
-        limits: [
-          { type: "Pod", max: { cpu: "1" } },
-          { type: "PersistentVolumeClaim", min: { storage: "1Gi" }, max: { storage: "2Gi" } },
-        ],
-      },
-    }),
-  );
+  await limitRange("bounds", [
+    { type: "Pod", max: { cpu: "1" } },
+    { type: "PersistentVolumeClaim", min: { storage: "1Gi" }, max: { storage: "2Gi" } },
+  ]);
   const twoContainers = (name: string, cpu: string) => ({
     apiVersion: "v1",
     kind: "Pod",
