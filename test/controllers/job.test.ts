@@ -185,6 +185,114 @@ describe("Jobs with kubectl on hollow nodes", () => {
   });
 });
 
+describe("per-index backoff and success policies with kubectl on hollow nodes", () => {
+  // Pods wait for a node labelled job-gate=<job> so the test can script them before they start.
+  const gated = (name: string, spec: Record<string, unknown>, annotations: Record<string, string> = {}) =>
+    jobManifest(
+      name,
+      {
+        completions: 3,
+        parallelism: 3,
+        completionMode: "Indexed",
+        ...spec,
+        template: { spec: { nodeSelector: { "job-gate": name } } },
+      },
+      annotations,
+    );
+  const podsByIndex = async (job: string): Promise<Map<string, string>> => {
+    const out = await kubectl([
+      "get",
+      "pods",
+      "-l",
+      `job-name=${job}`,
+      "-o",
+      'jsonpath={range .items[*]}{.metadata.annotations.batch\\.kubernetes\\.io/job-completion-index}={.metadata.name}{"\\n"}{end}',
+    ]);
+    return new Map(
+      out
+        .split("\n")
+        .filter((l) => l.includes("="))
+        .map((l) => l.split("=") as [string, string]),
+    );
+  };
+
+  it("a FailIndex exit code fails only its index; the job ends Failed with reason FailedIndexes", async () => {
+    await apply(
+      gated("perindex", {
+        backoffLimitPerIndex: 1,
+        podFailurePolicy: { rules: [{ action: "FailIndex", onExitCodes: { operator: "In", values: [42] } }] },
+      }),
+    );
+    const pods = await until(async () => {
+      const m = await podsByIndex("perindex");
+      return m.size === 3 ? m : undefined;
+    }, "three pods");
+    await kubectl(["annotate", "pod", pods.get("1") ?? "", "sim.skiff.dev/exit-code=42"]);
+    await kubectl(["label", "node", "hollow-node-1", "job-gate=perindex"]);
+    await kubectl(["wait", "--for=condition=failed", "job/perindex", "--timeout=90s"]);
+    const status = JSON.parse(await kubectl(["get", "job", "perindex", "-o", "json"])).status;
+    assert.deepEqual([status.completedIndexes, status.failedIndexes, status.failed], ["0,2", "1", 1]);
+    const failed = status.conditions.find((c: { type: string }) => c.type === "Failed");
+    assert.deepEqual([failed.reason, failed.message], ["FailedIndexes", "Job has failed indexes"]);
+    assert.match(
+      (await kubectl(["get", "job", "perindex", "--no-headers"])).trim(),
+      /^perindex\s+Failed\s+2\/3\s/,
+    );
+  });
+
+  it("successPolicy: index 0 succeeding completes the job and removes the other pods", async () => {
+    await apply(
+      gated(
+        "leader",
+        { successPolicy: { rules: [{ succeededIndexes: "0" }] } },
+        { "sim.skiff.dev/run-seconds": "3600" },
+      ),
+    );
+    const pods = await until(async () => {
+      const m = await podsByIndex("leader");
+      return m.size === 3 ? m : undefined;
+    }, "three pods");
+    await kubectl(["annotate", "--overwrite", "pod", pods.get("0") ?? "", "sim.skiff.dev/run-seconds=1"]);
+    await kubectl(["label", "node", "hollow-node-1", "job-gate=leader", "--overwrite"]);
+    await kubectl(["wait", "--for=condition=complete", "job/leader", "--timeout=90s"]);
+    const status = JSON.parse(await kubectl(["get", "job", "leader", "-o", "json"])).status;
+    assert.deepEqual(
+      status.conditions.map((c: { type: string; reason: string }) => `${c.type}:${c.reason}`),
+      ["SuccessCriteriaMet:SuccessPolicy", "Complete:SuccessPolicy"],
+    );
+    assert.equal(status.completedIndexes, "0");
+    await until(
+      async () =>
+        (
+          await kubectl([
+            "get",
+            "pods",
+            "-l",
+            "job-name=leader",
+            "--field-selector=status.phase=Running",
+            "-o",
+            "name",
+          ])
+        ).trim() === ""
+          ? true
+          : undefined,
+      "the other indexes' pods stopped",
+    );
+  });
+
+  it("rejects per-index fields outside Indexed mode with Kubernetes' messages", async () => {
+    const r = await server.kubectl(["apply", "-f", "-"], {
+      input: JSON.stringify(
+        jobManifest("bad", { maxFailedIndexes: 1, successPolicy: { rules: [{ succeededCount: 1 }] } }),
+      ),
+    });
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /spec.backoffLimitPerIndex: Required value: when maxFailedIndexes is specified/);
+    assert.match(r.stderr, /spec.maxFailedIndexes: Invalid value: 1: requires indexed completion mode/);
+    assert.match(r.stderr, /spec.successPolicy: Invalid value: .*requires indexed completion mode/);
+  });
+});
+
 describe("CronJobs with kubectl on hollow nodes", () => {
   it("fires on schedule in its time zone, Forbid skips while active, Replace swaps, create job --from works", async () => {
     const cronJob = {

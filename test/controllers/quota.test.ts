@@ -31,25 +31,26 @@ const pod = (name: string, cpu?: string) => ({
   },
 });
 
-test("LimitRange defaults and bounds apply to new pods", async () => {
-  await cluster.kubectl(
+const limitRange = (namespace: string, limits: unknown[]) =>
+  cluster.kubectl(
     ["apply", "-f", "-"],
     JSON.stringify({
       apiVersion: "v1",
       kind: "LimitRange",
-      metadata: { name: "defaults", namespace: "team" },
-      spec: {
-        limits: [
-          {
-            type: "Container",
-            default: { cpu: "500m", memory: "128Mi" },
-            defaultRequest: { cpu: "250m", memory: "64Mi" },
-            max: { cpu: "1" },
-          },
-        ],
-      },
+      metadata: { name: namespace, namespace },
+      spec: { limits },
     }),
   );
+
+test("LimitRange defaults and bounds apply to new pods", async () => {
+  await limitRange("team", [
+    {
+      type: "Container",
+      default: { cpu: "500m", memory: "128Mi" },
+      defaultRequest: { cpu: "250m", memory: "64Mi" },
+      max: { cpu: "1" },
+    },
+  ]);
   await cluster.kubectl(["apply", "-f", "-"], JSON.stringify(pod("defaulted")));
   const created = await cluster.json(["get", "pod", "defaulted", "-n", "team"]);
   assert.deepEqual(created.spec.containers[0].resources, {
@@ -68,6 +69,63 @@ test("LimitRange defaults and bounds apply to new pods", async () => {
     tooBig.stderr,
     /pods "greedy" is forbidden: maximum cpu usage per Container is 1, but limit is 2/,
   );
+});
+
+test("LimitRange types Pod and PersistentVolumeClaim bound the pod's sum and a claim's storage", async () => {
+  await cluster.kubectl(["create", "namespace", "bounds"]);
+  await limitRange("bounds", [
+    { type: "Pod", max: { cpu: "1" } },
+    { type: "PersistentVolumeClaim", min: { storage: "1Gi" }, max: { storage: "2Gi" } },
+  ]);
+  const twoContainers = (name: string, cpu: string) => ({
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name, namespace: "bounds" },
+    spec: {
+      containers: ["a", "b"].map((c) => ({ name: c, image: "nginx", resources: { limits: { cpu } } })),
+    },
+  });
+  // Each container is within 1 CPU, but the pod's sum is not.
+  const tooBig = await cluster.server.kubectl(["apply", "-f", "-"], {
+    input: JSON.stringify(twoContainers("pair", "600m")),
+  });
+  assert.notEqual(tooBig.code, 0);
+  assert.match(tooBig.stderr, /pods "pair" is forbidden: maximum cpu usage per Pod is 1, but limit is 1200m/);
+  await cluster.kubectl(["apply", "-f", "-"], JSON.stringify(twoContainers("fits", "500m")));
+
+  const claim = (name: string, storage: string) => ({
+    apiVersion: "v1",
+    kind: "PersistentVolumeClaim",
+    metadata: { name, namespace: "bounds" },
+    spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage } } },
+  });
+  const big = await cluster.server.kubectl(["apply", "-f", "-"], {
+    input: JSON.stringify(claim("big", "5Gi")),
+  });
+  assert.notEqual(big.code, 0);
+  assert.match(
+    big.stderr,
+    /persistentvolumeclaims "big" is forbidden: maximum storage usage per PersistentVolumeClaim is 2Gi, but request is 5Gi/,
+  );
+  const small = await cluster.server.kubectl(["apply", "-f", "-"], {
+    input: JSON.stringify(claim("small", "100Mi")),
+  });
+  assert.match(
+    small.stderr,
+    /persistentvolumeclaims "small" is forbidden: minimum storage usage per PersistentVolumeClaim is 1Gi, but request is 100Mi/,
+  );
+  await cluster.kubectl(["apply", "-f", "-"], JSON.stringify(claim("right", "1Gi")));
+  const grown = await cluster.server.kubectl([
+    "patch",
+    "pvc",
+    "right",
+    "-n",
+    "bounds",
+    "-p",
+    '{"spec":{"resources":{"requests":{"storage":"3Gi"}}}}',
+  ]);
+  assert.notEqual(grown.code, 0);
+  assert.match(grown.stderr, /maximum storage usage per PersistentVolumeClaim is 2Gi, but request is 3Gi/);
 });
 
 test("the quota controller reports usage and admission refuses a pod over the quota", async () => {

@@ -26,6 +26,7 @@ import { validateSelectorAndTemplate } from "../apps/validation.ts";
 import { age, humanDuration } from "../duration.ts";
 import { type FieldError, FieldPath, fieldErrors } from "../field.ts";
 import type { ResourceDef, TableConvertor } from "../resource.ts";
+import { validatePerIndexBackoff, validatePodFailurePolicy, validateSuccessPolicy } from "./job-policies.ts";
 
 export type Job = Kube<JobV1>;
 
@@ -116,6 +117,15 @@ export function validateJobSpec(s: JobSpec, opts: JobSpecValidationOptions): Fie
       );
     }
   }
+  errs.push(...validatePerIndexBackoff(s, at));
+  errs.push(...validatePodFailurePolicy(s, at.child("podFailurePolicy")));
+  errs.push(...validateSuccessPolicy(s, at.child("successPolicy")));
+  const replacement = s.podReplacementPolicy;
+  if (replacement !== undefined) {
+    const allowedReplacement = s.podFailurePolicy ? ["Failed"] : ["Failed", "TerminatingOrFailed"];
+    if (!allowedReplacement.includes(replacement))
+      errs.push(fieldErrors.notSupported(at.child("podReplacementPolicy"), replacement, allowedReplacement));
+  }
   if (s.selector || opts.selectorRequired) {
     errs.push(
       ...validateSelectorAndTemplate({ selector: s.selector, template: s.template, at, kindWord: "job" }),
@@ -126,9 +136,13 @@ export function validateJobSpec(s: JobSpec, opts: JobSpecValidationOptions): Fie
   const templateAt = at.child("template");
   errs.push(...validatePodTemplateSpec(s.template, templateAt));
   const policy = s.template?.spec?.restartPolicy;
-  const allowed = s.podFailurePolicy ? ["Never"] : ["OnFailure", "Never"];
-  if (policy === undefined || !allowed.includes(policy)) {
-    errs.push(fieldErrors.notSupported(templateAt.child("spec").child("restartPolicy"), policy, allowed));
+  const policyAt = templateAt.child("spec").child("restartPolicy");
+  if (policy !== "OnFailure" && policy !== "Never") {
+    errs.push(fieldErrors.notSupported(policyAt, policy, ["OnFailure", "Never"]));
+  } else if (s.podFailurePolicy && policy !== "Never") {
+    errs.push(
+      fieldErrors.invalid(policyAt, policy, 'only "Never" is supported when podFailurePolicy is specified'),
+    );
   }
   return errs;
 }
@@ -191,6 +205,15 @@ export function validateJobUpdate(job: Job, old: Job): FieldError[] {
   errs.push(...validateImmutable(s?.selector, o?.selector, spec.child("selector")));
   errs.push(...validateImmutable(s?.completionMode, o?.completionMode, spec.child("completionMode")));
   errs.push(...validateImmutable(s?.podFailurePolicy, o?.podFailurePolicy, spec.child("podFailurePolicy")));
+  errs.push(
+    ...validateImmutable(
+      s?.backoffLimitPerIndex,
+      o?.backoffLimitPerIndex,
+      spec.child("backoffLimitPerIndex"),
+    ),
+  );
+  errs.push(...validateImmutable(s?.managedBy, o?.managedBy, spec.child("managedBy")));
+  errs.push(...validateImmutable(s?.successPolicy, o?.successPolicy, spec.child("successPolicy")));
   const suspendedNotStarted = o?.suspend === true && old.status?.startTime === undefined;
   if (s && o) {
     const same = suspendedNotStarted

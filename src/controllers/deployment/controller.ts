@@ -9,6 +9,7 @@ import type { ResourceClient } from "../../client/resource-client.ts";
 import type { WorkQueue } from "../../client/workqueue/queue.ts";
 import type { ControllerContext, ControllerDescriptor, StopController } from "../manager.ts";
 import { claimObjects, getControllerOf } from "../util/controllerref.ts";
+import { claimCandidates, controlledBy, ensureControllerUidIndex } from "../util/owner-index.ts";
 import { startQueueController } from "../util/queue-controller.ts";
 import { deploymentsResource, podsResource, replicaSetsResource } from "../util/resources.ts";
 import { selectorOf } from "../util/selector.ts";
@@ -46,6 +47,8 @@ export class DeploymentController {
     this.deployments = ctx.informers.informerFor<Deployment>(deploymentsResource);
     this.replicaSets = ctx.informers.informerFor<ReplicaSet>(replicaSetsResource);
     this.pods = ctx.informers.informerFor<Pod>(podsResource);
+    ensureControllerUidIndex(this.replicaSets.indexer);
+    ensureControllerUidIndex(this.pods.indexer);
     this.deploymentClient = ctx.client.resource<Deployment>(deploymentsResource);
     this.replicaSetClient = ctx.client.resource<ReplicaSet>(replicaSetsResource);
   }
@@ -118,18 +121,17 @@ export class DeploymentController {
     const sets = await claimObjects<ReplicaSet>({
       owner: asDeployment(d),
       client: this.replicaSetClient,
-      candidates: this.replicaSets.indexer.byIndex(namespaceIndex, namespace),
+      candidates: claimCandidates(this.replicaSets.indexer, namespace, d.metadata?.uid),
       matches: (rs) => selector.matches(rs.metadata?.labels),
       canAdopt: async () => {
         const fresh = await this.deploymentClient.get(d.metadata?.name ?? "", { namespace });
         return fresh.metadata?.uid === d.metadata?.uid && fresh.metadata?.deletionTimestamp === undefined;
       },
     });
-    const uids = new Set(sets.map((rs) => rs.metadata?.uid));
     const podsByReplicaSet = new Map<string, Pod[]>();
-    for (const p of this.pods.indexer.byIndex(namespaceIndex, namespace)) {
-      const uid = getControllerOf(p)?.uid;
-      if (uid && uids.has(uid)) podsByReplicaSet.set(uid, [...(podsByReplicaSet.get(uid) ?? []), p]);
+    for (const rs of sets) {
+      const uid = rs.metadata?.uid;
+      if (uid) podsByReplicaSet.set(uid, controlledBy(this.pods.indexer, uid));
     }
     const ctx: SyncContext = {
       deployments: this.deploymentClient,

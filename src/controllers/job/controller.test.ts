@@ -164,6 +164,102 @@ describe("JobController", () => {
     assert.equal((await running(fx, "flaky")).length, 0);
   });
 
+  it("backoffLimitPerIndex: retries an index within its budget, then marks it failed; FailedIndexes", async () => {
+    const fx = await setup();
+    await fx.client.resource<Job>(jobsResource).create(
+      job("per", {
+        completions: 3,
+        parallelism: 3,
+        completionMode: "Indexed",
+        backoffLimitPerIndex: 1,
+        podFailurePolicy: {
+          rules: [
+            { action: "FailIndex", onExitCodes: { operator: "In", values: [42] } },
+            { action: "Ignore", onExitCodes: { operator: "In", values: [7] } },
+          ],
+        },
+      }),
+    );
+    await eventually(async () => assert.equal((await running(fx, "per")).length, 3));
+    const at = async (ix: string) =>
+      (await running(fx, "per")).find(
+        (p) => p.metadata?.annotations?.[completionIndexAnnotation] === ix,
+      ) as Pod;
+    const failures = (p: Pod) => p.metadata?.annotations?.["batch.kubernetes.io/job-index-failure-count"];
+    assert.equal(failures(await at("0")), "0");
+    // Index 0: an ignored failure, then a counted one (within the budget of 1), then a success.
+    await finishPod(fx.client, await at("0"), 7);
+    await eventually(async () => assert.ok(await at("0"), "index 0 retried after an ignored failure"));
+    const second = await at("0");
+    assert.equal(failures(second), "0");
+    assert.equal(second.metadata?.annotations?.["batch.kubernetes.io/job-index-ignored-failure-count"], "1");
+    await finishPod(fx.client, second, 1);
+    await eventually(async () => assert.equal(failures(await at("0")), "1"));
+    await finishPod(fx.client, await at("0"), 0);
+    // Index 1 fails with a FailIndex exit code: failed at once, never retried.
+    await finishPod(fx.client, await at("1"), 42);
+    await eventually(async () => assert.equal((await getJob(fx, "per")).status?.failedIndexes, "1"));
+    assert.equal(await at("1"), undefined);
+    await finishPod(fx.client, await at("2"), 0);
+    await eventually(async () => {
+      const s = (await getJob(fx, "per")).status;
+      const failed = s?.conditions?.find((c) => c.type === "Failed" && c.status === "True");
+      assert.deepEqual([failed?.reason, failed?.message], ["FailedIndexes", "Job has failed indexes"]);
+      assert.deepEqual([s?.completedIndexes, s?.failedIndexes, s?.failed], ["0,2", "1", 2]);
+    });
+  });
+
+  it("maxFailedIndexes fails the job as soon as too many indexes failed", async () => {
+    const fx = await setup();
+    await fx.client.resource<Job>(jobsResource).create(
+      job("maxfail", {
+        completions: 4,
+        parallelism: 4,
+        completionMode: "Indexed",
+        backoffLimitPerIndex: 0,
+        maxFailedIndexes: 0,
+      }),
+    );
+    await eventually(async () => assert.equal((await running(fx, "maxfail")).length, 4));
+    await finishPod(fx.client, (await running(fx, "maxfail"))[0] as Pod, 1);
+    await eventually(async () => {
+      const s = (await getJob(fx, "maxfail")).status;
+      const failed = s?.conditions?.find((c) => c.type === "Failed" && c.status === "True");
+      assert.equal(failed?.reason, "MaxFailedIndexesExceeded");
+      assert.equal(failed?.message, "Job has exceeded the specified maximal number of failed indexes");
+    });
+  });
+
+  it("successPolicy: the listed index succeeding completes the job with reason SuccessPolicy", async () => {
+    const fx = await setup();
+    await fx.client.resource<Job>(jobsResource).create(
+      job("leader", {
+        completions: 3,
+        parallelism: 3,
+        completionMode: "Indexed",
+        successPolicy: { rules: [{ succeededIndexes: "0", succeededCount: 1 }] },
+      }),
+    );
+    await eventually(async () => assert.equal((await running(fx, "leader")).length, 3));
+    const workers = await running(fx, "leader");
+    const leader = workers.find((p) => p.metadata?.annotations?.[completionIndexAnnotation] === "0") as Pod;
+    // A worker's success does not match the rule.
+    await finishPod(fx.client, workers.find((p) => p !== leader) as Pod, 0);
+    await eventually(async () => assert.equal((await getJob(fx, "leader")).status?.succeeded, 1));
+    assert.equal((await getJob(fx, "leader")).status?.conditions, undefined);
+    await finishPod(fx.client, leader, 0);
+    await eventually(async () => {
+      const s = (await getJob(fx, "leader")).status;
+      const summary = (s?.conditions ?? []).map((c) => `${c.type}=${c.status}:${c.reason}:${c.message}`);
+      assert.deepEqual(summary, [
+        "SuccessCriteriaMet=True:SuccessPolicy:Matched rules at index 0",
+        "Complete=True:SuccessPolicy:Matched rules at index 0",
+      ]);
+    });
+    // The remaining worker was removed.
+    assert.equal((await running(fx, "leader")).filter((p) => !p.metadata?.deletionTimestamp).length, 0);
+  });
+
   it("suspend deletes active pods, resume starts them again", async () => {
     const fx = await setup();
     const jobs = fx.client.resource<Job>(jobsResource);

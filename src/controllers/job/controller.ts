@@ -5,14 +5,14 @@
 // status and conditions kubectl prints and waits for (Kubernetes' syncJob).
 import type { Job, JobStatus } from "kubernetes-types/batch/v1.js";
 import type { Pod } from "kubernetes-types/core/v1.js";
-import { NotFoundError } from "../../api/errors.ts";
 import { namespaceIndex, objectKey, splitKey } from "../../client/informer/indexer.ts";
 import type { Informer } from "../../client/informer/informer.ts";
 import type { ResourceClient } from "../../client/resource-client.ts";
 import type { WorkQueue } from "../../client/workqueue/queue.ts";
 import type { ControllerContext, ControllerDescriptor, StopController } from "../manager.ts";
 import { claimObjects, getControllerOf } from "../util/controllerref.ts";
-import { ControllerExpectations, slowStartBatch } from "../util/expectations.ts";
+import { ControllerExpectations } from "../util/expectations.ts";
+import { claimCandidates, ensureControllerUidIndex } from "../util/owner-index.ts";
 import { podsToDelete } from "../util/pod.ts";
 import { startQueueController } from "../util/queue-controller.ts";
 import { podsResource } from "../util/resources.ts";
@@ -21,6 +21,12 @@ import { type BackoffOptions, defaultBackoff, nextCreateAt } from "./backoff.ts"
 import { isFinished, isTrue, messages, reasons, rfc3339, sameStatus, setCondition } from "./conditions.ts";
 import { removeTrackingFinalizers } from "./finalizers.ts";
 import { parseIndexes, podIndex } from "./indexes.ts";
+import {
+  failedByIndexes,
+  hasBackoffLimitPerIndex,
+  indexFailureAnnotations,
+  indexNotBefore,
+} from "./per-index.ts";
 import {
   countPods,
   exceedsBackoffLimit,
@@ -31,7 +37,9 @@ import {
   successCriteriaMet,
   wantedActive,
 } from "./plan.ts";
-import { hasTrackingFinalizer, newJobPod } from "./pods.ts";
+import { JobPodControl } from "./pod-control.ts";
+import { hasTrackingFinalizer } from "./pods.ts";
+import { matchSuccessPolicy, successPolicyReason } from "./success-policy.ts";
 import { countFinishedPods } from "./tracking.ts";
 
 export const jobsResource = {
@@ -59,6 +67,7 @@ export class JobController {
   private readonly podClient: ResourceClient<Pod>;
   private readonly backoff: BackoffOptions;
   readonly expectations = new ControllerExpectations();
+  private readonly podControl: JobPodControl;
   private queue: WorkQueue<string> | undefined;
 
   constructor(
@@ -67,9 +76,15 @@ export class JobController {
   ) {
     this.jobs = ctx.informers.informerFor<Job>(jobsResource);
     this.pods = ctx.informers.informerFor<Pod>(podsResource);
+    ensureControllerUidIndex(this.pods.indexer);
     this.jobClient = ctx.client.resource<Job>(jobsResource);
     this.podClient = ctx.client.resource<Pod>(podsResource);
     this.backoff = { ...defaultBackoff, ...options.backoff };
+    this.podControl = new JobPodControl({
+      podClient: this.podClient,
+      expectations: this.expectations,
+      recorder: ctx.recorder,
+    });
   }
 
   start(): StopController {
@@ -149,7 +164,7 @@ export class JobController {
     const pods = await claimObjects<Pod>({
       owner: identity,
       client: this.podClient,
-      candidates: this.pods.indexer.byIndex(namespaceIndex, namespace),
+      candidates: claimCandidates(this.pods.indexer, namespace, job.metadata?.uid),
       matches: (p) => selector.matches(p.metadata?.labels),
       canAdopt: async () => {
         const fresh = await this.jobClient.get(job.metadata?.name ?? "", { namespace });
@@ -174,6 +189,7 @@ export class JobController {
 
   private async reconcile(key: string, job: Job, identity: Identity, pods: Pod[], now: Date): Promise<void> {
     const status: JobStatus = structuredClone(job.status ?? {});
+    if (hasBackoffLimitPerIndex(job)) status.failedIndexes ??= "";
     const counts = countPods(pods);
     const { recorder } = this.ctx;
     const succeeded = status.succeeded ?? 0;
@@ -183,6 +199,8 @@ export class JobController {
     if (!ending() && !job.spec?.suspend) {
       const deadline = job.spec?.activeDeadlineSeconds;
       const started = status.startTime ? Date.parse(status.startTime) : undefined;
+      const verdict = this.indexVerdict(job, status);
+      const policyMessage = this.successPolicyMessage(job, status);
       if (exceedsBackoffLimit(job, failed, counts.restarts)) {
         setCondition(
           status,
@@ -192,6 +210,8 @@ export class JobController {
           messages.backoffLimitExceeded,
           now,
         );
+      } else if (verdict) {
+        setCondition(status, "FailureTarget", "True", verdict.reason, verdict.message, now);
       } else if (
         deadline !== undefined &&
         started !== undefined &&
@@ -205,6 +225,8 @@ export class JobController {
           messages.deadlineExceeded,
           now,
         );
+      } else if (policyMessage !== undefined) {
+        setCondition(status, "SuccessCriteriaMet", "True", successPolicyReason, policyMessage, now);
       } else if (successCriteriaMet(job, succeeded, active.length)) {
         setCondition(
           status,
@@ -220,7 +242,7 @@ export class JobController {
     }
     if (ending()) {
       // Terminal conditions wait until no pod of the Job runs any more.
-      if (active.length > 0) await this.deletePods(key, identity, active);
+      if (active.length > 0) await this.podControl.delete(key, identity, active);
       active = [];
       if (counts.terminating === 0 && counts.active.length === 0) {
         const target = status.conditions?.find((c) => c.type === "FailureTarget" && c.status === "True");
@@ -228,12 +250,14 @@ export class JobController {
           setCondition(status, "Failed", "True", target.reason ?? "", target.message ?? "", now);
           recorder.event(identity, "Warning", target.reason ?? "Failed", target.message ?? "");
         } else {
+          // Complete repeats why success was reached (completions, or a successPolicy rule).
+          const met = status.conditions?.find((c) => c.type === "SuccessCriteriaMet" && c.status === "True");
           setCondition(
             status,
             "Complete",
             "True",
-            reasons.completionsReached,
-            messages.completionsReached,
+            met?.reason ?? reasons.completionsReached,
+            met?.message ?? messages.completionsReached,
             now,
           );
           status.completionTime = rfc3339(now);
@@ -241,7 +265,7 @@ export class JobController {
         }
       }
     } else if (job.spec?.suspend) {
-      if (active.length > 0) await this.deletePods(key, identity, active);
+      if (active.length > 0) await this.podControl.delete(key, identity, active);
       active = [];
       if (setCondition(status, "Suspended", "True", "JobSuspended", "Job suspended", now))
         recorder.event(identity, "Normal", "Suspended", "Job suspended");
@@ -260,6 +284,17 @@ export class JobController {
     await this.writeStatus(job, status);
   }
 
+  private indexVerdict(job: Job, status: JobStatus) {
+    const completions = job.spec?.completions ?? 0;
+    const failed = parseIndexes(status.failedIndexes, completions).size;
+    return failedByIndexes(job, failed, parseIndexes(status.completedIndexes, completions).size);
+  }
+
+  private successPolicyMessage(job: Job, status: JobStatus): string | undefined {
+    if (!isIndexed(job) || !job.spec?.successPolicy) return undefined;
+    return matchSuccessPolicy(job, parseIndexes(status.completedIndexes, job.spec?.completions ?? 0));
+  }
+
   /** Creates or deletes pods towards the wanted active set; returns the active pods left. */
   private async manage(
     key: string,
@@ -275,10 +310,12 @@ export class JobController {
     let remove: Pod[] = [];
     let create: (number | undefined)[] = [];
     if (isIndexed(job)) {
-      const completed = parseIndexes(job.status?.completedIndexes, job.spec?.completions ?? 0);
+      const completions = job.spec?.completions ?? 0;
+      const done = parseIndexes(job.status?.completedIndexes, completions);
+      for (const ix of parseIndexes(job.status?.failedIndexes, completions)) done.add(ix);
       const busy = new Set<number>();
       if (waitForTerminating) for (const p of terminating) busy.add(podIndex(p) ?? -1);
-      const plan = planIndexed(job, active, completed, busy);
+      const plan = planIndexed(job, active, done, busy);
       remove = plan.remove;
       create = plan.create;
     } else {
@@ -288,11 +325,15 @@ export class JobController {
       else if (running < want) create = Array.from({ length: want - running }, () => undefined);
     }
     if (remove.length > 0) {
-      await this.deletePods(key, identity, remove.slice(0, burst));
+      await this.podControl.delete(key, identity, remove.slice(0, burst));
       const gone = new Set(remove.map((p) => p.metadata?.uid));
       active = active.filter((p) => !gone.has(p.metadata?.uid));
     }
     if (create.length === 0) return active;
+    if (hasBackoffLimitPerIndex(job)) {
+      await this.createPerIndex(key, job, identity, pods, create, now);
+      return active;
+    }
     const finished = pods
       .filter((p) => p.status?.phase === "Succeeded" || isPodFailed(p, job))
       .map((p) => ({ pod: p, failed: p.status?.phase !== "Succeeded" }));
@@ -301,56 +342,31 @@ export class JobController {
       this.queue?.addAfter(key, notBefore - now.getTime());
       return active;
     }
-    await this.createPods(key, job, identity, create.slice(0, burst));
+    await this.podControl.create(key, job, identity, create.slice(0, burst));
     return active;
   }
 
-  private async createPods(
+  /** backoffLimitPerIndex: each index waits out its own failures' backoff. */
+  private async createPerIndex(
     key: string,
     job: Job,
     identity: Identity,
-    indexes: (number | undefined)[],
+    pods: Pod[],
+    create: (number | undefined)[],
+    now: Date,
   ): Promise<void> {
-    this.expectations.expectCreations(key, indexes.length);
-    let next = 0;
-    const result = await slowStartBatch(indexes.length, 1, async () => {
-      const created = await this.podClient.create(newJobPod(job, indexes[next++]));
-      this.ctx.recorder.event(
-        identity,
-        "Normal",
-        "SuccessfulCreate",
-        `Created pod: ${created.metadata?.name ?? ""}`,
-      );
-    });
-    const skipped = indexes.length - result.successes;
-    if (skipped > 0) this.expectations.lowerCreations(key, skipped);
-    if (result.error !== undefined) {
-      const message = result.error instanceof Error ? result.error.message : String(result.error);
-      this.ctx.recorder.event(identity, "Warning", "FailedCreate", `Error creating: ${message}`);
-      throw result.error;
+    const due: number[] = [];
+    let wait = Number.POSITIVE_INFINITY;
+    for (const ix of create) {
+      if (ix === undefined) continue;
+      const notBefore = indexNotBefore(job, pods, ix, this.backoff, now.getTime());
+      if (notBefore > now.getTime()) wait = Math.min(wait, notBefore - now.getTime());
+      else due.push(ix);
     }
-  }
-
-  private async deletePods(key: string, identity: Identity, victims: Pod[]): Promise<void> {
-    this.expectations.expectDeletions(key, victims.map(objectKey));
-    const results = await Promise.allSettled(
-      victims.map(async (p) => {
-        try {
-          await this.podClient.delete(p.metadata?.name ?? "", { namespace: p.metadata?.namespace ?? "" });
-          this.ctx.recorder.event(
-            identity,
-            "Normal",
-            "SuccessfulDelete",
-            `Deleted pod: ${p.metadata?.name ?? ""}`,
-          );
-        } catch (err) {
-          this.expectations.deletionObserved(key, objectKey(p));
-          if (!(err instanceof NotFoundError)) throw err;
-        }
-      }),
-    );
-    const failed = results.find((r) => r.status === "rejected");
-    if (failed?.status === "rejected") throw failed.reason;
+    if (wait !== Number.POSITIVE_INFINITY) this.queue?.addAfter(key, wait);
+    if (due.length === 0) return;
+    const annotations = new Map(due.map((ix) => [ix, indexFailureAnnotations(job, pods, ix)]));
+    await this.podControl.create(key, job, identity, due.slice(0, burst), annotations);
   }
 
   private async writeStatus(job: Job, status: JobStatus): Promise<Job> {

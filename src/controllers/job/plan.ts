@@ -69,20 +69,21 @@ export interface IndexedPlan {
   remove: Pod[];
 }
 
-export function planIndexed(job: Job, active: Pod[], completed: Set<number>, busy: Set<number>): IndexedPlan {
+/** `done`: completed and failed indexes, which get no (more) pods. */
+export function planIndexed(job: Job, active: Pod[], done: Set<number>, busy: Set<number>): IndexedPlan {
   const completions = job.spec?.completions ?? 0;
   const parallelism = job.spec?.parallelism ?? 1;
   const remove: Pod[] = [];
   const seen = new Set<number>();
   for (const p of active) {
     const ix = podIndex(p);
-    if (ix === undefined || ix >= completions || completed.has(ix) || seen.has(ix)) remove.push(p);
+    if (ix === undefined || ix >= completions || done.has(ix) || seen.has(ix)) remove.push(p);
     else seen.add(ix);
   }
   const room = Math.max(0, parallelism - seen.size);
   const create: number[] = [];
   for (let ix = 0; ix < completions && create.length < room; ix++) {
-    if (!completed.has(ix) && !seen.has(ix) && !busy.has(ix)) create.push(ix);
+    if (!done.has(ix) && !seen.has(ix) && !busy.has(ix)) create.push(ix);
   }
   return { create, remove };
 }

@@ -16,11 +16,16 @@ function withIndexEnv(c: Container): Container {
   return { ...c, env };
 }
 
-export function newJobPod(job: Job, index: number | undefined): Pod {
+/** `extraAnnotations`: the index's failure counts under backoffLimitPerIndex. */
+export function newJobPod(
+  job: Job,
+  index: number | undefined,
+  extraAnnotations: Record<string, string> = {},
+): Pod {
   const template = structuredClone(job.spec?.template ?? {});
   const name = job.metadata?.name ?? "";
   const labels = { ...(template.metadata?.labels ?? {}) };
-  const annotations = { ...(template.metadata?.annotations ?? {}) };
+  const annotations = { ...(template.metadata?.annotations ?? {}), ...extraAnnotations };
   const spec = template.spec ?? { containers: [] };
   if (index !== undefined) {
     annotations[completionIndexAnnotation] = String(index);

@@ -9,6 +9,7 @@ import { isTrue, reasons, setCondition } from "./conditions.ts";
 import { matchPodFailurePolicy } from "./failure-policy.ts";
 import { removeTrackingFinalizers } from "./finalizers.ts";
 import { formatIndexes, parseIndexes, podIndex } from "./indexes.ts";
+import { hasBackoffLimitPerIndex, isIndexFailed } from "./per-index.ts";
 import { isIndexed, isPodFailed } from "./plan.ts";
 import { hasTrackingFinalizer } from "./pods.ts";
 
@@ -76,6 +77,17 @@ export async function countFinishedPods(o: CountOptions): Promise<Job> {
     }
     next.completedIndexes = formatIndexes(completed);
     next.succeeded = completed.size;
+    if (hasBackoffLimitPerIndex(job)) {
+      // A failure that used up its index's budget marks the index failed (never retried).
+      const failedIndexes = parseIndexes(next.failedIndexes, completions);
+      for (const uid of uncounted.failed) {
+        const p = byUid.get(uid);
+        const ix = p ? podIndex(p) : undefined;
+        if (p && ix !== undefined && ix < completions && !completed.has(ix) && isIndexFailed(job, p))
+          failedIndexes.add(ix);
+      }
+      next.failedIndexes = formatIndexes(failedIndexes);
+    }
   } else next.succeeded = (next.succeeded ?? 0) + uncounted.succeeded.length;
   next.failed = (next.failed ?? 0) + uncounted.failed.length;
   next.uncountedTerminatedPods = {};

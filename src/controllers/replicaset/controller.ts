@@ -10,6 +10,7 @@ import type { WorkQueue } from "../../client/workqueue/queue.ts";
 import type { ControllerContext, ControllerDescriptor, StopController } from "../manager.ts";
 import { claimObjects, getControllerOf, newControllerRef } from "../util/controllerref.ts";
 import { ControllerExpectations, slowStartBatch } from "../util/expectations.ts";
+import { claimCandidates, ensureControllerUidIndex } from "../util/owner-index.ts";
 import { isPodActive, isPodReady, podsToDelete } from "../util/pod.ts";
 import { startQueueController } from "../util/queue-controller.ts";
 import { podsResource } from "../util/resources.ts";
@@ -18,6 +19,12 @@ import { type ReplicaKind, type ReplicaOwner, replicaSetKind, replicationControl
 
 /** At most this many creates or deletes per sync (Kubernetes' burstReplicas). */
 const burstReplicas = 500;
+
+/**
+ * Pod status news (scheduled, running, ready) waits this long before the sync, so a burst of
+ * them (1,000 pods starting) costs one sync and one status write per window, not one per pod.
+ */
+const statusBatchMs = 250;
 
 export class ReplicaSetController {
   private readonly owners: Informer<ReplicaOwner>;
@@ -33,6 +40,7 @@ export class ReplicaSetController {
   ) {
     this.owners = ctx.informers.informerFor<ReplicaOwner>(kind.resource);
     this.pods = ctx.informers.informerFor<Pod>(podsResource);
+    ensureControllerUidIndex(this.pods.indexer);
     this.ownerClient = ctx.client.resource<ReplicaOwner>(kind.resource);
     this.podClient = ctx.client.resource<Pod>(podsResource);
   }
@@ -108,7 +116,8 @@ export class ReplicaSetController {
     const owner = this.resolve(ns, ref);
     if (owner) {
       const key = objectKey(owner);
-      this.queue?.add(key);
+      if (refChanged) this.queue?.add(key);
+      else this.queue?.addAfter(key, statusBatchMs);
       // Became ready: re-check availability once minReadySeconds have passed.
       const minReady = owner.spec?.minReadySeconds ?? 0;
       if (minReady > 0 && !isPodReady(old) && isPodReady(pod))
@@ -138,7 +147,7 @@ export class ReplicaSetController {
     const needsSync = this.expectations.satisfied(key);
     const selector = this.kind.selector(owner);
     const identity = { ...owner, apiVersion: this.kind.apiVersion, kind: this.kind.kind };
-    const active = this.pods.indexer.byIndex(namespaceIndex, namespace).filter(isPodActive);
+    const active = claimCandidates(this.pods.indexer, namespace, owner.metadata?.uid).filter(isPodActive);
     const pods = await claimObjects<Pod>({
       owner: identity,
       client: this.podClient,

@@ -88,10 +88,11 @@ export async function claimObjects<T extends ObjectLike>(o: ClaimOptions<T>): Pr
   const failures: unknown[] = [];
   for (const obj of o.candidates) {
     const ref = getControllerOf(obj);
+    // Another controller's object is never ours: skip it before matching the selector.
+    if (ref && ref.uid !== o.owner.metadata?.uid) continue;
     const matches = o.matches(obj);
     try {
       if (ref) {
-        if (ref.uid !== o.owner.metadata?.uid) continue;
         if (matches) claimed.push(obj);
         else if (!ownerDeleting && obj.metadata?.deletionTimestamp === undefined)
           await release(o.client, o.owner, obj);
