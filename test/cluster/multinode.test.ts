@@ -8,7 +8,7 @@ import { request } from "node:http";
 import { createServer } from "node:net";
 import { after, before, test } from "node:test";
 import type { Node, Pod } from "kubernetes-types/core/v1.js";
-import { AgentProcess, type Machine, NetnsCluster } from "./netns-cluster.ts";
+import { AgentProcess, type Machine, NetnsCluster, until } from "./netns-cluster.ts";
 
 const busybox = "skiff.local/busybox:1";
 const c = new NetnsCluster({
@@ -51,27 +51,7 @@ after(async () => {
   assert.deepEqual(left, [], "no netns, bridge, route, nft table, cgroup, mount or process is left");
 });
 
-async function until<T>(what: string, f: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await f();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  throw new Error(`${what} did not happen: ${last instanceof Error ? last.message : String(last ?? "")}`);
-}
-
-async function running(name: string): Promise<Pod> {
-  return until(`pod ${name} running`, async () => {
-    const p = JSON.parse(await c.kubectl("get", "pod", name, "-o", "json")) as Pod;
-    return p.status?.phase === "Running" && p.status.podIP ? p : undefined;
-  });
-}
+const running = (name: string): Promise<Pod> => c.runningPod(name);
 
 function agentFlags(m: Machine): string[] {
   return m.id === "a"
@@ -83,16 +63,6 @@ async function start(m: Machine, args: string[]): Promise<void> {
   const { agent, ready } = AgentProcess.start(m, c.agentArgs(m, [...args, ...agentFlags(m)]));
   m.agent = agent;
   await ready;
-}
-
-async function nodesReady(): Promise<Node[]> {
-  return until("both nodes Ready with pod CIDRs", async () => {
-    const list = JSON.parse(await c.kubectl("get", "nodes", "-o", "json")).items as Node[];
-    const ok = list.filter(
-      (n) => n.spec?.podCIDR && n.status?.conditions?.some((x) => x.type === "Ready" && x.status === "True"),
-    );
-    return ok.length === 2 ? ok : undefined;
-  });
 }
 
 /** A pod pinned to a node: busybox httpd answering with its hostname, or sleeping. */
@@ -136,7 +106,7 @@ test("both machines join, A also serving ingress", async () => {
   join = { server: m[1], token: m[2], hash: m[3] };
   const args = ["--server", join.server, "--token", join.token, "--ca-cert-hash", join.hash];
   await Promise.all([start(c.machine("a"), args), start(c.machine("b"), args)]);
-  const nodes = await nodesReady();
+  const nodes = await c.readyNodes(2);
   for (const n of nodes) assert.match(n.spec?.podCIDR ?? "", /^10\.207\.\d+\.0\/24$/);
 });
 
@@ -275,7 +245,7 @@ test("vxlan backend: restarted with --network-backend vxlan, pods on A and B tal
   await c.kubectl("delete", "pods", "--all", "--wait=false");
   const args = ["--server", join.server, "--network-backend", "vxlan"];
   await Promise.all([start(a, args), start(b, args)]);
-  const nodes = await nodesReady();
+  const nodes = await c.readyNodes(2);
   const nodeB = nodes.find((n) => n.metadata?.name === b.nodeName);
   const cidrB = nodeB?.spec?.podCIDR ?? "?";
   const gatewayB = cidrB.replace(/\/\d+$/, "");

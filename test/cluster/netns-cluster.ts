@@ -8,6 +8,7 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import type { Node, Pod } from "kubernetes-types/core/v1.js";
 import { removeCgroup } from "../../src/kubelet/runtime/containerd/cgroups.ts";
 import { SkiffServer } from "../support/skiff-server.ts";
 import { tempDir } from "../support/tempdir.ts";
@@ -17,6 +18,26 @@ export const hostIP = "10.205.0.1";
 export const clusterCidr = "10.206.0.0/16";
 export const serviceCidr = "10.205.1.0/24";
 export const podBridge = "skjbr0";
+
+/** Polls `f` each second until it returns a value; throws with the last error after the timeout. */
+export async function until<T>(
+  what: string,
+  f: () => Promise<T | undefined>,
+  timeoutMs = 90_000,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < end) {
+    try {
+      const v = await f();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(`${what} did not happen: ${last instanceof Error ? last.message : String(last ?? "")}`);
+}
 
 export interface NetnsClusterOptions {
   /** Prefix of every name (netns, links, cgroup roots, nodes; default "skj"). */
@@ -205,7 +226,7 @@ export class NetnsCluster {
     return sh(
       process.execPath,
       ["--import", "tsx", main, "token", ...args, "--data-dir", this.server.dir.path],
-      60_000,
+      180_000,
     );
   }
 
@@ -218,6 +239,26 @@ export class NetnsCluster {
     const r = await this.server.kubectl(args, { timeoutMs: 120_000 });
     if (r.code !== 0) throw new Error(`kubectl ${args.join(" ")}: ${r.stderr}`);
     return r.stdout;
+  }
+
+  /** The pod once it runs with an IP. */
+  runningPod(name: string): Promise<Pod> {
+    return until(`pod ${name} running`, async () => {
+      const p = JSON.parse(await this.kubectl("get", "pod", name, "-o", "json")) as Pod;
+      return p.status?.phase === "Running" && p.status.podIP ? p : undefined;
+    });
+  }
+
+  /** The nodes once `count` of them are Ready with a pod CIDR. */
+  readyNodes(count: number): Promise<Node[]> {
+    return until(`${count} nodes Ready with pod CIDRs`, async () => {
+      const list = JSON.parse(await this.kubectl("get", "nodes", "-o", "json")).items as Node[];
+      const ok = list.filter(
+        (n) =>
+          n.spec?.podCIDR && n.status?.conditions?.some((x) => x.type === "Ready" && x.status === "True"),
+      );
+      return ok.length === count ? ok : undefined;
+    });
   }
 
   async apply(yaml: string): Promise<void> {
