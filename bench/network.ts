@@ -6,9 +6,11 @@
 // - HTTP request rate from a client namespace to a backend namespace through the ClusterIP beside
 //   the same traffic to the pod IP directly (keep-alive off: every request is a new connection,
 //   the case DNAT costs most), in one run.
-// Usage: npm run bench:network [-- services=1000 endpoints=10]
+// Setup creates 2 × services API objects from 64 concurrent workers (a Service and its slice in
+// parallel); its wall and CPU time are reported apart from the measured figures.
+// Usage: npm run bench:network [-- 1000 10]   (services, endpoints per service)
 import { execFileSync, spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { Service } from "kubernetes-types/core/v1.js";
@@ -22,11 +24,18 @@ import { SkiffServer } from "../test/support/skiff-server.ts";
 
 const serviceCount = Number(process.argv[2] ?? 1000);
 const endpointCount = Number(process.argv[3] ?? 10);
+const cpuMs = (u: NodeJS.CpuUsage) => Math.round((u.user + u.system) / 1000);
+/** CPU time of this process's waited-for children (nft runs), in ms (/proc/self/stat cutime+cstime). */
+function childrenCpuMs(): number {
+  const fields = readFileSync("/proc/self/stat", "utf8").replace(/^.*\) /, "").split(" ");
+  // After the command name: state is field 3, cutime and cstime are fields 16 and 17 (clock ticks).
+  return (Number(fields[13]) + Number(fields[14])) * 10;
+}
 const pct = (sorted: number[], p: number) =>
   Math.round(sorted[Math.floor((p / 100) * (sorted.length - 1))] ?? 0);
 
 const server = new SkiffServer({ apiOnly: true });
-const net = new TestNetwork("10.213.7");
+const net = new TestNetwork("10.207.7");
 let transport: HttpsTransport | undefined;
 let proxy: ServiceProxy | undefined;
 try {
@@ -63,10 +72,12 @@ try {
     })),
   });
   const queue = Array.from({ length: serviceCount }, (_, i) => i);
+  const setupStarted = performance.now();
+  const setupCpu = process.cpuUsage();
   await Promise.all(
-    Array.from({ length: 16 }, async () => {
+    Array.from({ length: 64 }, async () => {
       for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
-        await services.create(
+        const svc = services.create(
           {
             apiVersion: "v1",
             kind: "Service",
@@ -78,10 +89,12 @@ try {
           },
           { namespace: "default" },
         );
-        await slices.create(slice(i, endpointCount), { namespace: "default" });
+        await Promise.all([svc, slices.create(slice(i, endpointCount), { namespace: "default" })]);
       }
     }),
   );
+  const setupMs = Math.round(performance.now() - setupStarted);
+  const setupClientCpuMs = cpuMs(process.cpuUsage(setupCpu));
 
   // The proxy, with every apply timed.
   let applied: (() => void) | undefined;
@@ -105,6 +118,8 @@ try {
   const initialInstallMs = Math.round(performance.now() - t0);
 
   const latencies: number[] = [];
+  const changesCpu = process.cpuUsage();
+  const changesChildCpu = childrenCpuMs();
   for (let n = 0; n < 50; n++) {
     const i = (n * 37) % serviceCount;
     if (process.env.SKIFF_BENCH_DEBUG) process.stderr.write(`get ${n}\n`);
@@ -128,6 +143,13 @@ try {
       process.stderr.write(`change ${n}: ${Math.round(performance.now() - started)} ms\n`);
   }
   latencies.sort((a, b) => a - b);
+  // The bench process holds the proxy (informers, planning) and the client writing the changes;
+  // nft runs as a child, counted apart.
+  const perChange = (ms: number) => Math.round((ms / 50) * 10) / 10;
+  const cpuPerChangeMs = {
+    benchProcess: perChange(cpuMs(process.cpuUsage(changesCpu))),
+    nft: perChange(childrenCpuMs() - changesChildCpu),
+  };
   process.stderr.write("programming latency measured\n");
 
   // Throughput: one backend (busybox httpd), a client namespace running Node's HTTP client.
@@ -187,8 +209,10 @@ try {
         benchmark: "network",
         services: serviceCount,
         endpointsPerService: endpointCount,
+        setup: { apiObjects: serviceCount * 2, wallMs: setupMs, clientCpuMs: setupClientCpuMs },
         initialInstallMs,
         programmingLatencyMs: { p50: pct(latencies, 50), p99: pct(latencies, 99), samples: latencies.length },
+        cpuPerChangeMs,
         nftApplyMs: { p50: pct(appliesSorted, 50), p99: pct(appliesSorted, 99) },
         httpRequestsPerSecond: { direct: Math.round(direct), clusterIP: Math.round(viaService) },
         clusterIpToDirectRatio: Math.round((viaService / direct) * 100) / 100,

@@ -9,6 +9,7 @@ import pino from "pino";
 import { HttpsTransport } from "../client/https-transport.ts";
 import { type ClusterConnection, loadKubeconfig } from "../client/kubeconfig.ts";
 import { RestClient } from "../client/rest.ts";
+import { serveIngress } from "../ingress/serve.ts";
 import { CertificateRequestError } from "../kubelet/bootstrap/csr.ts";
 import { ensureNodeCredentials } from "../kubelet/bootstrap/join.ts";
 import { hasNodeKubeconfig } from "../kubelet/bootstrap/kubeconfig.ts";
@@ -54,8 +55,12 @@ export interface AgentFlags {
   containerLogMaxFiles?: string;
   /** --ca-cert-hash (repeatable): pins of the cluster CA when joining with a bootstrap token. */
   caCertHash?: string[];
-  /** --network-backend: host-gw routes to other nodes' pod CIDRs, or none. */
-  networkBackend?: "host-gw" | "none";
+  /** --network-backend: host-gw routes to other nodes' pod CIDRs, a vxlan overlay, or none. */
+  networkBackend?: "host-gw" | "vxlan" | "none";
+  /** --ingress: serve the cluster's Ingresses on this node too (like k3s's per-node traefik). */
+  ingress?: boolean;
+  ingressHttpPort?: string;
+  ingressHttpsPort?: string;
 }
 
 const bootstrapTokenPattern = /^[a-z0-9]{6}\.[a-z0-9]{16}$/;
@@ -169,11 +174,12 @@ export async function runAgent(flags: AgentFlags): Promise<void> {
       containerLogs: logRotation(flags),
       ...(conn.ca ? { clusterCa: conn.ca } : {}),
       proxy: flags.proxy === false ? false : { clusterCidr: flags.clusterCidr },
-      ...(backend === "host-gw"
+      ...(backend !== "none"
         ? {
             routes: {
               serviceCidr: flags.serviceCidr,
               ...(flags.clusterCidr ? { clusterCidr: flags.clusterCidr } : {}),
+              backend,
             },
           }
         : {}),
@@ -184,13 +190,24 @@ export async function runAgent(flags: AgentFlags): Promise<void> {
     client.close();
     throw err;
   }
+  const ingress = flags.ingress
+    ? await serveIngress({
+        client,
+        nodeName,
+        httpPort: Number(flags.ingressHttpPort ?? 80),
+        httpsPort: Number(flags.ingressHttpsPort ?? 443),
+        tlsSecrets: false,
+        logger: logger.child({ component: "ingress" }),
+        say,
+      })
+    : undefined;
   process.stdout.write(`skiff agent ready: node ${nodeName} (${agent.runtimeVersion})\n`);
   await new Promise<void>((done) => {
     const stop = (): void => {
       process.off("SIGTERM", stop);
       process.off("SIGINT", stop);
-      void agent
-        .stop()
+      void Promise.resolve(ingress?.stop())
+        .then(() => agent.stop())
         .catch((err: unknown) => logger.error({ err }, "agent shutdown failed"))
         .finally(() => {
           client.close();
@@ -216,9 +233,12 @@ export function registerAgent(program: Command): void {
     .addOption(
       new Option(
         "--network-backend <backend>",
-        "routes to other nodes' pod CIDRs (default host-gw when joining)",
-      ).choices(["host-gw", "none"]),
+        "pod traffic to other nodes: host-gw routes (one L2 segment) or a vxlan overlay (default host-gw when joining)",
+      ).choices(["host-gw", "vxlan", "none"]),
     )
+    .option("--ingress", "serve the cluster's Ingresses on this node (HTTPS with a self-signed certificate)")
+    .option("--ingress-http-port <port>", "ingress HTTP port with --ingress", "80")
+    .option("--ingress-https-port <port>", "ingress HTTPS port with --ingress", "443")
     .option("--kubeconfig <file>", "cluster and credentials instead of --server/--token")
     .option("--certificate-authority <file>", "CA bundle for the server certificate")
     .option("--name <node>", "node name (default: the hostname)")

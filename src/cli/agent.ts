@@ -77,7 +77,7 @@ export interface StartAgentOptions {
    */
   proxy?: { clusterCidr?: string } | false;
   /** host-gw routes (other nodes' pod CIDRs, the service CIDR onto the bridge); absent: none. */
-  routes?: { serviceCidr: string; clusterCidr?: string };
+  routes?: { serviceCidr: string; clusterCidr?: string; backend?: "host-gw" | "vxlan" };
   logger: pino.Logger;
   say(line: string): void;
 }
@@ -207,6 +207,7 @@ export async function startAgent(o: StartAgentOptions): Promise<RunningAgent> {
       ...(o.nodeIP ? { nodeIP: o.nodeIP } : {}),
       serviceCidr: o.routes.serviceCidr,
       ...(o.routes.clusterCidr ? { clusterCidr: o.routes.clusterCidr } : {}),
+      ...(o.routes.backend ? { backend: o.routes.backend } : {}),
       bridge: o.bridge ?? "skiff0",
       onError: (err) => o.logger.warn({ err }, "route manager: programming routes failed; retrying"),
     });

@@ -1,13 +1,13 @@
 // The built-in ingress controller inside `skiff server`: seeds the default IngressClass `skiff`,
 // watches the cluster through the in-process transport and serves HTTP and HTTPS on host ports.
 // A port that cannot be bound is reported in one line; the cluster keeps running without it.
+import { networkInterfaces } from "node:os";
 import type { Logger } from "pino";
 import type { ApiHandler } from "../apiserver/handler.ts";
 import { ingressClassSeed, seed } from "../apiserver/seed.ts";
 import { RestClient } from "../client/rest.ts";
-import { selfSignedCertificate } from "../ingress/certs.ts";
-import { startIngressController } from "../ingress/controller.ts";
-import { IngressDataPlane } from "../ingress/dataplane.ts";
+import { serveIngress } from "../ingress/serve.ts";
+import { RouteManager } from "../kubelet/network/routes.ts";
 import { InProcessTransport } from "./inprocess-transport.ts";
 
 export interface IngressOptions {
@@ -16,6 +16,11 @@ export interface IngressOptions {
   httpPort: number;
   httpsPort: number;
   logger: Logger;
+  /**
+   * Route to the nodes' pod CIDRs from this host (a server without its own node agent), with route
+   * protocol 206 so a node agent on the same host (protocol 205) keeps its own routes.
+   */
+  podRoutes?: boolean;
   /** Prints one line for the user (a port that could not be bound). */
   say: (line: string) => void;
 }
@@ -30,6 +35,21 @@ export interface RunningIngress {
 // cluster-wide reads of Services, EndpointSlices, TLS Secrets and Nodes and Ingress status writes.
 const ingressUser = { name: "system:skiff-ingress", groups: ["system:masters", "system:authenticated"] };
 
+function podRoutes(client: RestClient, logger: Logger): RouteManager {
+  const localIPs = Object.values(networkInterfaces())
+    .flat()
+    .filter((a) => a?.family === "IPv4")
+    .map((a) => a?.address ?? "");
+  return new RouteManager({
+    client,
+    nodeName: "",
+    localIPs,
+    protocol: 206,
+    forwarding: false,
+    onError: (err) => logger.warn({ err }, "ingress: routes to pod CIDRs not programmed; retrying"),
+  });
+}
+
 export async function startIngress(o: IngressOptions): Promise<RunningIngress> {
   for (const problem of await seed(o.handler, ingressClassSeed())) {
     o.logger.error({ problem }, "IngressClass not created");
@@ -37,24 +57,21 @@ export async function startIngress(o: IngressOptions): Promise<RunningIngress> {
   const client = new RestClient({
     transport: new InProcessTransport({ handler: o.handler, user: ingressUser }),
   });
-  const logger = o.logger.child({ component: "ingress" });
-  const dataPlane = new IngressDataPlane({ defaultCertificate: await selfSignedCertificate(), logger });
-  const controller = startIngressController({ client, apply: (t) => dataPlane.setTable(t), logger });
-  const { http, https } = await dataPlane.listen({ http: o.httpPort, https: o.httpsPort });
-  const flags = { HTTP: "--ingress-http-port", HTTPS: "--ingress-https-port" };
-  for (const [what, l] of [
-    ["HTTP", http],
-    ["HTTPS", https],
-  ] as const) {
-    if (l.problem)
-      o.say(`${l.problem}; the cluster runs on without it (choose another port with ${flags[what]})`);
-  }
+  const ingress = await serveIngress({
+    client,
+    httpPort: o.httpPort,
+    httpsPort: o.httpsPort,
+    logger: o.logger.child({ component: "ingress" }),
+    say: o.say,
+  });
+  const routes = o.podRoutes && process.getuid?.() === 0 ? podRoutes(client, o.logger) : undefined;
+  await routes?.start();
   return {
-    httpPort: http.port,
-    httpsPort: https.port,
+    httpPort: ingress.httpPort,
+    httpsPort: ingress.httpsPort,
     async stop() {
-      await dataPlane.close();
-      await controller.stop();
+      await ingress.stop();
+      await routes?.stop();
       client.close();
     },
   };

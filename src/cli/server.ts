@@ -267,6 +267,8 @@ export async function runServer(flags: ServerFlags): Promise<void> {
         handler: server.handler,
         httpPort: Number(flags.ingressHttpPort ?? 80),
         httpsPort: Number(flags.ingressHttpsPort ?? 443),
+        // Without a node of its own, the server routes to the joined nodes' pods itself.
+        podRoutes: flags.disableAgent === true,
         logger,
         say: (line) => process.stderr.write(`skiff server: ${line}\n`),
       });

@@ -9,7 +9,7 @@ import { ApiError } from "../api/errors.ts";
 import { SharedInformerFactory } from "../client/informer/factory.ts";
 import type { ResourceCoords } from "../client/paths.ts";
 import type { RestClient } from "../client/rest.ts";
-import { nodeAddresses, sameIngressPoints } from "./addresses.ts";
+import { ingressServingAnnotation, sameIngressPoints, servingAddresses } from "./addresses.ts";
 import type { IngressLogger } from "./dataplane.ts";
 import { buildRoutingTable, type RoutingTable } from "./table.ts";
 
@@ -44,8 +44,13 @@ export interface IngressControllerOptions {
   client: RestClient;
   /** Receives each new table (the data plane's setTable). */
   apply(table: RoutingTable): void;
-  /** Addresses for status.loadBalancer.ingress (default: the nodes' addresses). */
+  /** Addresses for status.loadBalancer.ingress (default: the serving nodes' addresses). */
   addresses?: string[];
+  /**
+   * Serve TLS certificates from Secrets (default true). A node's identity may not list Secrets,
+   * so an agent's ingress serves HTTPS with its default certificate only.
+   */
+  tlsSecrets?: boolean;
   /** Coalescing delay before a rebuild (default 20 ms). */
   debounceMs?: number;
   logger?: IngressLogger;
@@ -66,10 +71,13 @@ export function startIngressController(o: IngressControllerOptions): RunningIngr
     ingresses: factory.informerFor<Ingress>(coords.ingresses),
     services: factory.informerFor<Service>(coords.services),
     endpointSlices: factory.informerFor<EndpointSlice>(coords.endpointSlices),
-    // Only TLS secrets can hold Ingress certificates; the rest need not be cached here.
-    secrets: factory.informerFor<Secret>(coords.secrets, { fieldSelector: "type=kubernetes.io/tls" }),
     nodes: factory.informerFor<Node>(coords.nodes),
   };
+  // Only TLS secrets can hold Ingress certificates; the rest need not be cached here.
+  const secrets =
+    o.tlsSecrets === false
+      ? undefined
+      : factory.informerFor<Secret>(coords.secrets, { fieldSelector: "type=kubernetes.io/tls" });
   const ingresses = o.client.resource<Ingress>(coords.ingresses);
   let synced = false;
   let stopped = false;
@@ -79,7 +87,7 @@ export function startIngressController(o: IngressControllerOptions): RunningIngr
   let statusWork: Promise<void> = Promise.resolve();
 
   const writeStatus = async (table: RoutingTable): Promise<void> => {
-    const ips = o.addresses ?? nodeAddresses(informers.nodes.indexer.list());
+    const ips = o.addresses ?? servingAddresses(informers.nodes.indexer.list());
     for (const key of table.ingresses) {
       const ing = informers.ingresses.indexer.get(key);
       if (!ing || stopped || sameIngressPoints(ing.status?.loadBalancer?.ingress, ips)) continue;
@@ -105,7 +113,7 @@ export function startIngressController(o: IngressControllerOptions): RunningIngr
       ingresses: informers.ingresses.indexer.list(),
       services: informers.services.indexer.list(),
       endpointSlices: informers.endpointSlices.indexer.list(),
-      secrets: informers.secrets.indexer.list(),
+      secrets: secrets?.indexer.list() ?? [],
     });
     current = table;
     o.apply(table);
@@ -123,14 +131,19 @@ export function startIngressController(o: IngressControllerOptions): RunningIngr
   };
   const handler = { onAdd: () => schedule(), onUpdate: () => schedule(), onDelete: () => schedule() };
   const { nodes, ...routing } = informers;
-  const all: { addEventHandler(h: typeof handler): unknown }[] = Object.values(routing);
+  const all: { addEventHandler(h: typeof handler): unknown }[] = [
+    ...Object.values(routing),
+    ...(secrets ? [secrets] : []),
+  ];
   for (const inf of all) inf.addEventHandler(handler);
-  // Nodes report status every few seconds; only a change of addresses matters here.
+  // Nodes report status every few seconds; only a change of addresses or serving matters here.
   nodes.addEventHandler({
     onAdd: () => schedule(),
     onDelete: () => schedule(),
     onUpdate: (a, b) => {
+      const serving = (n: Node) => n.metadata?.annotations?.[ingressServingAnnotation];
       if (JSON.stringify(a.status?.addresses) !== JSON.stringify(b.status?.addresses)) schedule();
+      else if (serving(a) !== serving(b)) schedule();
     },
   });
   factory.start();

@@ -69,11 +69,7 @@ function usable(candidates: Candidate[]): ProxyEndpoint[] {
   return out.sort((a, b) => (a.ip === b.ip ? a.port - b.port : a.ip < b.ip ? -1 : 1));
 }
 
-export function servicePorts(
-  services: Iterable<Service>,
-  slices: Iterable<EndpointSlice>,
-  nodeName: string,
-): ServicePort[] {
+function slicesByService(slices: Iterable<EndpointSlice>): Map<string, EndpointSlice[]> {
   const byService = new Map<string, EndpointSlice[]>();
   for (const s of slices) {
     if (s.addressType !== "IPv4") continue;
@@ -84,59 +80,113 @@ export function servicePorts(
     list.push(s);
     byService.set(key, list);
   }
+  return byService;
+}
+
+function byId(a: ServicePort, b: ServicePort): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+export function servicePorts(
+  services: Iterable<Service>,
+  slices: Iterable<EndpointSlice>,
+  nodeName: string,
+): ServicePort[] {
+  const byService = slicesByService(slices);
   const out: ServicePort[] = [];
   for (const svc of services) {
-    const spec = svc.spec ?? {};
-    if (spec.type === "ExternalName") continue;
-    const clusterIPs = (spec.clusterIPs ?? (spec.clusterIP ? [spec.clusterIP] : [])).filter(ipv4);
-    if (clusterIPs.length === 0) continue; // headless: DNS only
-    const namespace = svc.metadata?.namespace ?? "";
-    const name = svc.metadata?.name ?? "";
-    const svcSlices = byService.get(`${namespace}/${name}`) ?? [];
-    const lbIPs = (svc.status?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? "").filter(ipv4);
-    for (const p of spec.ports ?? []) {
-      const protocol = protocolOf(p.protocol);
-      const candidates: Candidate[] = [];
-      for (const slice of svcSlices) {
-        const sp = (slice.ports ?? []).find(
-          (x) => (x.name ?? "") === (p.name ?? "") && protocolOf(x.protocol) === protocol,
-        );
-        if (!sp?.port) continue;
-        for (const e of slice.endpoints ?? []) {
-          const c = e.conditions ?? {};
-          const ready = c.ready !== false;
-          for (const ip of e.addresses) {
-            candidates.push({
-              ip,
-              port: sp.port,
-              local: e.nodeName === nodeName,
-              ready,
-              servingTerminating: !ready && c.serving === true && c.terminating === true,
-            });
-          }
+    const key = `${svc.metadata?.namespace ?? ""}/${svc.metadata?.name ?? ""}`;
+    out.push(...portsOfService(svc, byService.get(key) ?? [], nodeName));
+  }
+  return out.sort(byId);
+}
+
+/**
+ * servicePorts() that reuses a Service's entries (the same objects) while neither it nor its
+ * slices changed (by resourceVersion): a sync after one EndpointSlice change recomputes one
+ * Service, and the planner can tell unchanged entries by identity.
+ */
+export class ServicePortCache {
+  private entries = new Map<string, { version: string; ports: ServicePort[] }>();
+
+  constructor(private readonly nodeName: string) {}
+
+  compute(services: Iterable<Service>, slices: Iterable<EndpointSlice>): ServicePort[] {
+    const byService = slicesByService(slices);
+    const next = new Map<string, { version: string; ports: ServicePort[] }>();
+    const out: ServicePort[] = [];
+    for (const svc of services) {
+      const key = `${svc.metadata?.namespace ?? ""}/${svc.metadata?.name ?? ""}`;
+      const own = byService.get(key) ?? [];
+      const rv = (o: { metadata?: { resourceVersion?: string; uid?: string } }) =>
+        `${o.metadata?.uid ?? ""}@${o.metadata?.resourceVersion ?? ""}`;
+      // Without resourceVersions (objects not from an API server) nothing can be reused.
+      const versioned = svc.metadata?.resourceVersion && own.every((x) => x.metadata?.resourceVersion);
+      const version = versioned ? [rv(svc), ...own.map(rv).sort()].join(",") : "";
+      const old = this.entries.get(key);
+      const entry =
+        version && old?.version === version
+          ? old
+          : { version, ports: portsOfService(svc, own, this.nodeName) };
+      next.set(key, entry);
+      out.push(...entry.ports);
+    }
+    this.entries = next;
+    return out.sort(byId);
+  }
+}
+
+function portsOfService(svc: Service, svcSlices: readonly EndpointSlice[], nodeName: string): ServicePort[] {
+  const spec = svc.spec ?? {};
+  if (spec.type === "ExternalName") return [];
+  const clusterIPs = (spec.clusterIPs ?? (spec.clusterIP ? [spec.clusterIP] : [])).filter(ipv4);
+  if (clusterIPs.length === 0) return []; // headless: DNS only
+  const namespace = svc.metadata?.namespace ?? "";
+  const name = svc.metadata?.name ?? "";
+  const lbIPs = (svc.status?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? "").filter(ipv4);
+  const out: ServicePort[] = [];
+  for (const p of spec.ports ?? []) {
+    const protocol = protocolOf(p.protocol);
+    const candidates: Candidate[] = [];
+    for (const slice of svcSlices) {
+      const sp = (slice.ports ?? []).find(
+        (x) => (x.name ?? "") === (p.name ?? "") && protocolOf(x.protocol) === protocol,
+      );
+      if (!sp?.port) continue;
+      for (const e of slice.endpoints ?? []) {
+        const c = e.conditions ?? {};
+        const ready = c.ready !== false;
+        for (const ip of e.addresses) {
+          candidates.push({
+            ip,
+            port: sp.port,
+            local: e.nodeName === nodeName,
+            ready,
+            servingTerminating: !ready && c.serving === true && c.terminating === true,
+          });
         }
       }
-      const all = usable(candidates);
-      const localOnly = all.filter((e) => e.local);
-      const externalLocal = spec.externalTrafficPolicy === "Local";
-      out.push({
-        id: `${namespace}/${name}:${p.name ?? ""}/${protocol}`,
-        namespace,
-        name,
-        protocol,
-        clusterIPs,
-        port: p.port,
-        nodePort: spec.type === "NodePort" || spec.type === "LoadBalancer" ? (p.nodePort ?? 0) : 0,
-        loadBalancerIPs: lbIPs,
-        clusterEndpoints: spec.internalTrafficPolicy === "Local" ? localOnly : all,
-        externalEndpoints: externalLocal ? localOnly : all,
-        affinitySeconds:
-          spec.sessionAffinity === "ClientIP"
-            ? (spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? 10800)
-            : 0,
-        externalLocal,
-      });
     }
+    const all = usable(candidates);
+    const localOnly = all.filter((e) => e.local);
+    const externalLocal = spec.externalTrafficPolicy === "Local";
+    out.push({
+      id: `${namespace}/${name}:${p.name ?? ""}/${protocol}`,
+      namespace,
+      name,
+      protocol,
+      clusterIPs,
+      port: p.port,
+      nodePort: spec.type === "NodePort" || spec.type === "LoadBalancer" ? (p.nodePort ?? 0) : 0,
+      loadBalancerIPs: lbIPs,
+      clusterEndpoints: spec.internalTrafficPolicy === "Local" ? localOnly : all,
+      externalEndpoints: externalLocal ? localOnly : all,
+      affinitySeconds:
+        spec.sessionAffinity === "ClientIP"
+          ? (spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? 10800)
+          : 0,
+      externalLocal,
+    });
   }
-  return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return out;
 }

@@ -191,6 +191,12 @@ function fullScript(all: Fragment, table: string): string {
   return `${out.join("\n")}\n`;
 }
 
+interface PlannedPort {
+  key: string;
+  port: ServicePort;
+  fragment: Fragment;
+}
+
 /**
  * Tracks what is installed and plans the smallest transaction to the desired ruleset: only
  * service ports whose inputs changed are re-rendered; new chains are created before anything
@@ -198,18 +204,28 @@ function fullScript(all: Fragment, table: string): string {
  * after reset()) replaces the whole table.
  */
 export class NftablesPlanner {
-  private installed: Map<string, { key: string; fragment: Fragment }> | undefined;
-  private pending: Map<string, { key: string; fragment: Fragment }> | undefined;
+  private installed: Map<string, PlannedPort> | undefined;
+  private pending: Map<string, PlannedPort> | undefined;
 
   constructor(private readonly options: RulesetOptions) {}
 
   /** The script to reach `ports` from what is installed; "" when nothing changes. */
   plan(ports: readonly ServicePort[]): string {
-    const next = new Map<string, { key: string; fragment: Fragment }>();
+    const next = new Map<string, PlannedPort>();
     for (const sp of ports) {
-      const key = JSON.stringify(sp);
       const old = this.installed?.get(sp.id);
-      next.set(sp.id, old && old.key === key ? old : { key, fragment: renderFragment(sp, this.options) });
+      // The same object (ServicePortCache) is unchanged without serializing it again.
+      if (old?.port === sp) {
+        next.set(sp.id, old);
+        continue;
+      }
+      const key = JSON.stringify(sp);
+      next.set(
+        sp.id,
+        old && old.key === key
+          ? { ...old, port: sp }
+          : { key, port: sp, fragment: renderFragment(sp, this.options) },
+      );
     }
     this.pending = next;
     if (!this.installed)
@@ -220,7 +236,7 @@ export class NftablesPlanner {
     const now: Fragment[] = [];
     for (const [id, old] of this.installed) {
       const fresh = next.get(id);
-      if (fresh === old) continue;
+      if (fresh?.fragment === old.fragment) continue;
       was.push(old.fragment);
       if (fresh) now.push(fresh.fragment);
     }

@@ -8,7 +8,7 @@ import { SharedInformerFactory } from "../client/informer/factory.ts";
 import type { ResourceCoords } from "../client/paths.ts";
 import type { RestClient } from "../client/rest.ts";
 import { deleteConntrack, staleEntries, type UdpTarget, udpTargets } from "./conntrack.ts";
-import { servicePorts } from "./model.ts";
+import { ServicePortCache } from "./model.ts";
 import { deleteTableScript, NftablesPlanner, runNft } from "./nftables.ts";
 
 const servicesResource: ResourceCoords = {
@@ -44,6 +44,7 @@ export class ServiceProxy {
   private readonly factory: SharedInformerFactory;
   private readonly table: string;
   private readonly planner: NftablesPlanner;
+  private readonly portCache: ServicePortCache;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private dirty = false;
@@ -57,6 +58,7 @@ export class ServiceProxy {
   constructor(private readonly options: ServiceProxyOptions) {
     this.table = options.table ?? "skiff";
     this.factory = new SharedInformerFactory({ client: options.client });
+    this.portCache = new ServicePortCache(options.nodeName);
     this.planner = new NftablesPlanner({
       table: this.table,
       ...(options.clusterCidr ? { clusterCidr: options.clusterCidr } : {}),
@@ -100,7 +102,7 @@ export class ServiceProxy {
     const started = Date.now();
     const services = this.factory.informerFor<Service>(servicesResource).indexer.list();
     const slices = this.factory.informerFor<EndpointSlice>(slicesResource).indexer.list();
-    const ports = servicePorts(services, slices, this.options.nodeName);
+    const ports = this.portCache.compute(services, slices);
     const script = this.planner.plan(ports);
     this.lastApply = started;
     if (script === "") {

@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { after, before, test } from "node:test";
 import type { Node, Pod } from "kubernetes-types/core/v1.js";
-import { AgentProcess, clusterCidr, type Machine, NetnsCluster, sh } from "./netns-cluster.ts";
+import { AgentProcess, clusterCidr, type Machine, NetnsCluster, sh, until } from "./netns-cluster.ts";
 
 const busybox = "skiff.local/busybox:1";
 const mainScript = resolve(import.meta.dirname, "../../src/cli/main.ts");
@@ -25,36 +25,12 @@ after(async () => {
   assert.deepEqual(left, [], "no netns, bridge, route, nft table, cgroup, mount or process is left");
 });
 
-async function until<T>(what: string, f: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await f();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  throw new Error(`${what} did not happen: ${last instanceof Error ? last.message : String(last ?? "")}`);
-}
-
-async function pod(name: string): Promise<Pod> {
-  return JSON.parse(await c.kubectl("get", "pod", name, "-o", "json")) as Pod;
-}
-
 /** A GET from inside pod client-a (busybox wget, 5 s). */
 function fetchFromA(url: string) {
   return c.server.kubectl(["exec", "client-a", "--", "timeout", "5", "wget", "-qO-", url]);
 }
 
-async function running(name: string): Promise<Pod> {
-  return until(`pod ${name} running`, async () => {
-    const p = await pod(name);
-    return p.status?.phase === "Running" && p.status.podIP ? p : undefined;
-  });
-}
+const running = (name: string): Promise<Pod> => c.runningPod(name);
 
 async function start(m: Machine, args: string[]): Promise<void> {
   const { agent, ready } = AgentProcess.start(m, c.agentArgs(m, args));
@@ -112,13 +88,7 @@ test("skiff token create prints a join command; a wrong token or CA pin is refus
 
 test("both machines join with the token and become Ready as themselves, with pod CIDRs from node IPAM", async () => {
   await Promise.all([start(c.machine("a"), joinArgs()), start(c.machine("b"), joinArgs())]);
-  const nodes = await until("both nodes Ready with pod CIDRs", async () => {
-    const list = JSON.parse(await c.kubectl("get", "nodes", "-o", "json")).items as Node[];
-    const ok = list.filter(
-      (n) => n.spec?.podCIDR && n.status?.conditions?.some((x) => x.type === "Ready" && x.status === "True"),
-    );
-    return ok.length === 2 ? ok : undefined;
-  });
+  const nodes = await c.readyNodes(2);
   const cidrs = nodes.map((n) => n.spec?.podCIDR ?? "");
   assert.equal(new Set(cidrs).size, 2);
   for (const cidr of cidrs) assert.match(cidr, /^10\.206\.\d+\.0\/24$/, `${cidr} inside ${clusterCidr}`);

@@ -3,10 +3,12 @@
 // in the host namespace on 10.205.0.1; one `skiff agent` per namespace (entered with
 // `nsenter --net`, which keeps the host's /sys/fs/cgroup that `ip netns exec` would hide), each
 // with its own data dir, Skiff-supervised containerd, cgroup root `/skj<node>` and pod bridge.
-// Pod CIDRs come from node IPAM in 10.206.0.0/16; Services use 10.205.1.0/24.
+// Pod CIDRs come from node IPAM in 10.206.0.0/16; Services use 10.205.1.0/24. Another test file
+// builds its own cluster beside it with other names and subnets (NetnsClusterOptions).
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import type { Node, Pod } from "kubernetes-types/core/v1.js";
 import { removeCgroup } from "../../src/kubelet/runtime/containerd/cgroups.ts";
 import { SkiffServer } from "../support/skiff-server.ts";
 import { tempDir } from "../support/tempdir.ts";
@@ -16,6 +18,35 @@ export const hostIP = "10.205.0.1";
 export const clusterCidr = "10.206.0.0/16";
 export const serviceCidr = "10.205.1.0/24";
 export const podBridge = "skjbr0";
+
+/** Polls `f` each second until it returns a value; throws with the last error after the timeout. */
+export async function until<T>(
+  what: string,
+  f: () => Promise<T | undefined>,
+  timeoutMs = 90_000,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < end) {
+    try {
+      const v = await f();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(`${what} did not happen: ${last instanceof Error ? last.message : String(last ?? "")}`);
+}
+
+export interface NetnsClusterOptions {
+  /** Prefix of every name (netns, links, cgroup roots, nodes; default "skj"). */
+  prefix?: string;
+  /** `a.b.c` of the host /24 (default "10.205.0"). */
+  hostNet?: string;
+  serviceCidr?: string;
+  clusterCidr?: string;
+}
 const main = resolve(import.meta.dirname, "../../src/cli/main.ts");
 
 export function sh(cmd: string, args: string[], timeoutMs = 15_000): { code: number; out: string } {
@@ -91,48 +122,68 @@ export class AgentProcess {
 }
 
 export class NetnsCluster {
-  readonly dir = tempDir("skj-");
+  readonly prefix: string;
+  readonly hostBridge: string;
+  readonly hostNet: string;
+  readonly hostIP: string;
+  readonly serviceCidr: string;
+  readonly clusterCidr: string;
+  readonly podBridge: string;
+  readonly dir: ReturnType<typeof tempDir>;
   readonly server = new SkiffServer({ clusterDns: true });
   readonly machines: Machine[] = [];
 
+  constructor(o: NetnsClusterOptions = {}) {
+    this.prefix = o.prefix ?? "skj";
+    this.hostNet = o.hostNet ?? "10.205.0";
+    this.hostBridge = o.prefix ? `${o.prefix}0` : hostBridge;
+    this.hostIP = `${this.hostNet}.1`;
+    this.serviceCidr = o.serviceCidr ?? serviceCidr;
+    this.clusterCidr = o.clusterCidr ?? clusterCidr;
+    this.podBridge = o.prefix ? `${o.prefix}br0` : podBridge;
+    this.dir = tempDir(`${this.prefix}-`);
+  }
+
   /** Creates the host bridge and the machines' namespaces and links. */
   buildNetwork(ids: string[]): void {
-    must("ip", ["link", "add", hostBridge, "type", "bridge"]);
-    must("ip", ["addr", "add", `${hostIP}/24`, "dev", hostBridge]);
-    must("ip", ["link", "set", hostBridge, "up"]);
+    const p = this.prefix;
+    must("ip", ["link", "add", this.hostBridge, "type", "bridge"]);
+    must("ip", ["addr", "add", `${this.hostIP}/24`, "dev", this.hostBridge]);
+    must("ip", ["link", "set", this.hostBridge, "up"]);
     ids.forEach((id, i) => {
-      const netns = `skj-${id}`;
-      const ip = `10.205.0.${i + 2}`;
+      const netns = `${p}-${id}`;
+      const ip = `${this.hostNet}.${i + 2}`;
       must("ip", ["netns", "add", netns]);
       must("ip", ["-n", netns, "link", "set", "lo", "up"]);
-      must("ip", ["link", "add", `skjv${id}`, "type", "veth", "peer", "name", "eth0", "netns", netns]);
-      must("ip", ["link", "set", `skjv${id}`, "master", hostBridge]);
-      must("ip", ["link", "set", `skjv${id}`, "up"]);
+      must("ip", ["link", "add", `${p}v${id}`, "type", "veth", "peer", "name", "eth0", "netns", netns]);
+      must("ip", ["link", "set", `${p}v${id}`, "master", this.hostBridge]);
+      must("ip", ["link", "set", `${p}v${id}`, "up"]);
       must("ip", ["-n", netns, "addr", "add", `${ip}/24`, "dev", "eth0"]);
       must("ip", ["-n", netns, "link", "set", "eth0", "up"]);
       this.machines.push({
         id,
         netns,
         ip,
-        nodeName: `skj-node-${id}`,
+        nodeName: `${p}-node-${id}`,
         dataDir: join(this.dir.path, `agent-${id}`),
-        cgroupRoot: `/skj${id}`,
+        cgroupRoot: `/${p}${id}`,
       });
     });
   }
 
-  async startServer(): Promise<void> {
+  async startServer(extraArgs: string[] = []): Promise<void> {
     await this.server.start([
       "--listen",
-      `${hostIP}:0`,
+      `${this.hostIP}:0`,
       "--tls-san",
-      hostIP,
+      this.hostIP,
       "--cluster-cidr",
-      clusterCidr,
+      this.clusterCidr,
       "--service-cidr",
-      serviceCidr,
+      this.serviceCidr,
       "--cluster-dns-address",
-      hostIP,
+      this.hostIP,
+      ...extraArgs,
     ]);
   }
 
@@ -156,15 +207,15 @@ export class NetnsCluster {
       "--runtime",
       "containerd",
       "--bridge",
-      podBridge,
+      this.podBridge,
       "--cgroup-root",
       `${m.cgroupRoot}/kubepods`,
       "--kubelet-port",
       "0",
       "--service-cidr",
-      serviceCidr,
+      this.serviceCidr,
       "--cluster-cidr",
-      clusterCidr,
+      this.clusterCidr,
       "--node-ip",
       m.ip,
     ];
@@ -175,7 +226,7 @@ export class NetnsCluster {
     return sh(
       process.execPath,
       ["--import", "tsx", main, "token", ...args, "--data-dir", this.server.dir.path],
-      60_000,
+      180_000,
     );
   }
 
@@ -188,6 +239,26 @@ export class NetnsCluster {
     const r = await this.server.kubectl(args, { timeoutMs: 120_000 });
     if (r.code !== 0) throw new Error(`kubectl ${args.join(" ")}: ${r.stderr}`);
     return r.stdout;
+  }
+
+  /** The pod once it runs with an IP. */
+  runningPod(name: string): Promise<Pod> {
+    return until(`pod ${name} running`, async () => {
+      const p = JSON.parse(await this.kubectl("get", "pod", name, "-o", "json")) as Pod;
+      return p.status?.phase === "Running" && p.status.podIP ? p : undefined;
+    });
+  }
+
+  /** The nodes once `count` of them are Ready with a pod CIDR. */
+  readyNodes(count: number): Promise<Node[]> {
+    return until(`${count} nodes Ready with pod CIDRs`, async () => {
+      const list = JSON.parse(await this.kubectl("get", "nodes", "-o", "json")).items as Node[];
+      const ok = list.filter(
+        (n) =>
+          n.spec?.podCIDR && n.status?.conditions?.some((x) => x.type === "Ready" && x.status === "True"),
+      );
+      return ok.length === count ? ok : undefined;
+    });
   }
 
   async apply(yaml: string): Promise<void> {
@@ -209,20 +280,24 @@ export class NetnsCluster {
     for (const m of this.machines) await m.agent?.stop();
     await this.server.stop();
     for (const m of this.machines) sh("ip", ["netns", "del", m.netns]);
-    sh("ip", ["link", "del", hostBridge]);
+    sh("ip", ["link", "del", this.hostBridge]);
+    const own = new RegExp(`^\\d+: ${this.prefix}`);
     const netns = sh("ip", ["netns", "list"]).out;
     for (const m of this.machines) if (netns.includes(m.netns)) left.push(`netns ${m.netns}`);
     // A deleted namespace's veth peers go away asynchronously: give the kernel a moment.
     let links = sh("ip", ["-o", "link", "show"]).out;
-    for (let i = 0; i < 25 && /^\d+: skj/m.test(links); i++) {
+    for (let i = 0; i < 25 && links.split("\n").some((l) => own.test(l)); i++) {
       await new Promise((r) => setTimeout(r, 200));
       links = sh("ip", ["-o", "link", "show"]).out;
     }
-    for (const l of links.split("\n")) if (/^\d+: skj/.test(l)) left.push(`link ${l.split(":")[1]?.trim()}`);
+    for (const l of links.split("\n")) if (own.test(l)) left.push(`link ${l.split(":")[1]?.trim()}`);
     const routes = sh("ip", ["-4", "route", "show"]).out;
-    for (const r of routes.split("\n")) if (/^10\.20[56]\./.test(r)) left.push(`route ${r}`);
+    const ours = [this.hostNet, this.serviceCidr, this.clusterCidr].map((c) =>
+      c.split(".").slice(0, 2).join("."),
+    );
+    for (const r of routes.split("\n")) if (ours.some((o) => r.startsWith(`${o}.`))) left.push(`route ${r}`);
     const tables = sh("nft", ["list", "tables"]).out;
-    for (const t of tables.split("\n")) if (t.includes("skj")) left.push(`nft ${t}`);
+    for (const t of tables.split("\n")) if (t.includes(this.prefix)) left.push(`nft ${t}`);
     for (const m of this.machines) {
       for (const h of existsSync("/sys/fs/cgroup") ? readdirSync("/sys/fs/cgroup") : []) {
         const p = `/sys/fs/cgroup/${h}${m.cgroupRoot}/kubepods`;

@@ -59,6 +59,7 @@ export function bootstrapClusterRoleBindings(): ClusterRoleBinding[] {
     binding("kubeadm:node-bootstrapper", "system:node-bootstrapper", [group("system:bootstrappers")]),
     // Every joined agent runs the service proxy with its node identity: it also reads EndpointSlices.
     binding("skiff:node-service-proxy", "skiff:node-service-proxy", [group("system:nodes")]),
+    binding("skiff:node-ingress", "skiff:node-ingress", [group("system:nodes")]),
   ];
 }
 

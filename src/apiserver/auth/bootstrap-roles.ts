@@ -312,6 +312,11 @@ export function bootstrapClusterRoles(): ClusterRole[] {
     ]),
     // What a node's service proxy needs beyond the Node authorizer's static rules (which cover Services).
     role("skiff:node-service-proxy", [rule(["list", "watch"], ["discovery.k8s.io"], ["endpointslices"])]),
+    // What `skiff agent --ingress` needs: route Ingresses and report the serving nodes in their status.
+    role("skiff:node-ingress", [
+      rule(["list", "watch"], ["networking.k8s.io"], ["ingresses", "ingressclasses"]),
+      rule(["update", "patch"], ["networking.k8s.io"], ["ingresses/status"]),
+    ]),
     role("system:kube-dns", [rule(["list", "watch"], [core], ["endpoints", "services"])]),
     role("system:service-account-issuer-discovery", [
       urlRule(

@@ -50,3 +50,32 @@ test("changes: stale own routes are deleted, missing or different ones replaced,
   ]);
   assert.deepEqual(routeChanges([], installed, 205).length, 4);
 });
+
+test("vxlan: nodes announcing a VTEP are routed on-link via their gateway on the device; others host-gw", () => {
+  const b = node("b", "10.0.0.3", "10.9.1.0/24");
+  b.metadata = {
+    ...b.metadata,
+    annotations: { "skiff.io/vxlan-vtep-mac": "0a:00:00:00:00:02", "skiff.io/public-ip": "10.0.0.3" },
+  };
+  const routes = desiredRoutes({
+    nodeName: "a",
+    nodes: [node("a", "10.0.0.2", "10.9.0.0/24"), b, node("c", "10.0.0.4", "10.9.2.0/24")],
+    vxlanDevice: "vx",
+  });
+  assert.deepEqual(routes, [
+    { dst: "10.9.1.0/24", via: "10.9.1.0", dev: "vx", onlink: true },
+    { dst: "10.9.2.0/24", via: "10.0.0.4" },
+  ]);
+  assert.deepEqual(routeChanges(routes, [{ dst: "10.9.1.0/24", gateway: "10.9.1.0", dev: "eth0" }], 205)[0], [
+    "route",
+    "replace",
+    "10.9.1.0/24",
+    "via",
+    "10.9.1.0",
+    "dev",
+    "vx",
+    "onlink",
+    "proto",
+    "205",
+  ]);
+});

@@ -1,7 +1,9 @@
 // What the route manager wants in the node's main routing table (host-gw, like flannel's host-gw
 // backend): every other Node's podCIDR via that Node's InternalIP, and the service CIDR onto the
-// pod bridge so host-originated ClusterIP traffic has a route to be DNATed on. Pure functions.
+// pod bridge so host-originated ClusterIP traffic has a route to be DNATed on. With the vxlan
+// backend, nodes announcing a VTEP are reached through the vxlan device instead. Pure functions.
 import type { Node } from "kubernetes-types/core/v1.js";
+import { vxlanPeers } from "./vxlan-plan.ts";
 
 export interface Route {
   dst: string;
@@ -9,6 +11,8 @@ export interface Route {
   via?: string;
   dev?: string;
   src?: string;
+  /** The next hop is on the device's link whatever its address (the vxlan gateways). */
+  onlink?: boolean;
 }
 
 export interface RoutePlanInput {
@@ -19,9 +23,13 @@ export interface RoutePlanInput {
   bridge?: string;
   /** This node's address: the source of host-originated service traffic. */
   nodeIP?: string;
+  /** Addresses of this machine: a node on one of them is reached without a route. */
+  localIPs?: readonly string[];
+  /** The vxlan device, when this node uses the vxlan backend. */
+  vxlanDevice?: string;
 }
 
-function internalIP(n: Node): string | undefined {
+export function internalIP(n: Node): string | undefined {
   return n.status?.addresses?.find((a) => a.type === "InternalIP" && /^\d+\.\d+\.\d+\.\d+$/.test(a.address))
     ?.address;
 }
@@ -30,12 +38,20 @@ export function desiredRoutes(i: RoutePlanInput): Route[] {
   const routes: Route[] = [];
   const own = i.nodes.find((n) => n.metadata?.name === i.nodeName);
   const ownIP = own ? internalIP(own) : i.nodeIP;
+  const overlay = new Map(
+    i.vxlanDevice ? vxlanPeers(i.nodeName, i.nodes).map((p) => [p.node, p] as const) : [],
+  );
   for (const n of i.nodes) {
     if (n.metadata?.name === i.nodeName || n.metadata?.deletionTimestamp) continue;
+    const peer = overlay.get(n.metadata?.name ?? "");
+    if (peer && i.vxlanDevice) {
+      routes.push({ dst: peer.podCidr, via: peer.gateway, dev: i.vxlanDevice, onlink: true });
+      continue;
+    }
     const via = internalIP(n);
     const cidrs = new Set([n.spec?.podCIDR, ...(n.spec?.podCIDRs ?? [])].filter((c): c is string => !!c));
     // A node sharing our address (all agents on one host) is reached without a route.
-    if (!via || via === ownIP) continue;
+    if (!via || via === ownIP || i.localIPs?.includes(via)) continue;
     for (const dst of cidrs) if (!dst.includes(":")) routes.push({ dst, via });
   }
   if (i.serviceCidr && i.bridge) {
@@ -53,7 +69,7 @@ export interface InstalledRoute {
 }
 
 export function sameRoute(want: Route, have: InstalledRoute): boolean {
-  if (want.via) return have.gateway === want.via;
+  if (want.via) return have.gateway === want.via && (want.dev === undefined || have.dev === want.dev);
   return have.gateway === undefined && have.dev === want.dev && (want.src ?? have.prefsrc) === have.prefsrc;
 }
 
@@ -78,6 +94,7 @@ export function routeChanges(
       ...(w.via ? ["via", w.via] : []),
       ...(w.dev ? ["dev", w.dev] : []),
       ...(w.src ? ["src", w.src] : []),
+      ...(w.onlink ? ["onlink"] : []),
       "proto",
       String(protocol),
     ]);

@@ -1,6 +1,7 @@
 // The node's route manager: watches Nodes and keeps its own routes (route protocol `protocol`,
 // default 205, so it finds and removes only what it made) equal to desiredRoutes(); resyncs
-// periodically, retries failures, and removes its routes on stop.
+// periodically, retries failures, and removes its routes on stop. With the vxlan backend it also
+// keeps the vxlan device, announces its VTEP in the Node's annotations and removes the device on stop.
 import { writeFileSync } from "node:fs";
 import type { Node } from "kubernetes-types/core/v1.js";
 import { SharedInformerFactory } from "../../client/informer/factory.ts";
@@ -8,7 +9,9 @@ import type { ResourceCoords } from "../../client/paths.ts";
 import type { RestClient } from "../../client/rest.ts";
 import { run } from "./exec-file.ts";
 import { ensurePodNatExemption, removePodNatExemption } from "./nat-exempt.ts";
-import { desiredRoutes, type InstalledRoute, routeChanges } from "./routes-plan.ts";
+import { desiredRoutes, type InstalledRoute, internalIP, routeChanges } from "./routes-plan.ts";
+import { VxlanDevice } from "./vxlan.ts";
+import { publicIPAnnotation, vtepMacAnnotation, vxlanDevice, vxlanPeers } from "./vxlan-plan.ts";
 
 const nodesResource: ResourceCoords = {
   group: "",
@@ -30,6 +33,12 @@ export interface RouteManagerOptions {
   /** The pod bridge; created (empty, up) when missing so the service route has a device. */
   bridge?: string;
   protocol?: number;
+  /** host-gw (default): routes via other nodes' addresses; vxlan: through a vxlan device. */
+  backend?: "host-gw" | "vxlan";
+  /** Addresses of this machine (see RoutePlanInput.localIPs). */
+  localIPs?: string[];
+  /** Enable IPv4 forwarding at start (default true; a node-less server only originates). */
+  forwarding?: boolean;
   resyncMs?: number;
   onError(err: unknown): void;
 }
@@ -47,9 +56,11 @@ export class RouteManager {
   private failed = false;
   private due = 0;
   private stopped = false;
+  private readonly vxlan: VxlanDevice | undefined;
 
   constructor(private readonly o: RouteManagerOptions) {
     this.protocol = o.protocol ?? skiffRouteProtocol;
+    this.vxlan = o.backend === "vxlan" ? new VxlanDevice(vxlanDevice, o.nodeName) : undefined;
     this.factory = new SharedInformerFactory({ client: o.client });
     const poke = () => {
       this.dirty = true;
@@ -62,7 +73,7 @@ export class RouteManager {
 
   async start(): Promise<void> {
     // Routed pod traffic crosses this node; the CNI bridge plugin enables it only at a pod's ADD.
-    writeFileSync("/proc/sys/net/ipv4/ip_forward", "1");
+    if (this.o.forwarding !== false) writeFileSync("/proc/sys/net/ipv4/ip_forward", "1");
     if (this.o.bridge) await this.ensureBridge(this.o.bridge);
     this.factory.start();
     await this.factory.waitForCacheSync();
@@ -109,15 +120,42 @@ export class RouteManager {
     if (!this.stopped) this.queue(this.failed ? 2000 : this.dirty ? 0 : (this.o.resyncMs ?? 30_000));
   }
 
+  /** The vxlan device is up and announced, FDB and neighbours programmed; false until possible. */
+  private async overlay(nodes: readonly Node[]): Promise<boolean> {
+    if (!this.vxlan) return false;
+    const own = nodes.find((n) => n.metadata?.name === this.o.nodeName);
+    const publicIP = this.o.nodeIP ?? (own ? internalIP(own) : undefined);
+    if (!own || !publicIP) return false;
+    await this.vxlan.ensure(publicIP, own.spec?.podCIDR);
+    const a = own.metadata?.annotations ?? {};
+    if (a[vtepMacAnnotation] !== this.vxlan.mac || a[publicIPAnnotation] !== publicIP) {
+      await this.o.client.resource<Node>(nodesResource).patch(
+        this.o.nodeName,
+        {
+          metadata: {
+            annotations: { [vtepMacAnnotation]: this.vxlan.mac, [publicIPAnnotation]: publicIP },
+          },
+        },
+        { type: "merge" },
+      );
+    }
+    await this.vxlan.program(vxlanPeers(this.o.nodeName, nodes));
+    return true;
+  }
+
   private async apply(): Promise<void> {
-    const wanted = desiredRoutes({
-      nodeName: this.o.nodeName,
-      nodes: this.factory.informerFor<Node>(nodesResource).indexer.list(),
-      ...(this.o.serviceCidr ? { serviceCidr: this.o.serviceCidr } : {}),
-      ...(this.o.bridge ? { bridge: this.o.bridge } : {}),
-      ...(this.o.nodeIP ? { nodeIP: this.o.nodeIP } : {}),
-    });
     try {
+      const nodes = this.factory.informerFor<Node>(nodesResource).indexer.list();
+      const overlay = await this.overlay(nodes);
+      const wanted = desiredRoutes({
+        nodeName: this.o.nodeName,
+        nodes,
+        ...(this.o.serviceCidr ? { serviceCidr: this.o.serviceCidr } : {}),
+        ...(this.o.bridge ? { bridge: this.o.bridge } : {}),
+        ...(this.o.nodeIP ? { nodeIP: this.o.nodeIP } : {}),
+        ...(this.o.localIPs ? { localIPs: this.o.localIPs } : {}),
+        ...(overlay && this.vxlan ? { vxlanDevice: this.vxlan.name } : {}),
+      });
       for (const args of routeChanges(wanted, await this.installed(), this.protocol)) await ip(args);
       if (this.o.clusterCidr) await ensurePodNatExemption(this.o.clusterCidr);
       this.failed = false;
@@ -137,6 +175,7 @@ export class RouteManager {
     try {
       for (const args of routeChanges([], await this.installed(), this.protocol)) await ip(args);
       if (this.o.clusterCidr) await removePodNatExemption(this.o.clusterCidr);
+      await this.vxlan?.remove();
     } catch (err) {
       this.o.onError(err);
     }

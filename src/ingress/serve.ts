@@ -1,0 +1,78 @@
+// Runs the ingress (controller + data plane) for `skiff server` or `skiff agent --ingress`: an
+// agent announces itself on its Node (so Ingress status lists it) and withdraws on stop. A port
+// that cannot be bound is reported in one line; the process keeps running without it.
+import type { Node } from "kubernetes-types/core/v1.js";
+import type { RestClient } from "../client/rest.ts";
+import { ingressServingAnnotation } from "./addresses.ts";
+import { selfSignedCertificate } from "./certs.ts";
+import { startIngressController } from "./controller.ts";
+import { IngressDataPlane, type IngressLogger } from "./dataplane.ts";
+
+export interface ServeIngressOptions {
+  client: RestClient;
+  /** Host ports (0: any free one). */
+  httpPort: number;
+  httpsPort: number;
+  logger: IngressLogger;
+  /** One line for the user. */
+  say: (line: string) => void;
+  /** See IngressControllerOptions.tlsSecrets. */
+  tlsSecrets?: boolean;
+  /** The Node this ingress runs on, annotated as serving while it runs. */
+  nodeName?: string;
+}
+
+export interface ServingIngress {
+  httpPort: number | undefined;
+  httpsPort: number | undefined;
+  stop(): Promise<void>;
+}
+
+const nodes = { group: "", version: "v1", resource: "nodes", namespaced: false, kind: "Node" } as const;
+
+async function announce(o: ServeIngressOptions, value: string | null): Promise<void> {
+  if (!o.nodeName) return;
+  try {
+    await o.client
+      .resource<Node>(nodes)
+      .patch(
+        o.nodeName,
+        { metadata: { annotations: { [ingressServingAnnotation]: value } } },
+        { type: "merge" },
+      );
+  } catch (err) {
+    o.logger.warn({ err }, "ingress: the Node's serving annotation was not written");
+  }
+}
+
+export async function serveIngress(o: ServeIngressOptions): Promise<ServingIngress> {
+  const dataPlane = new IngressDataPlane({
+    defaultCertificate: await selfSignedCertificate(),
+    logger: o.logger,
+  });
+  const controller = startIngressController({
+    client: o.client,
+    apply: (t) => dataPlane.setTable(t),
+    logger: o.logger,
+    ...(o.tlsSecrets === false ? { tlsSecrets: false } : {}),
+  });
+  const { http, https } = await dataPlane.listen({ http: o.httpPort, https: o.httpsPort });
+  const flags = { HTTP: "--ingress-http-port", HTTPS: "--ingress-https-port" };
+  for (const [what, l] of [
+    ["HTTP", http],
+    ["HTTPS", https],
+  ] as const) {
+    if (l.problem) o.say(`${l.problem}; running on without it (choose another port with ${flags[what]})`);
+  }
+  if (http.port !== undefined || https.port !== undefined)
+    await announce(o, `http=${http.port ?? ""},https=${https.port ?? ""}`);
+  return {
+    httpPort: http.port,
+    httpsPort: https.port,
+    async stop() {
+      await announce(o, null);
+      await dataPlane.close();
+      await controller.stop();
+    },
+  };
+}
