@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { Registry } from "../api/registry.ts";
 import type { ResourceDef } from "../api/resource.ts";
 import type { Store } from "../storage/store.ts";
+import type { AdmissionConfig } from "./admission/config.ts";
 import { csrRequestorAdmission } from "./admission/csr-requestor.ts";
 import { defaultIngressClassAdmission } from "./admission/defaultingressclass.ts";
 import { defaultStorageClassAdmission } from "./admission/defaultstorageclass.ts";
@@ -52,6 +53,8 @@ export interface ApiServerOptions {
   authorizationModes?: readonly AuthorizationMode[];
   /** `--disable-admission-plugins`: names of plugins left out of the chain (e.g. ServiceAccount). */
   disableAdmissionPlugins?: readonly string[];
+  /** `--admission-control-config-file` (src/apiserver/admission/config.ts). */
+  admissionConfig?: AdmissionConfig;
   /** `--audit-policy-file` with `--audit-log-path` (src/apiserver/audit/setup.ts). */
   auditor?: Auditor;
   /** Further non-resource paths (the dashboard under /dashboard/, mounted by the CLI). */
@@ -136,7 +139,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       defaultStorageClassAdmission({ source }),
       defaultIngressClassAdmission({ source }),
       limitRangerAdmission({ source }),
-      podSecurityAdmission({ source, objects: new ObjectStore(store) }),
+      podSecurityAdmission({
+        source,
+        objects: new ObjectStore(store),
+        ...(options.admissionConfig?.podSecurity ? { config: options.admissionConfig.podSecurity } : {}),
+      }),
       mutatingWebhookAdmission({ source, onIgnoredError: ignoredWebhookError }),
       validatingWebhookAdmission({ source, onIgnoredError: ignoredWebhookError }),
       resourceQuotaAdmission({ source, objects: new ObjectStore(store) }),

@@ -1,11 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { controllerServiceAccountNames } from "../apiserver/auth/controller-roles.ts";
-import { controllerServiceAccount, controllerServiceAccounts, serviceAccountUser } from "./identities.ts";
-
-test("every controller account has a bootstrap role, and every role an account", () => {
-  assert.deepEqual([...controllerServiceAccounts()].sort(), [...controllerServiceAccountNames].sort());
-});
+import { controllerServiceAccount, serviceAccountUser } from "./identities.ts";
 
 test("controllers map to upstream's account names; unknown controllers act as the manager", () => {
   assert.equal(controllerServiceAccount("garbage-collector-controller"), "generic-garbage-collector");

@@ -7,6 +7,8 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { controllerServiceAccountNames } from "../../src/apiserver/auth/controller-roles.ts";
+import { controllerServiceAccounts } from "../../src/controllers/identities.ts";
 import { eventually } from "../metrics/support.ts";
 import { SkiffServer } from "../support/skiff-server.ts";
 import { tempDir } from "../support/tempdir.ts";
@@ -115,6 +117,10 @@ spec:
   minAvailable: 1
   selector: {matchLabels: {app: web}}
 `;
+
+test("every controller account has a bootstrap role, and every role an account", () => {
+  assert.deepEqual([...controllerServiceAccounts()].sort(), [...controllerServiceAccountNames].sort());
+});
 
 test("every controller does its work as its own service account, none is refused", async () => {
   await ok(["create", "namespace", "ids"]);
