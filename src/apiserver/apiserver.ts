@@ -115,6 +115,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     ...(options.metricResolutionMs ? { resolutionMs: options.metricResolutionMs } : {}),
     onError: (err, node) => options.logger?.debug?.({ err, node }, "metrics: scraping a kubelet failed"),
   });
+  const credentials = options.admissionConfig?.webhookCredentials;
+  const webhookCredentials = credentials ? { credentials } : {};
   const ignoredWebhookError = (webhook: string, err: unknown) =>
     options.logger?.error({ err, webhook }, "webhook call failed; ignored (failurePolicy Ignore)");
   const handler = new ApiHandler({
@@ -144,8 +146,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         objects: new ObjectStore(store),
         ...(options.admissionConfig?.podSecurity ? { config: options.admissionConfig.podSecurity } : {}),
       }),
-      mutatingWebhookAdmission({ source, onIgnoredError: ignoredWebhookError }),
-      validatingWebhookAdmission({ source, onIgnoredError: ignoredWebhookError }),
+      mutatingWebhookAdmission({ source, onIgnoredError: ignoredWebhookError, ...webhookCredentials }),
+      validatingWebhookAdmission({ source, onIgnoredError: ignoredWebhookError, ...webhookCredentials }),
       resourceQuotaAdmission({ source, objects: new ObjectStore(store) }),
       ...authorization.admission,
     ].filter((p) => !options.disableAdmissionPlugins?.includes(p.name)),

@@ -5,11 +5,15 @@ import { test } from "node:test";
 import { tempDir } from "../../../test/support/tempdir.ts";
 import { AdmissionConfigError, loadAdmissionConfig } from "./config.ts";
 
-function write(text: string): { path: string; remove(): void } {
+function write(text: string): { path: string; dir: string; remove(): void } {
   const dir = tempDir("skiff-admission-config-");
   const path = join(dir.path, "admission.yaml");
-  writeFileSync(path, text);
-  return { path, remove: () => dir.remove() };
+  writeFileSync(path, text.replaceAll("DIR", dir.path));
+  writeFileSync(
+    join(dir.path, "webhooks.kubeconfig"),
+    "apiVersion: v1\nkind: Config\nusers:\n- name: hooks.example.com\n  user: {token: t0ken}\n",
+  );
+  return { path, dir: dir.path, remove: () => dir.remove() };
 }
 
 test("inline PodSecurity defaults and exemptions, and the webhooks' kubeconfig", () => {
@@ -26,7 +30,7 @@ plugins:
   configuration:
     apiVersion: apiserver.config.k8s.io/v1
     kind: WebhookAdmissionConfiguration
-    kubeConfigFile: /etc/skiff/webhooks.kubeconfig
+    kubeConfigFile: DIR/webhooks.kubeconfig
 `);
   try {
     const c = loadAdmissionConfig(f.path);
@@ -43,7 +47,8 @@ plugins:
       usernames: ["ci"],
       runtimeClasses: [],
     });
-    assert.equal(c.webhookKubeConfigFile, "/etc/skiff/webhooks.kubeconfig");
+    assert.equal(c.webhookKubeConfigFile, join(f.dir, "webhooks.kubeconfig"));
+    assert.deepEqual(c.webhookCredentials?.("hooks.example.com:443"), { token: "t0ken" });
   } finally {
     f.remove();
   }

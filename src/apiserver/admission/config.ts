@@ -5,6 +5,11 @@ import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { parse } from "yaml";
 import type { Level } from "./podsecurity/policy.ts";
+import {
+  type CredentialResolver,
+  loadWebhookKubeconfig,
+  WebhookKubeconfigError,
+} from "./webhook/credentials.ts";
 
 export class AdmissionConfigError extends Error {
   override name = "AdmissionConfigError";
@@ -28,6 +33,8 @@ export interface AdmissionConfig {
   podSecurity?: PodSecurityConfig;
   /** Absolute path of the webhooks' kubeconfig (credentials per host). */
   webhookKubeConfigFile?: string;
+  /** The credentials it holds per webhook host. */
+  webhookCredentials?: CredentialResolver;
 }
 
 const admissionVersions = ["apiserver.config.k8s.io/v1", "apiserver.k8s.io/v1alpha1"];
@@ -135,6 +142,12 @@ export function loadAdmissionConfig(path: string): AdmissionConfig {
       if (!isAbsolute(file))
         throw new AdmissionConfigError(`${at}: kubeConfigFile "${file}" must be an absolute path`);
       out.webhookKubeConfigFile = file;
+      try {
+        out.webhookCredentials = loadWebhookKubeconfig(file);
+      } catch (err) {
+        if (err instanceof WebhookKubeconfigError) throw new AdmissionConfigError(`${at}: ${err.message}`);
+        throw err;
+      }
     }
   }
   return out;
