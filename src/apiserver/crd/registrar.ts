@@ -9,6 +9,7 @@ import {
 import { registerCustomKindSchema } from "../../api/apiextensions/strict-schema.ts";
 import type { CustomResourceDefinition } from "../../api/apiextensions/types.ts";
 import type { Registry } from "../../api/registry.ts";
+import { withWebhookConversion } from "./conversion.ts";
 
 interface Served {
   crd: CustomResourceDefinition;
@@ -35,7 +36,8 @@ export class CustomResourceRegistrar {
     }
     const group = crd.spec.group;
     const oldGroup = existing?.crd.spec.group;
-    this.served.set(name, { crd, terminating, fingerprint, defs: customResourceDefs(crd, { terminating }) });
+    const defs = withWebhookConversion(crd, customResourceDefs(crd, { terminating }));
+    this.served.set(name, { crd, terminating, fingerprint, defs });
     if (oldGroup !== undefined && oldGroup !== group) this.regroup(oldGroup);
     this.regroup(group);
   }
