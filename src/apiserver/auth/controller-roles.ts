@@ -129,6 +129,8 @@ const controllerRules: Record<string, PolicyRule[]> = {
     rule(["get", "list", "watch", "update", "create", "delete"], [core], ["persistentvolumes"]),
     rule(["update"], [core], ["persistentvolumes/status", "persistentvolumeclaims/status"]),
     rule(["get", "list", "watch", "update"], [core], ["persistentvolumeclaims"]),
+    // Skiff's binder merge-patches the storage-provisioner annotation where upstream's updates.
+    rule(["patch"], [core], ["persistentvolumeclaims"]),
     rule(["list", "watch", "get", "create", "delete"], [core], ["pods"]),
     rule(read, ["storage.k8s.io"], ["storageclasses"]),
     rule(["list", "watch"], [core], ["nodes"]),
@@ -169,6 +171,8 @@ const controllerRules: Record<string, PolicyRule[]> = {
     rule(["get", "create", "delete", "update", "patch", "list", "watch"], ["apps"], ["controllerrevisions"]),
     rule(["get", "create", "list", "watch"], [core], ["persistentvolumeclaims"]),
     rule(["update", "delete"], [core], ["persistentvolumeclaims"]),
+    // Skiff's controller patches a condemned pod's claims (owner reference) where upstream's updates.
+    rule(["patch"], [core], ["persistentvolumeclaims"]),
     rule(["update"], [core], ["pods/finalizers"]),
     events,
   ],
