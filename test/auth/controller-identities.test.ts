@@ -68,6 +68,11 @@ async function jsonpath(args: string[], path: string): Promise<string> {
   return r.code === 0 ? r.stdout : "";
 }
 
+/** Waits until `kubectl <args> -o jsonpath=<path>` prints something `ok` accepts. */
+function until(what: string, args: string[], path: string, ok: (out: string) => boolean, timeoutMs?: number) {
+  return eventually(what, async () => (ok(await jsonpath(args, path)) ? true : undefined), timeoutMs);
+}
+
 const manifests = `
 apiVersion: apps/v1
 kind: Deployment
@@ -124,56 +129,66 @@ test("every controller account has a bootstrap role, and every role an account",
 
 test("every controller does its work as its own service account, none is refused", async () => {
   await ok(["create", "namespace", "ids"]);
-  await eventually("default ServiceAccount", async () =>
-    (await jsonpath(["get", "sa", "default", "-n", "ids"], "{.metadata.name}")) === "default"
-      ? true
-      : undefined,
+  await until(
+    "default ServiceAccount",
+    ["get", "sa", "default", "-n", "ids"],
+    "{.metadata.name}",
+    (out) => out === "default",
   );
-  await eventually("kube-root-ca.crt", async () =>
-    (await jsonpath(["get", "cm", "kube-root-ca.crt", "-n", "ids"], "{.metadata.name}")) !== ""
-      ? true
-      : undefined,
+  await until(
+    "kube-root-ca.crt",
+    ["get", "cm", "kube-root-ca.crt", "-n", "ids"],
+    "{.metadata.name}",
+    (out) => out !== "",
   );
   await ok(["apply", "-f", "-"], manifests);
   await eventually("web pods", async () => {
     const names = await jsonpath(["get", "pods", "-n", "ids", "-l", "app=web"], "{.items[*].metadata.name}");
     return names.split(" ").filter((n) => n !== "").length === 2 ? true : undefined;
   });
-  await eventually("job pod", async () =>
-    (await jsonpath(["get", "pods", "-n", "ids", "-l", "job-name=once"], "{.items[*].metadata.name}")) !== ""
-      ? true
-      : undefined,
+  await until(
+    "job pod",
+    ["get", "pods", "-n", "ids", "-l", "job-name=once"],
+    "{.items[*].metadata.name}",
+    (out) => out !== "",
   );
-  await eventually("statefulset pod", async () =>
-    (await jsonpath(["get", "pod", "db-0", "-n", "ids"], "{.metadata.name}")) === "db-0" ? true : undefined,
+  await until(
+    "statefulset pod",
+    ["get", "pod", "db-0", "-n", "ids"],
+    "{.metadata.name}",
+    (out) => out === "db-0",
   );
-  await eventually("endpointslice", async () =>
-    (await jsonpath(
-      ["get", "endpointslices", "-n", "ids", "-l", "kubernetes.io/service-name=web"],
-      "{.items[*].metadata.name}",
-    )) !== ""
-      ? true
-      : undefined,
+  await until(
+    "endpointslice",
+    ["get", "endpointslices", "-n", "ids", "-l", "kubernetes.io/service-name=web"],
+    "{.items[*].metadata.name}",
+    (out) => out !== "",
   );
-  await eventually("endpoints", async () =>
-    (await jsonpath(["get", "endpoints", "web", "-n", "ids"], "{.metadata.name}")) === "web"
-      ? true
-      : undefined,
+  await until(
+    "endpoints",
+    ["get", "endpoints", "web", "-n", "ids"],
+    "{.metadata.name}",
+    (out) => out === "web",
   );
-  await eventually("quota usage", async () =>
-    Number(await jsonpath(["get", "resourcequota", "q", "-n", "ids"], "{.status.used.pods}")) >= 4
-      ? true
-      : undefined,
+  await until(
+    "quota usage",
+    ["get", "resourcequota", "q", "-n", "ids"],
+    "{.status.used.pods}",
+    (out) => Number(out) >= 4,
   );
-  await eventually("pdb status", async () =>
-    (await jsonpath(["get", "pdb", "pdb", "-n", "ids"], "{.status.observedGeneration}")) === "1"
-      ? true
-      : undefined,
+  await until(
+    "pdb status",
+    ["get", "pdb", "pdb", "-n", "ids"],
+    "{.status.observedGeneration}",
+    (out) => out === "1",
   );
   // The garbage collector removes the ReplicaSet and its pods of a deleted Deployment.
   await ok(["delete", "deployment", "web", "-n", "ids", "--wait=false"]);
-  await eventually("replicasets collected", async () =>
-    (await jsonpath(["get", "rs", "-n", "ids"], "{.items[*].metadata.name}")) === "" ? true : undefined,
+  await until(
+    "replicasets collected",
+    ["get", "rs", "-n", "ids"],
+    "{.items[*].metadata.name}",
+    (out) => out === "",
   );
   await ok(["delete", "namespace", "ids", "--wait=false"]);
   await eventually(
