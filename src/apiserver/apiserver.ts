@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { Registry } from "../api/registry.ts";
 import type { ResourceDef } from "../api/resource.ts";
 import type { Store } from "../storage/store.ts";
+import type { AdmissionConfig } from "./admission/config.ts";
 import { csrRequestorAdmission } from "./admission/csr-requestor.ts";
 import { defaultIngressClassAdmission } from "./admission/defaultingressclass.ts";
 import { defaultStorageClassAdmission } from "./admission/defaultstorageclass.ts";
@@ -54,6 +55,8 @@ export interface ApiServerOptions {
   authorizationModes?: readonly AuthorizationMode[];
   /** `--disable-admission-plugins`: names of plugins left out of the chain (e.g. ServiceAccount). */
   disableAdmissionPlugins?: readonly string[];
+  /** `--admission-control-config-file` (src/apiserver/admission/config.ts). */
+  admissionConfig?: AdmissionConfig;
   /** `--audit-policy-file` with `--audit-log-path` (src/apiserver/audit/setup.ts). */
   auditor?: Auditor;
   /** Further non-resource paths (the dashboard under /dashboard/, mounted by the CLI). */
@@ -114,6 +117,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     ...(options.metricResolutionMs ? { resolutionMs: options.metricResolutionMs } : {}),
     onError: (err, node) => options.logger?.debug?.({ err, node }, "metrics: scraping a kubelet failed"),
   });
+  const credentials = options.admissionConfig?.webhookCredentials;
+  const webhookCredentials = credentials ? { credentials } : {};
   const ignoredWebhookError = (webhook: string, err: unknown) =>
     options.logger?.error({ err, webhook }, "webhook call failed; ignored (failurePolicy Ignore)");
   const handler = new ApiHandler({
@@ -138,11 +143,15 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       defaultStorageClassAdmission({ source }),
       defaultIngressClassAdmission({ source }),
       limitRangerAdmission({ source }),
-      podSecurityAdmission({ source, objects: new ObjectStore(store) }),
-      mutatingWebhookAdmission({ source, onIgnoredError: ignoredWebhookError }),
+      podSecurityAdmission({
+        source,
+        objects: new ObjectStore(store),
+        ...(options.admissionConfig?.podSecurity ? { config: options.admissionConfig.podSecurity } : {}),
+      }),
+      mutatingWebhookAdmission({ source, onIgnoredError: ignoredWebhookError, ...webhookCredentials }),
       crdValidationRulesAdmission,
       validatingAdmissionPolicyAdmission({ source, registry, authorizer: authorization.decisions }),
-      validatingWebhookAdmission({ source, onIgnoredError: ignoredWebhookError }),
+      validatingWebhookAdmission({ source, onIgnoredError: ignoredWebhookError, ...webhookCredentials }),
       resourceQuotaAdmission({ source, objects: new ObjectStore(store) }),
       ...authorization.admission,
     ].filter((p) => !options.disableAdmissionPlugins?.includes(p.name)),

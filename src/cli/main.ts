@@ -45,6 +45,10 @@ const serverCommand = program
   .option("--cluster-dns-address <ip>", "address pods reach the DNS server at (default: the node IP)")
   .option("--authorization-mode <modes>", "comma-separated: Node, RBAC, AlwaysAllow, AlwaysDeny", "Node,RBAC")
   .option("--encryption-provider-config <file>", "EncryptionConfiguration: resources encrypted at rest")
+  .option(
+    "--admission-control-config-file <file>",
+    "AdmissionConfiguration: PodSecurity defaults and exemptions, webhook credentials",
+  )
   .option("--audit-policy-file <file>", "audit.k8s.io/v1 Policy: which requests are logged, at which level")
   .option("--audit-log-path <file>", "write audit events as JSON lines to this file ('-': stdout)")
   .option("--audit-log-maxsize <MiB>", "rotate the audit log when it reaches this size (0: never)")

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import pino from "pino";
+import { loadAdmissionConfig } from "../apiserver/admission/config.ts";
 import { parseCidr } from "../apiserver/alloc/cidr.ts";
 import { startApiServer } from "../apiserver/apiserver.ts";
 import { createAuditor } from "../apiserver/audit/setup.ts";
@@ -51,6 +52,7 @@ export interface ServerFlags extends HpaFlags {
   authorizationMode?: string;
   disableAdmissionPlugins?: string;
   encryptionProviderConfig?: string;
+  admissionControlConfigFile?: string;
   auditPolicyFile?: string;
   auditLogPath?: string;
   auditLogMaxsize?: string;
@@ -180,6 +182,9 @@ export async function runServer(flags: ServerFlags): Promise<void> {
       `cannot use data dir ${dataDir}: ${why === "ENOTDIR" ? "a parent is not a directory" : why}`,
     );
   }
+  const admissionConfig = flags.admissionControlConfigFile
+    ? usage(() => loadAdmissionConfig(flags.admissionControlConfigFile as string))
+    : undefined;
   const audit = usage(() =>
     createAuditor({
       ...(flags.auditPolicyFile ? { policyFile: flags.auditPolicyFile } : {}),
@@ -221,6 +226,7 @@ export async function runServer(flags: ServerFlags): Promise<void> {
         ? { disableAdmissionPlugins: flags.disableAdmissionPlugins.split(",").map((n) => n.trim()) }
         : {}),
       ...(audit ? { auditor: audit.auditor } : {}),
+      ...(admissionConfig ? { admissionConfig } : {}),
       // The dashboard's static files; its data calls go through the API like any client's.
       pathHandlers: [dashboardHandler(locateDashboard())],
       logger,

@@ -1,14 +1,23 @@
 // The controller-manager: runs registered controllers while this process holds the Lease
 // kube-system/skiff-controller-manager. Informers (shared by every controller) start with the first
 // leadership term and keep their caches across terms; controllers stop when leadership is lost and
-// start again when it is regained.
+// start again when it is regained. Each controller acts as its own ServiceAccount (identities.ts);
+// the shared informers list and watch as the manager.
 import { hostname } from "node:os";
 import type { Lease } from "kubernetes-types/coordination/v1.js";
-import type { Event } from "kubernetes-types/core/v1.js";
+import type { Event, ServiceAccount } from "kubernetes-types/core/v1.js";
+import { ApiError } from "../api/errors.ts";
 import { EventRecorder } from "../client/events.ts";
 import type { SharedInformerFactory } from "../client/informer/factory.ts";
 import { LeaderElector } from "../client/leaderelection.ts";
 import type { RestClient } from "../client/rest.ts";
+import {
+  clientAs,
+  controllerNamespace,
+  controllerServiceAccount,
+  controllerServiceAccounts,
+} from "./identities.ts";
+import { serviceAccountsResource } from "./serviceaccount/controller.ts";
 import { eventsResource, leasesResource } from "./util/resources.ts";
 
 /** Where controllers report; pino's Logger satisfies it. */
@@ -22,6 +31,7 @@ export interface ControllerLogger {
 export const silentLogger: ControllerLogger = { info() {}, warn() {}, error() {}, debug() {} };
 
 export interface ControllerContext {
+  /** Acts as the controller's ServiceAccount when the manager uses service account credentials. */
   client: RestClient;
   informers: SharedInformerFactory;
   /** Records events as this controller (source.component = the controller's name). */
@@ -66,6 +76,11 @@ export interface ControllerManagerOptions {
   workers?: number;
   logger?: ControllerLogger;
   now?: () => Date;
+  /**
+   * Each controller acts as its ServiceAccount kube-system/<name> (default true, like kubeadm's
+   * --use-service-account-credentials); false runs every controller as the manager.
+   */
+  serviceAccountCredentials?: boolean;
   /** Called when leadership is lost (kube-controller-manager exits then; default: keep campaigning). */
   onLostLeadership?: () => void;
 }
@@ -75,6 +90,7 @@ export const defaultLeaseName = "skiff-controller-manager";
 export class ControllerManager {
   private readonly logger: ControllerLogger;
   private readonly recorders = new Map<string, EventRecorder>();
+  private readonly clients = new Map<string, RestClient>();
   private elector: LeaderElector | undefined;
   private term: { abort: AbortController; running: Promise<StopController[]> } | undefined;
   private informersStarted = false;
@@ -119,13 +135,26 @@ export class ControllerManager {
     this.elector.start();
   }
 
+  /** The client a controller acts with: its ServiceAccount's, or the manager's. */
+  private clientFor(controller: string): RestClient {
+    const sa =
+      this.options.serviceAccountCredentials === false ? undefined : controllerServiceAccount(controller);
+    if (sa === undefined) return this.options.client;
+    let c = this.clients.get(controller);
+    if (!c) {
+      c = clientAs(this.options.client, sa, controller);
+      this.clients.set(controller, c);
+    }
+    return c;
+  }
+
   private recorder(component: string): EventRecorder {
     let r = this.recorders.get(component);
     if (!r) {
       r =
         this.options.recorderFor?.(component) ??
         new EventRecorder({
-          events: this.options.client.resource<Event>(eventsResource),
+          events: this.clientFor(component).resource<Event>(eventsResource),
           component,
           onError: (err) => this.logger.debug({ err, component }, "event not recorded"),
         });
@@ -134,17 +163,38 @@ export class ControllerManager {
     return r;
   }
 
+  /** Creates the controllers' ServiceAccounts, as upstream's client builder does (best effort). */
+  private async ensureServiceAccounts(): Promise<void> {
+    if (this.options.serviceAccountCredentials === false) return;
+    const accounts = this.options.client.resource<ServiceAccount>(serviceAccountsResource);
+    const wanted = new Set(
+      this.options.controllers.map((c) => controllerServiceAccount(c.name)).filter((n) => n !== undefined),
+    );
+    for (const name of controllerServiceAccounts().filter((n) => wanted.has(n))) {
+      try {
+        await accounts.create(
+          { apiVersion: "v1", kind: "ServiceAccount", metadata: { name, namespace: controllerNamespace } },
+          { namespace: controllerNamespace },
+        );
+      } catch (err) {
+        if (!(err instanceof ApiError && err.code === 409))
+          this.logger.debug({ err, serviceAccount: name }, "controller service account not created");
+      }
+    }
+  }
+
   private startTerm(): void {
     if (this.term || this.stopped) return;
     const abort = new AbortController();
     const running = (async (): Promise<StopController[]> => {
       const stops: StopController[] = [];
+      await this.ensureServiceAccounts();
       for (const c of this.options.controllers) {
         if (abort.signal.aborted) break;
         try {
           stops.push(
             await c.start({
-              client: this.options.client,
+              client: this.clientFor(c.name),
               informers: this.options.informers,
               recorder: this.recorder(c.name),
               logger: this.logger,

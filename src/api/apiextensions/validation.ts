@@ -71,12 +71,23 @@ export function validateCrd(crd: CustomResourceDefinition): FieldError[] {
     );
   }
   if (strategy === "Webhook") {
-    errs.push(
-      fieldErrors.forbidden(
-        spec.child("conversion").child("strategy"),
-        "Webhook conversion is not supported by this server",
-      ),
-    );
+    const webhook = s.conversion?.webhook;
+    const at = spec.child("conversion").child("webhook");
+    if (!webhook) errs.push(fieldErrors.required(at, "required when strategy is set to Webhook"));
+    else {
+      if (!webhook.clientConfig)
+        errs.push(fieldErrors.required(at.child("clientConfig"), "required when strategy is set to Webhook"));
+      const reviews = webhook.conversionReviewVersions ?? [];
+      if (reviews.length === 0) errs.push(fieldErrors.required(at.child("conversionReviewVersions"), ""));
+      else if (!reviews.includes("v1") && !reviews.includes("v1beta1"))
+        errs.push(
+          fieldErrors.invalid(
+            at.child("conversionReviewVersions"),
+            reviews,
+            "must include at least one of v1, v1beta1",
+          ),
+        );
+    }
   }
   if ((s as { preserveUnknownFields?: boolean }).preserveUnknownFields === true) {
     errs.push(

@@ -6,6 +6,11 @@ import type { ClusterRole, ClusterRoleBinding, PolicyRule, Subject } from "kuber
 import type { ApiHandler } from "../handler.ts";
 import { inProcessRequest } from "../inprocess.ts";
 import { bootstrapClusterRoles } from "./bootstrap-roles.ts";
+import {
+  controllerClusterRoleBindings,
+  controllerRoleBindings,
+  controllerRoles,
+} from "./controller-roles.ts";
 import { rulesCover } from "./rbac/rules.ts";
 
 export const autoupdateAnnotation = "rbac.authorization.kubernetes.io/autoupdate";
@@ -44,9 +49,7 @@ export function bootstrapClusterRoleBindings(): ClusterRoleBinding[] {
     binding("system:kube-controller-manager", "system:kube-controller-manager", [
       user("system:kube-controller-manager"),
     ]),
-    binding("system:controller:horizontal-pod-autoscaler", "system:controller:horizontal-pod-autoscaler", [
-      serviceAccount("kube-system", "horizontal-pod-autoscaler"),
-    ]),
+    ...controllerClusterRoleBindings(),
     binding("system:kube-dns", "system:kube-dns", [serviceAccount("kube-system", "kube-dns")]),
     binding("system:kube-scheduler", "system:kube-scheduler", [user("system:kube-scheduler")]),
     binding("system:volume-scheduler", "system:volume-scheduler", [user("system:kube-scheduler")]),
@@ -109,18 +112,24 @@ export function reconcileBinding(
 /** Creates or repairs the bootstrap roles and bindings; returns one problem line per failure. */
 export async function reconcileBootstrapPolicy(handler: ApiHandler): Promise<string[]> {
   const problems: string[] = [];
-  const jobs: [string, ClusterRole | ClusterRoleBinding, typeof reconcileRole | typeof reconcileBinding][] = [
-    ...bootstrapClusterRoles().map(
-      (r) => ["clusterroles", r, reconcileRole] as [string, ClusterRole, typeof reconcileRole],
+  type Reconcile = (existing: unknown, wanted: unknown) => unknown;
+  const job = (resource: string, wanted: ClusterRole | ClusterRoleBinding, reconcile: Reconcile) => {
+    const ns = wanted.metadata?.namespace;
+    return { resource, wanted, reconcile, path: `${rbacPath}${ns ? `/namespaces/${ns}` : ""}/${resource}` };
+  };
+  const jobs = [
+    ...bootstrapClusterRoles().map((r) => job("clusterroles", r, reconcileRole as Reconcile)),
+    ...bootstrapClusterRoleBindings().map((b) =>
+      job("clusterrolebindings", b, reconcileBinding as Reconcile),
     ),
-    ...bootstrapClusterRoleBindings().map(
-      (b) =>
-        ["clusterrolebindings", b, reconcileBinding] as [string, ClusterRoleBinding, typeof reconcileBinding],
+    // Role and RoleBinding have the fields of their cluster-wide kinds that reconciling looks at.
+    ...controllerRoles().map((r) => job("roles", r as ClusterRole, reconcileRole as Reconcile)),
+    ...controllerRoleBindings().map((b) =>
+      job("rolebindings", b as ClusterRoleBinding, reconcileBinding as Reconcile),
     ),
   ];
-  for (const [resource, wanted, reconcile] of jobs) {
+  for (const { resource, wanted, reconcile, path } of jobs) {
     const name = wanted.metadata?.name ?? "";
-    const path = `${rbacPath}/${resource}`;
     const got = await inProcessRequest(handler, {
       method: "GET",
       path: `${path}/${name}`,
@@ -137,7 +146,7 @@ export async function reconcileBootstrapPolicy(handler: ApiHandler): Promise<str
       });
     } else if (got.status === 200) {
       const existing = JSON.parse(got.body);
-      const updated = (reconcile as (e: unknown, w: unknown) => unknown)(existing, wanted);
+      const updated = reconcile(existing, wanted);
       if (updated) {
         res = await inProcessRequest(handler, {
           method: "PUT",

@@ -1,6 +1,7 @@
 // The default ClusterRoles Kubernetes bootstraps (plugin/pkg/auth/authorizer/rbac/bootstrappolicy),
 // as data: user-facing roles with their aggregation labels, discovery and system component roles.
 import type { ClusterRole, PolicyRule } from "kubernetes-types/rbac/v1.js";
+import { controllerClusterRoles, controllerServiceAccountNames } from "./controller-roles.ts";
 
 /** A rule: verbs on resources of groups, optionally only some names. */
 export function rule(verbs: string[], groups: string[], resources: string[], names?: string[]): PolicyRule {
@@ -203,20 +204,9 @@ const controllerManagerRules: PolicyRule[] = [
   // service load-balancer controller (servicelb): reads Services and Nodes, writes Service status.
   rule(read, [core], ["services", "nodes"]),
   rule(["patch", "update"], [core], ["services/status"]),
-  // The autoscaler runs as its service account (impersonated, see controllers/podautoscaler/identity.ts).
-  rule(["impersonate"], [core], ["serviceaccounts"], ["horizontal-pod-autoscaler"]),
-];
-
-/** system:controller:horizontal-pod-autoscaler, upstream's rules for the autoscaler's own identity. */
-const horizontalPodAutoscalerRules: PolicyRule[] = [
-  rule(read, ["autoscaling"], ["horizontalpodautoscalers"]),
-  rule(["update"], ["autoscaling"], ["horizontalpodautoscalers/status"]),
-  rule(["get", "update"], ["*"], ["*/scale"]),
-  rule(["list"], [core], ["pods"]),
-  rule(["list"], ["metrics.k8s.io"], ["pods"]),
-  rule(["get", "list"], ["custom.metrics.k8s.io"], ["*"]),
-  rule(["get", "list"], ["external.metrics.k8s.io"], ["*"]),
-  events,
+  // Each controller runs as its service account, impersonated over the manager's connection
+  // (controllers/identities.ts) instead of upstream's token per controller.
+  rule(["impersonate"], [core], ["serviceaccounts"], [...controllerServiceAccountNames]),
 ];
 
 const schedulerRules: PolicyRule[] = [
@@ -294,7 +284,7 @@ export function bootstrapClusterRoles(): ClusterRole[] {
     role("system:auth-delegator", reviews),
     role("system:kube-controller-manager", controllerManagerRules),
     role("system:kube-scheduler", schedulerRules),
-    role("system:controller:horizontal-pod-autoscaler", horizontalPodAutoscalerRules),
+    ...controllerClusterRoles(),
     role("system:volume-scheduler", [
       rule(["get", "list", "watch", "update", "patch"], [core], ["persistentvolumes"]),
       rule(read, ["storage.k8s.io"], ["storageclasses"]),

@@ -9,6 +9,7 @@ import {
 import { registerCustomKindSchema } from "../../api/apiextensions/strict-schema.ts";
 import type { CustomResourceDefinition } from "../../api/apiextensions/types.ts";
 import type { Registry } from "../../api/registry.ts";
+import { withWebhookConversion } from "./conversion.ts";
 import { withValidationRules } from "./rules-strategy.ts";
 
 interface Served {
@@ -36,7 +37,9 @@ export class CustomResourceRegistrar {
     }
     const group = crd.spec.group;
     const oldGroup = existing?.crd.spec.group;
-    const defs = customResourceDefs(crd, { terminating }).map(withValidationRules);
+    const defs = withWebhookConversion(crd, customResourceDefs(crd, { terminating })).map(
+      withValidationRules,
+    );
     this.served.set(name, { crd, terminating, fingerprint, defs });
     if (oldGroup !== undefined && oldGroup !== group) this.regroup(oldGroup);
     this.regroup(group);

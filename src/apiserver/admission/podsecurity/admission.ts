@@ -1,7 +1,9 @@
 // The PodSecurity admission plugin: pods are checked against their namespace's
 // pod-security.kubernetes.io/{enforce,audit,warn} levels (enforce refuses, warn answers with
 // Warning headers, audit annotates the audit event); workload templates only warn; a namespace
-// whose enforce label changes is answered with warnings about the pods it already holds.
+// whose enforce label changes is answered with warnings about the pods it already holds. Pod
+// updates are checked only when significant (update.ts); the AdmissionConfiguration's defaults
+// stand in for missing labels and its exemptions skip users, runtime classes and namespaces.
 import type { Namespace, Pod, PodSpec, PodTemplateSpec } from "kubernetes-types/core/v1.js";
 import type { ObjectMeta } from "kubernetes-types/meta/v1.js";
 import { namespaces as namespacesDef } from "../../../api/core/namespace.ts";
@@ -12,12 +14,18 @@ import type { ResourceDef } from "../../../api/resource.ts";
 import type { AdmissionAttributes, AdmissionPlugin } from "../../admission.ts";
 import type { ObjectSource } from "../../rest/source.ts";
 import type { ObjectStore } from "../../storage/objectstore.ts";
-import { describe, evaluatePod, levelFor, type Mode, reasons } from "./policy.ts";
+import type { PodSecurityConfig } from "../config.ts";
+import { describe, evaluatePod, type LevelVersion, levelFor, type Mode, reasons } from "./policy.ts";
+import { isSignificantPodUpdate } from "./update.ts";
 
 export interface PodSecurityOptions {
   source: ObjectSource;
   objects: ObjectStore;
+  /** From --admission-control-config-file: default levels and exemptions. */
+  config?: PodSecurityConfig;
 }
+
+const exemptAnnotation = "pod-security.kubernetes.io/exempt";
 
 const nsDef = namespacesDef as unknown as ResourceDef;
 const podDef = podsDef as unknown as ResourceDef;
@@ -37,6 +45,22 @@ const templatePaths: Record<string, (o: Record<string, unknown>) => PodTemplateS
 };
 
 export function podSecurityAdmission(options: PodSecurityOptions): AdmissionPlugin {
+  const exempt = options.config?.exemptions;
+  const defaults = options.config?.defaults;
+  /** A namespace's level for a mode: its label, else the configured default. */
+  const levelOf = (labels: Record<string, string> | undefined, mode: Mode): LevelVersion | undefined => {
+    const labelled = levelFor(labels, mode);
+    if (labelled || !defaults) return labelled;
+    const level = defaults[mode];
+    return level === "privileged" ? undefined : { level, version: defaults[`${mode}Version`] };
+  };
+  /** Why a request is exempt (upstream's audit annotation value), if it is. */
+  const exemption = (attrs: AdmissionAttributes, runtimeClass: string | undefined): string | undefined => {
+    if (exempt?.namespaces.includes(attrs.namespace)) return "namespace";
+    if (exempt?.usernames.includes(attrs.user.name)) return "user";
+    if (runtimeClass !== undefined && exempt?.runtimeClasses.includes(runtimeClass)) return "runtimeClass";
+    return undefined;
+  };
   const namespaceLabels = async (name: string): Promise<Record<string, string> | undefined> => {
     const ns = (options.source.peek?.(nsDef, "", name) ?? (await options.objects.get(nsDef, "", name))) as
       | Namespace
@@ -54,7 +78,7 @@ export function podSecurityAdmission(options: PodSecurityOptions): AdmissionPlug
   ): void => {
     const results = new Map<string, string>();
     const evaluated = (mode: Mode): { key: string; failed: string } | undefined => {
-      const lv = levelFor(labels, mode);
+      const lv = levelOf(labels, mode);
       if (!lv) return undefined;
       const key = describe(lv);
       const failed = results.get(key) ?? reasons(evaluatePod(lv, meta, spec));
@@ -84,14 +108,17 @@ export function podSecurityAdmission(options: PodSecurityOptions): AdmissionPlug
 
   const namespaceChanged = async (attrs: AdmissionAttributes): Promise<void> => {
     const ns = attrs.object as Namespace | undefined;
-    const newLevel = levelFor(ns?.metadata?.labels, "enforce");
-    const oldLevel = levelFor((attrs.oldObject as Namespace | undefined)?.metadata?.labels, "enforce");
+    const newLevel = levelOf(ns?.metadata?.labels, "enforce");
+    const oldLevel = levelOf((attrs.oldObject as Namespace | undefined)?.metadata?.labels, "enforce");
     if (!newLevel || newLevel.level === "privileged" || attrs.operation !== "UPDATE") return;
     if (oldLevel && describe(oldLevel) === describe(newLevel)) return;
     const name = ns?.metadata?.name ?? attrs.name;
+    if (exempt?.namespaces.includes(name)) return;
     const pods = (await options.source.list(podDef, { namespace: name })).items as Pod[];
     const byReasons = new Map<string, string[]>();
     for (const p of pods) {
+      const rc = p.spec?.runtimeClassName;
+      if (rc !== undefined && exempt?.runtimeClasses.includes(rc)) continue;
       const failed = reasons(evaluatePod(newLevel, p.metadata ?? {}, p.spec ?? { containers: [] }), false);
       if (failed === "") continue;
       byReasons.set(failed, [...(byReasons.get(failed) ?? []), p.metadata?.name ?? ""]);
@@ -106,6 +133,15 @@ export function podSecurityAdmission(options: PodSecurityOptions): AdmissionPlug
     }
   };
 
+  /** Exempt requests pass unchecked, with the reason on their audit event. */
+  const exempted = (attrs: AdmissionAttributes, runtimeClass: string | undefined): boolean => {
+    const why = exemption(attrs, runtimeClass);
+    if (why === undefined) return false;
+    attrs.auditAnnotations ??= {};
+    attrs.auditAnnotations[exemptAnnotation] = why;
+    return true;
+  };
+
   return {
     name: "PodSecurity",
     async validate(attrs) {
@@ -118,8 +154,10 @@ export function podSecurityAdmission(options: PodSecurityOptions): AdmissionPlug
       if (key === "/pods") {
         const ephemeral = attrs.subresource === "ephemeralcontainers";
         if (attrs.subresource !== "" && !ephemeral) return;
-        if (attrs.operation === "UPDATE" && !ephemeral) return;
         const pod = attrs.object as Pod;
+        const old = attrs.oldObject as Pod | undefined;
+        if (attrs.operation === "UPDATE" && !ephemeral && old && !isSignificantPodUpdate(pod, old)) return;
+        if (exempted(attrs, pod.spec?.runtimeClassName)) return;
         const labels = await namespaceLabels(attrs.namespace);
         check(attrs, labels, pod.metadata ?? {}, pod.spec ?? { containers: [] }, false);
         return;
@@ -128,6 +166,7 @@ export function podSecurityAdmission(options: PodSecurityOptions): AdmissionPlug
       if (!template || attrs.subresource !== "") return;
       const t = template(attrs.object as KubeObject as Record<string, unknown>);
       if (!t?.spec) return;
+      if (exempted(attrs, t.spec.runtimeClassName)) return;
       const labels = await namespaceLabels(attrs.namespace);
       check(attrs, labels, t.metadata ?? {}, t.spec, true);
     },

@@ -1,6 +1,6 @@
 // Sends one AdmissionReview to a webhook over HTTPS: `clientConfig.url`, or a Service resolved
 // to a ready endpoint through its EndpointSlices (TLS name <service>.<namespace>.svc), verified
-// with the caBundle, bounded by timeoutSeconds.
+// with the caBundle, bounded by timeoutSeconds, presenting the configured client credentials.
 import { request } from "node:https";
 import type { WebhookClientConfig } from "kubernetes-types/admissionregistration/v1.js";
 import type { Service } from "kubernetes-types/core/v1.js";
@@ -9,6 +9,7 @@ import { services } from "../../../api/core/service.ts";
 import { endpointslices } from "../../../api/discovery/endpointslice.ts";
 import type { ResourceDef } from "../../../api/resource.ts";
 import type { ObjectSource } from "../../rest/source.ts";
+import type { ClientCredentials } from "./credentials.ts";
 
 const serviceDef = services as unknown as ResourceDef;
 const sliceDef = endpointslices as unknown as ResourceDef;
@@ -19,6 +20,8 @@ export interface WebhookTarget {
   /** Where to connect, when it differs from the URL's host (a Service's endpoint). */
   connectHost?: string;
   connectPort?: number;
+  /** What credentials are looked up by: the URL's host[:port], or `<service>.<namespace>.svc:<port>`. */
+  credentialsName: string;
 }
 
 /** The error text upstream wraps as `failed calling webhook "x": ...`. */
@@ -34,7 +37,7 @@ export async function resolveTarget(
   if (cc?.url) {
     const url = new URL(cc.url);
     url.searchParams.set("timeout", `${timeoutSeconds}s`);
-    return { url };
+    return { url, credentialsName: url.host };
   }
   const svc = cc?.service;
   if (!svc) throw new WebhookCallError("failed to call webhook: no url or service in clientConfig");
@@ -56,7 +59,13 @@ export async function resolveTarget(
   for (const slice of slices) {
     const p = (slice.ports ?? []).find((x) => (x.name ?? "") === (servicePort.name ?? ""));
     const ep = (slice.endpoints ?? []).find((e) => e.conditions?.ready !== false && e.addresses.length > 0);
-    if (p?.port !== undefined && ep) return { url, connectHost: ep.addresses[0], connectPort: p.port };
+    if (p?.port !== undefined && ep)
+      return {
+        url,
+        connectHost: ep.addresses[0],
+        connectPort: p.port,
+        credentialsName: `${svc.name}.${svc.namespace}.svc:${port}`,
+      };
   }
   throw new WebhookCallError(`failed to call webhook: no endpoints available for service "${svc.name}"`);
 }
@@ -66,6 +75,7 @@ export interface CallOptions {
   caBundle: string | undefined;
   timeoutSeconds: number;
   body: string;
+  credentials?: ClientCredentials | undefined;
 }
 
 /** POSTs the review; resolves with the response body, rejects with upstream-like messages. */
@@ -84,7 +94,11 @@ export function postReview(o: CallOptions): Promise<string> {
           "Content-Type": "application/json",
           Accept: "application/json",
           "Content-Length": Buffer.byteLength(o.body),
+          ...(o.credentials?.token ? { Authorization: `Bearer ${o.credentials.token}` } : {}),
         },
+        ...(o.credentials?.cert && o.credentials.key
+          ? { cert: o.credentials.cert, key: o.credentials.key }
+          : {}),
         ...(o.caBundle ? { ca: Buffer.from(o.caBundle, "base64").toString("utf8") } : {}),
         agent: false,
       },

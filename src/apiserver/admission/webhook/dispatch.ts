@@ -24,6 +24,7 @@ import type { JsonValue } from "../../patch/json.ts";
 import { applyJsonPatch } from "../../patch/jsonpatch.ts";
 import type { ObjectSource } from "../../rest/source.ts";
 import { postReview, resolveTarget } from "./call.ts";
+import type { CredentialResolver } from "./credentials.ts";
 import { namespaceSelectorMatches, objectSelectorMatches, rulesMatch } from "./matching.ts";
 import { buildReview, denial, dryRunUnsupported, parseReview, type ReviewResponse } from "./review.ts";
 
@@ -31,6 +32,8 @@ export interface WebhookAdmissionOptions {
   source: ObjectSource;
   /** Where failures of Ignore webhooks are reported. */
   onIgnoredError?: (webhook: string, err: unknown) => void;
+  /** Client credentials per webhook host (the AdmissionConfiguration's kubeConfigFile). */
+  credentials?: CredentialResolver;
 }
 
 type Hook = MutatingWebhook | ValidatingWebhook;
@@ -104,6 +107,7 @@ async function call(
       caBundle: hook.clientConfig?.caBundle,
       timeoutSeconds,
       body: review.body,
+      credentials: options.credentials?.(target.credentialsName),
     });
     return parseReview(text, review.uid);
   } catch (err) {
