@@ -30,6 +30,22 @@ export interface DecisionAuthorizer {
   decide(attrs: Attributes): DecisionResult;
 }
 
+/** A request for a non-resource URL (`/healthz`, `/metrics`, …). */
+export function nonResourceAttributes(user: UserInfo, verb: string, path: string): Attributes {
+  return {
+    user,
+    verb,
+    isResourceRequest: false,
+    path,
+    namespace: "",
+    apiGroup: "",
+    apiVersion: "",
+    resource: "",
+    subresource: "",
+    name: "",
+  };
+}
+
 export function attributesFor(user: UserInfo, info: RequestInfo): Attributes {
   return {
     user,

@@ -10,7 +10,7 @@ import { header } from "../http/sink.ts";
 import type { RestContext, SubresourceHandler } from "../rest/context.ts";
 import { decodeBody } from "../rest/decode.ts";
 import { respondObject } from "../rest/respond.ts";
-import type { Attributes, DecisionAuthorizer } from "./attributes.ts";
+import { type Attributes, type DecisionAuthorizer, nonResourceAttributes } from "./attributes.ts";
 import type { Authenticator } from "./authn.ts";
 import { decodeReviewProtobuf } from "./review-proto.ts";
 import type { UserInfo } from "./user.ts";
@@ -103,18 +103,7 @@ function accessAttributes(user: UserInfo, spec: Spec, namespaceOverride?: string
       name: str(r.name),
     };
   }
-  return {
-    user,
-    verb: str(n?.verb),
-    isResourceRequest: false,
-    path: str(n?.path),
-    namespace: "",
-    apiGroup: "",
-    apiVersion: "",
-    resource: "",
-    subresource: "",
-    name: "",
-  };
+  return nonResourceAttributes(user, str(n?.verb), str(n?.path));
 }
 
 function decide(o: ReviewOptions, a: Attributes): Record<string, unknown> {

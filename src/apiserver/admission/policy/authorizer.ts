@@ -1,7 +1,7 @@
 // The `authorizer` CEL variable of admission policies: `authorizer.group('apps')
 // .resource('deployments').namespace('ns').check('delete').allowed()`, `authorizer.path('/healthz')`
 // and `authorizer.serviceAccount(ns, name)`, answered by the API server's authorization chain.
-import type { Attributes, DecisionAuthorizer } from "../../auth/attributes.ts";
+import { type Attributes, type DecisionAuthorizer, nonResourceAttributes } from "../../auth/attributes.ts";
 import type { UserInfo } from "../../auth/user.ts";
 import { miss } from "../../cel/functions.ts";
 import { CelOpaque, type FunctionDef } from "../../cel/index.ts";
@@ -125,18 +125,7 @@ export const authorizerLibrary: Record<string, FunctionDef> = {
       impl: (t, [v]) => {
         const verb = text("check", v);
         if (t instanceof PathCheck)
-          return decide(t.target, {
-            user: t.target.user,
-            verb,
-            isResourceRequest: false,
-            path: t.path,
-            namespace: "",
-            apiGroup: "",
-            apiVersion: "",
-            resource: "",
-            subresource: "",
-            name: "",
-          });
+          return decide(t.target, nonResourceAttributes(t.target.user, verb, t.path));
         if (t instanceof ResourceCheck)
           return decide(t.target, {
             ...t.attrs,

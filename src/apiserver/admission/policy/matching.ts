@@ -7,20 +7,9 @@ import type { AdmissionAttributes } from "../../admission.ts";
 import {
   namespaceSelectorMatches,
   objectSelectorMatches,
-  type RuleTarget,
   rulesMatch,
+  ruleTarget,
 } from "../webhook/matching.ts";
-
-export function ruleTarget(attrs: AdmissionAttributes): RuleTarget {
-  return {
-    operation: attrs.operation,
-    group: attrs.def.group,
-    version: attrs.def.version,
-    resource: attrs.def.resource,
-    subresource: attrs.subresource,
-    namespaced: attrs.def.namespaced,
-  };
-}
 
 /** Rules naming resourceNames only match those names (a create has no name yet: rules with names skip it). */
 function namedRulesMatch(

@@ -25,7 +25,7 @@ import { applyJsonPatch } from "../../patch/jsonpatch.ts";
 import type { ObjectSource } from "../../rest/source.ts";
 import { postReview, resolveTarget } from "./call.ts";
 import type { CredentialResolver } from "./credentials.ts";
-import { namespaceSelectorMatches, objectSelectorMatches, rulesMatch } from "./matching.ts";
+import { namespaceSelectorMatches, objectSelectorMatches, rulesMatch, ruleTarget } from "./matching.ts";
 import { buildReview, denial, dryRunUnsupported, parseReview, type ReviewResponse } from "./review.ts";
 
 export interface WebhookAdmissionOptions {
@@ -60,14 +60,7 @@ async function matching<T extends Hook>(
   let nsLabels: Record<string, string> | undefined;
   let nsLoaded = false;
   const out: T[] = [];
-  const target = {
-    operation: attrs.operation,
-    group: attrs.def.group,
-    version: attrs.def.version,
-    resource: attrs.def.resource,
-    subresource: attrs.subresource,
-    namespaced: attrs.def.namespaced,
-  };
+  const target = ruleTarget(attrs);
   for (const hook of hooks) {
     if (!rulesMatch(webhookRules(hook), target, hook.matchPolicy)) continue;
     if (!objectSelectorMatches(hook.objectSelector, attrs)) continue;

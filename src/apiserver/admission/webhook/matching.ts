@@ -33,6 +33,18 @@ export interface RuleTarget {
   namespaced: boolean;
 }
 
+/** What webhook and policy rules are matched against: the request's operation and resource. */
+export function ruleTarget(attrs: AdmissionAttributes): RuleTarget {
+  return {
+    operation: attrs.operation,
+    group: attrs.def.group,
+    version: attrs.def.version,
+    resource: attrs.def.resource,
+    subresource: attrs.subresource,
+    namespaced: attrs.def.namespaced,
+  };
+}
+
 export function ruleMatches(rule: WebhookRule, t: RuleTarget, ignoreVersion = false): boolean {
   if (!matches(rule.operations, t.operation)) return false;
   if (!matches(rule.apiGroups, t.group)) return false;
