@@ -7,6 +7,7 @@ import { registerImage } from "./image.ts";
 import { runTool } from "./passthrough.ts";
 import { runReset } from "./reset.ts";
 import { runSchedulerCommand } from "./scheduler.ts";
+import { registerSecretsEncrypt } from "./secrets-encrypt.ts";
 import { registerSim } from "./sim-command.ts";
 import { runStatus } from "./status.ts";
 import { registerToken } from "./token.ts";
@@ -45,6 +46,10 @@ const serverCommand = program
   .option("--cluster-dns-address <ip>", "address pods reach the DNS server at (default: the node IP)")
   .option("--authorization-mode <modes>", "comma-separated: Node, RBAC, AlwaysAllow, AlwaysDeny", "Node,RBAC")
   .option("--encryption-provider-config <file>", "EncryptionConfiguration: resources encrypted at rest")
+  .option(
+    "--secrets-encryption",
+    "encrypt Secrets at rest with AES-GCM under a key kept in the data dir (see skiff secrets-encrypt)",
+  )
   .option(
     "--admission-control-config-file <file>",
     "AdmissionConfiguration: PodSecurity defaults and exemptions, webhook credentials",
@@ -152,6 +157,7 @@ registerSim(program);
 registerAgent(program);
 registerImage(program);
 registerToken(program);
+registerSecretsEncrypt(program);
 
 function fail(message: string, code: number): never {
   process.stderr.write(`error: ${message.replace(/^error: /, "")}\n`);

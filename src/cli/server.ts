@@ -11,6 +11,7 @@ import { createAuditor } from "../apiserver/audit/setup.ts";
 import { parseAuthorizationModes } from "../apiserver/auth/authz.ts";
 import { parseTokenFile } from "../apiserver/auth/tokenfile.ts";
 import { EncryptionConfigError } from "../apiserver/encryption/config.ts";
+import { ensureManagedConfig, pruneManagedKeys } from "../apiserver/encryption/managed.ts";
 import { encryptedStore } from "../apiserver/encryption/setup.ts";
 import type { ApiHandler } from "../apiserver/handler.ts";
 import { RestClient } from "../client/rest.ts";
@@ -52,6 +53,7 @@ export interface ServerFlags extends HpaFlags {
   authorizationMode?: string;
   disableAdmissionPlugins?: string;
   encryptionProviderConfig?: string;
+  secretsEncryption?: boolean;
   admissionControlConfigFile?: string;
   auditPolicyFile?: string;
   auditLogPath?: string;
@@ -195,16 +197,26 @@ export async function runServer(flags: ServerFlags): Promise<void> {
   );
   const logger = pino({ level: process.env.SKIFF_LOG_LEVEL ?? "warn" }, pino.destination(2));
   const say = (line: string) => process.stdout.write(`skiff server: ${line}\n`);
+  if (flags.secretsEncryption && flags.encryptionProviderConfig)
+    throw new UsageError("--secrets-encryption and --encryption-provider-config cannot be used together");
+  const encryptionConfig = flags.secretsEncryption
+    ? usage(() => ensureManagedConfig(dataDir))
+    : flags.encryptionProviderConfig;
   const opened: Store = await openStore(datastore, logger);
   let store: Store = opened;
-  if (flags.encryptionProviderConfig) {
+  if (encryptionConfig) {
     try {
-      store = await encryptedStore(opened, flags.encryptionProviderConfig, servedResources());
+      store = await encryptedStore(opened, encryptionConfig, servedResources());
+      // Every value now uses the first key: a managed config drops the ones rotated out.
+      if (flags.secretsEncryption) {
+        const dropped = pruneManagedKeys(encryptionConfig);
+        if (dropped.length > 0) say(`secrets re-encrypted; dropped old keys ${dropped.join(", ")}`);
+      }
     } catch (err) {
       await opened.close();
       throw err instanceof EncryptionConfigError ? new UsageError(err.message) : err;
     }
-    say(`encryption at rest: ${flags.encryptionProviderConfig}`);
+    say(`encryption at rest: ${encryptionConfig}`);
   }
   say(
     `store: ${datastore.kind === "sqlite" ? `SQLite ${datastore.path}` : `etcd ${datastore.endpoints.join(",")}`}`,
