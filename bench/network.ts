@@ -27,7 +27,9 @@ const endpointCount = Number(process.argv[3] ?? 10);
 const cpuMs = (u: NodeJS.CpuUsage) => Math.round((u.user + u.system) / 1000);
 /** CPU time of this process's waited-for children (nft runs), in ms (/proc/self/stat cutime+cstime). */
 function childrenCpuMs(): number {
-  const fields = readFileSync("/proc/self/stat", "utf8").replace(/^.*\) /, "").split(" ");
+  const fields = readFileSync("/proc/self/stat", "utf8")
+    .replace(/^.*\) /, "")
+    .split(" ");
   // After the command name: state is field 3, cutime and cstime are fields 16 and 17 (clock ticks).
   return (Number(fields[13]) + Number(fields[14])) * 10;
 }
