@@ -41,7 +41,7 @@ export function parseDuration(text: string): CelDuration {
   if (rest === "") throw bad();
   let total = 0n;
   while (rest !== "") {
-    const part = /^(\d*)(?:\.(\d*))?(ns|us|µs|μs|ms|s|m|h)/.exec(rest);
+    const part = /^(\d*)(?:\.(\d*))?(ns|us|\u00b5s|\u03bcs|ms|s|m|h)/.exec(rest);
     if (!part || (part[1] === "" && (part[2] ?? "") === "")) throw bad();
     const unit = unitNanos[part[3] ?? ""] ?? 0n;
     const frac = part[2] ?? "";
