@@ -2,18 +2,20 @@
 // kubectl 1.32 is ciphertext in the SQLite file (upstream's k8s:enc:aescbc:v1:<key>: prefix),
 // kubectl still reads it, and a restart with a new first key rewrites it under that key.
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import Database from "better-sqlite3";
 import { Kubectl } from "../support/kubectl.ts";
 import { SkiffChild } from "../support/skiff-child.ts";
+import { onDisk as onDiskIn, rawValue as rawValueIn } from "../support/sqlite-raw.ts";
 import { tempDir } from "../support/tempdir.ts";
 
 const dir = tempDir("skiff-encryption-");
 const dataDir = join(dir.path, "data");
 const configPath = join(dir.path, "encryption.yaml");
 let child: SkiffChild | undefined;
+const rawValue = (key: string): string => rawValueIn(dataDir, key);
+const onDisk = (text: string): boolean => onDiskIn(dataDir, text);
 after(async () => {
   await child?.stop();
   dir.remove();
@@ -62,26 +64,6 @@ async function startServer(): Promise<Kubectl> {
     kubeconfig: join(dataDir, "kubeconfig"),
     cacheDir: join(dir.path, "cache"),
   });
-}
-
-/** The stored value of a key, read from the SQLite file itself. */
-function rawValue(key: string): string {
-  const db = new Database(join(dataDir, "state.db"), { readonly: true, fileMustExist: true });
-  try {
-    const row = db
-      .prepare("SELECT l.value AS value FROM current c JOIN log l ON l.revision = c.revision WHERE c.key = ?")
-      .get(key) as { value: string } | undefined;
-    return row?.value ?? "";
-  } finally {
-    db.close();
-  }
-}
-
-/** Whether any file of the database (main, WAL) holds the bytes. */
-function onDisk(text: string): boolean {
-  return readdirSync(dataDir)
-    .filter((f) => f.startsWith("state.db"))
-    .some((f) => readFileSync(join(dataDir, f)).includes(Buffer.from(text)));
 }
 
 test("a Secret is ciphertext on disk and plain to kubectl; key rotation rewrites it", async () => {

@@ -4,17 +4,19 @@
 // the old one; kubectl reads the same values throughout.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { after, test } from "node:test";
-import Database from "better-sqlite3";
 import { Kubectl } from "../support/kubectl.ts";
 import { SkiffChild } from "../support/skiff-child.ts";
+import { onDisk as onDiskIn, rawValue as rawValueIn } from "../support/sqlite-raw.ts";
 import { tempDir } from "../support/tempdir.ts";
 
 const dir = tempDir("skiff-secrets-enc-");
 const dataDir = join(dir.path, "data");
 let child: SkiffChild | undefined;
+const rawValue = (key: string): string => rawValueIn(dataDir, key);
+const onDisk = (text: string): boolean => onDiskIn(dataDir, text);
 after(async () => {
   await child?.stop();
   dir.remove();
@@ -45,23 +47,6 @@ async function startServer(extra: string[]): Promise<Kubectl> {
     cacheDir: join(dir.path, "cache"),
   });
 }
-
-function rawValue(key: string): string {
-  const db = new Database(join(dataDir, "state.db"), { readonly: true, fileMustExist: true });
-  try {
-    const row = db
-      .prepare("SELECT l.value AS value FROM current c JOIN log l ON l.revision = c.revision WHERE c.key = ?")
-      .get(key) as { value: string } | undefined;
-    return row?.value ?? "";
-  } finally {
-    db.close();
-  }
-}
-
-const onDisk = (text: string): boolean =>
-  readdirSync(dataDir)
-    .filter((f) => f.startsWith("state.db"))
-    .some((f) => readFileSync(join(dataDir, f)).includes(Buffer.from(text)));
 
 const keyOf = (value: string): string => /^k8s:enc:aesgcm:v1:([^:]+):/.exec(value)?.[1] ?? "";
 
