@@ -5,10 +5,11 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { after, test } from "node:test";
 import { Kubectl } from "../support/kubectl.ts";
 import { SkiffChild } from "../support/skiff-child.ts";
+import { skiffEntry } from "../support/skiff-entry.ts";
 import { onDisk as onDiskIn, rawValue as rawValueIn } from "../support/sqlite-raw.ts";
 import { tempDir } from "../support/tempdir.ts";
 
@@ -77,11 +78,9 @@ test("secrets are encrypted under a managed key, rotated by skiff secrets-encryp
   );
   for (const text of ["plain-before-encryption", "written-while-encrypted"])
     assert.equal(onDisk(text), false, text);
-
-  const main = resolve(import.meta.dirname, "../../src/cli/main.ts");
   const rotate = spawnSync(
     process.execPath,
-    ["--import", "tsx", main, "secrets-encrypt", "rotate-keys", "--data-dir", dataDir],
+    [...skiffEntry(), "secrets-encrypt", "rotate-keys", "--data-dir", dataDir],
     { encoding: "utf8" },
   );
   assert.equal(rotate.status, 0, rotate.stderr);
@@ -101,9 +100,7 @@ test("secrets are encrypted under a managed key, rotated by skiff secrets-encryp
   const both = spawnSync(
     process.execPath,
     [
-      "--import",
-      "tsx",
-      main,
+      ...skiffEntry(),
       "server",
       "--data-dir",
       dataDir,

@@ -3,23 +3,21 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { after, test } from "node:test";
 import { SkiffChild } from "../support/skiff-child.ts";
+import { skiffEntry } from "../support/skiff-entry.ts";
 import { tempDir } from "../support/tempdir.ts";
 
 const dir = tempDir("skiff-cli-start-");
 after(() => dir.remove());
 
 function server(args: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
-  const main = resolve(import.meta.dirname, "../../src/cli/main.ts");
   return new Promise((done) => {
     execFile(
       process.execPath,
       [
-        "--import",
-        "tsx",
-        main,
+        ...skiffEntry(),
         "server",
         "--disable-agent",
         "--disable-cluster-dns",

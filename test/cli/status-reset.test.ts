@@ -4,10 +4,11 @@
 import assert from "node:assert/strict";
 import { execFile, execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname } from "node:path";
 import { after, before, test } from "node:test";
 import { removeCgroup } from "../../src/kubelet/runtime/containerd/cgroups.ts";
 import { busybox, type NodeCluster, startNodeCluster } from "../kubelet/agent-support.ts";
+import { skiffEntry } from "../support/skiff-entry.ts";
 
 let c: NodeCluster;
 before(async () => {
@@ -23,13 +24,9 @@ after(async () => {
 });
 
 function skiff(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const main = resolve(import.meta.dirname, "../../src/cli/main.ts");
   return new Promise((done) => {
-    execFile(
-      process.execPath,
-      ["--import", "tsx", main, ...args],
-      { timeout: 120_000 },
-      (err, stdout, stderr) => done({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
+    execFile(process.execPath, [...skiffEntry(), ...args], { timeout: 120_000 }, (err, stdout, stderr) =>
+      done({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
     );
   });
 }

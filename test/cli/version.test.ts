@@ -1,12 +1,11 @@
 // `skiff --version` prints the Kubernetes version served; a mistyped command is one clear line.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { resolve } from "node:path";
 import { test } from "node:test";
+import { skiffEntry } from "../support/skiff-entry.ts";
 
-const main = resolve(import.meta.dirname, "../../src/cli/main.ts");
 const skiff = (...args: string[]) =>
-  spawnSync(process.execPath, ["--import", "tsx", main, ...args], { encoding: "utf8", timeout: 60_000 });
+  spawnSync(process.execPath, [...skiffEntry(), ...args], { encoding: "utf8", timeout: 60_000 });
 
 test("skiff --version prints the served Kubernetes version and exits 0", () => {
   const r = skiff("--version");

@@ -5,13 +5,12 @@
 // A wrong token or CA pin is refused with one line. The host keeps nothing afterwards.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { resolve } from "node:path";
 import { after, before, test } from "node:test";
 import type { Node, Pod } from "kubernetes-types/core/v1.js";
+import { skiffEntry } from "../support/skiff-entry.ts";
 import { AgentProcess, clusterCidr, type Machine, NetnsCluster, sh, until } from "./netns-cluster.ts";
 
 const busybox = "skiff.local/busybox:1";
-const mainScript = resolve(import.meta.dirname, "../../src/cli/main.ts");
 const c = new NetnsCluster();
 let join: { server: string; token: string; hash: string };
 
@@ -43,11 +42,7 @@ function joinArgs(token = join.token, hash = join.hash): string[] {
 }
 
 function failedJoin(m: Machine, args: string[]): { code: number; out: string } {
-  const r = c.inMachine(
-    m,
-    [process.execPath, "--import", "tsx", mainScript, "agent", ...c.agentArgs(m, args)],
-    90_000,
-  );
+  const r = c.inMachine(m, [process.execPath, ...skiffEntry(), "agent", ...c.agentArgs(m, args)], 90_000);
   return r;
 }
 

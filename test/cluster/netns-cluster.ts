@@ -7,9 +7,10 @@
 // builds its own cluster beside it with other names and subnets (NetnsClusterOptions).
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import type { Node, Pod } from "kubernetes-types/core/v1.js";
 import { removeCgroup } from "../../src/kubelet/runtime/containerd/cgroups.ts";
+import { skiffEntry } from "../support/skiff-entry.ts";
 import { SkiffServer } from "../support/skiff-server.ts";
 import { tempDir } from "../support/tempdir.ts";
 
@@ -47,7 +48,6 @@ export interface NetnsClusterOptions {
   serviceCidr?: string;
   clusterCidr?: string;
 }
-const main = resolve(import.meta.dirname, "../../src/cli/main.ts");
 
 export function sh(cmd: string, args: string[], timeoutMs = 15_000): { code: number; out: string } {
   try {
@@ -95,7 +95,7 @@ export class AgentProcess {
   static start(m: Machine, args: string[]): { agent: AgentProcess; ready: Promise<void> } {
     const child = spawn(
       "nsenter",
-      [`--net=/run/netns/${m.netns}`, "--", process.execPath, "--import", "tsx", main, "agent", ...args],
+      [`--net=/run/netns/${m.netns}`, "--", process.execPath, ...skiffEntry(), "agent", ...args],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
     const agent = new AgentProcess(child);
@@ -225,7 +225,7 @@ export class NetnsCluster {
   token(args: string[]): { code: number; out: string } {
     return sh(
       process.execPath,
-      ["--import", "tsx", main, "token", ...args, "--data-dir", this.server.dir.path],
+      [...skiffEntry(), "token", ...args, "--data-dir", this.server.dir.path],
       180_000,
     );
   }

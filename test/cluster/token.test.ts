@@ -9,12 +9,12 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { ConfigMap } from "kubernetes-types/core/v1.js";
 import { SkiffChild } from "../support/skiff-child.ts";
+import { skiffEntry } from "../support/skiff-entry.ts";
 import { SkiffServer } from "../support/skiff-server.ts";
 import { sh } from "./netns-cluster.ts";
 
 const server = new SkiffServer();
 const agents: SkiffChild[] = [];
-const mainScript = join(import.meta.dirname, "../../src/cli/main.ts");
 
 before(async () => {
   await server.start();
@@ -26,7 +26,7 @@ after(async () => {
 });
 
 function skiff(args: string[], timeoutMs = 60_000): { code: number; out: string } {
-  return sh(process.execPath, ["--import", "tsx", mainScript, ...args], timeoutMs);
+  return sh(process.execPath, [...skiffEntry(), ...args], timeoutMs);
 }
 
 function token(args: string[]): string {

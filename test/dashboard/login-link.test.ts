@@ -6,8 +6,8 @@ import { readFileSync } from "node:fs";
 import { request } from "node:https";
 import { join } from "node:path";
 import { after, test } from "node:test";
+import { skiffEntry } from "../support/skiff-entry.ts";
 import { tempDir } from "../support/tempdir.ts";
-import { repoRoot } from "./browser.ts";
 
 const dir = tempDir("skiff-dashboard-login-");
 after(() => dir.remove());
@@ -17,9 +17,7 @@ async function startServer(): Promise<{ link: string; child: ChildProcess }> {
   const child = spawn(
     process.execPath,
     [
-      "--import",
-      "tsx",
-      join(repoRoot, "src/cli/main.ts"),
+      ...skiffEntry(),
       "server",
       "--disable-agent",
       "--disable-cluster-dns",

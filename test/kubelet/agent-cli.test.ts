@@ -2,9 +2,9 @@
 // `skiff agent` joins a second node with a kubeconfig; a missing server or token is a usage error.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { resolve } from "node:path";
 import { after, before, test } from "node:test";
 import { SkiffChild } from "../support/skiff-child.ts";
+import { skiffEntry } from "../support/skiff-entry.ts";
 import { SkiffServer } from "../support/skiff-server.ts";
 import { tempDir } from "../support/tempdir.ts";
 
@@ -72,9 +72,8 @@ test("skiff agent --kubeconfig joins a node that runs pods", async () => {
 });
 
 test("skiff agent without --server/--token or --kubeconfig is a usage error", async () => {
-  const main = resolve(import.meta.dirname, "../../src/cli/main.ts");
   const r = await new Promise<{ code: number; stderr: string }>((done) =>
-    execFile(process.execPath, ["--import", "tsx", main, "agent", "--runtime", "fake"], (err, _out, stderr) =>
+    execFile(process.execPath, [...skiffEntry(), "agent", "--runtime", "fake"], (err, _out, stderr) =>
       done({ code: err && typeof err.code === "number" ? err.code : 0, stderr }),
     ),
   );

@@ -1,15 +1,7 @@
 // A `skiff` subcommand (sim, controller-manager, scheduler) as a child process: started until it
 // prints its ready text, its stderr kept for failure messages, stopped with SIGTERM.
 import { type ChildProcess, spawn } from "node:child_process";
-import { resolve } from "node:path";
-
-const main = resolve(import.meta.dirname, "../../src/cli/main.ts");
-const bundle = resolve(import.meta.dirname, "../../dist/skiff.cjs");
-
-/** The sources under tsx, or the built bundle users run when SKIFF_CHILD_BUNDLE=1 (benchmarks). */
-function entry(): string[] {
-  return process.env.SKIFF_CHILD_BUNDLE === "1" ? [bundle] : ["--import", "tsx", main];
-}
+import { skiffEntry } from "./skiff-entry.ts";
 
 export class SkiffChild {
   log = "";
@@ -24,7 +16,7 @@ export class SkiffChild {
   /** Starts `skiff <args>` and resolves once stdout contains `readyText`. */
   static async start(args: string[], readyText: string): Promise<SkiffChild> {
     const child = new SkiffChild(
-      spawn(process.execPath, [...entry(), ...args], { stdio: ["ignore", "pipe", "pipe"] }),
+      spawn(process.execPath, [...skiffEntry(), ...args], { stdio: ["ignore", "pipe", "pipe"] }),
     );
     await new Promise<void>((ready, fail) => {
       child.process.stdout?.on("data", (d: Buffer) => {

@@ -2,9 +2,10 @@
 // server, read from its ready line) on SQLite or on a throwaway etcd, and hands out real kubectl
 // clients (1.32 and 1.20) bound to it, each with a fresh discovery cache.
 import { type ChildProcess, spawn } from "node:child_process";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { type EtcdServer, startEtcd } from "./etcd.ts";
 import { Kubectl, type KubectlResult, type KubectlRunOptions, type KubectlVersion } from "./kubectl.ts";
+import { skiffEntry } from "./skiff-entry.ts";
 import { tempDir } from "./tempdir.ts";
 
 export type { KubectlResult } from "./kubectl.ts";
@@ -74,13 +75,10 @@ export class SkiffServer {
       this.etcd = await startEtcd();
       datastoreArgs.push("--datastore", `etcd://${this.etcd.endpoint}`);
     }
-    const main = resolve(import.meta.dirname, "../../src/cli/main.ts");
     const child = spawn(
       process.execPath,
       [
-        "--import",
-        "tsx",
-        main,
+        ...skiffEntry(),
         "server",
         ...this.agentArgs,
         // The ingress binds host ports 80/443 by default: only tests that set its ports (before
