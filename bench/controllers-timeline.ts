@@ -55,11 +55,11 @@ export class Timeline {
   private readonly replicaSetStatus = new Map<string, number[][]>();
   private readonly watches: Watch[] = [];
 
-  private constructor(private readonly o: TimelineOptions) {}
+  private constructor() {}
 
   /** Opens the watches from "now" (the current resourceVersion of each list). */
   static async open(o: TimelineOptions): Promise<Timeline> {
-    const t = new Timeline(o);
+    const t = new Timeline();
     const from = async (c: ResourceClient<Pod> | ResourceClient<Deployment> | ResourceClient<ReplicaSet>) =>
       (await c.list({ namespace: o.namespace, limit: 1 })).metadata.resourceVersion ?? "";
     const common = { namespace: o.namespace, timeoutSeconds: 3600 };
@@ -115,7 +115,7 @@ export class Timeline {
   /** Appends a row when the counts differ from the previous row. */
   private record(rows: number[][], counts: number[]): void {
     const last = rows[rows.length - 1];
-    if (last && last.slice(1).every((v, i) => v === counts[i])) return;
+    if (last?.slice(1).every((v, i) => v === counts[i])) return;
     rows.push([this.now(), ...counts]);
   }
 

@@ -62,10 +62,11 @@ async function run(mode: Mode): Promise<Record<string, unknown>> {
     transport: new HttpsTransport({ connection: loadKubeconfig(server.kubeconfig) }),
   });
   try {
+    // Before the sim starts: its command line names the server's kubeconfig too.
+    const serverPid = childPidWith(server.dir.path);
     const kc = ["--kubeconfig", server.kubeconfig];
     const sim = await startSkiff(["sim", ...kc, "--nodes", String(nodes)], "skiff sim ready");
     children.push(sim);
-    const serverPid = childPidWith(server.dir.path);
     let scheduler: ChildProcess | undefined;
     let cm: ChildProcess | undefined;
     if (mode === "split") {
