@@ -12,6 +12,8 @@
 //   [--mode split|embedded|both (default both)]
 // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of every process there.
 import type { ChildProcess } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
 import type { Deployment, ReplicaSet } from "kubernetes-types/apps/v1.js";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import { HttpsTransport } from "../src/client/https-transport.ts";
@@ -54,9 +56,15 @@ async function run(mode: Mode): Promise<Record<string, unknown>> {
   const server = new SkiffServer();
   // BENCH_CPU_PROF profiles the API server too (the child inherits NODE_OPTIONS).
   const profDir = process.env.BENCH_CPU_PROF;
-  if (profDir) process.env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${profDir}/server`;
+  // NODE_OPTIONS may not carry --cpu-prof: a preloaded module runs the profiler instead.
+  if (profDir) {
+    mkdirSync(`${profDir}/server`, { recursive: true });
+    process.env.NODE_OPTIONS = `--import ${resolve(import.meta.dirname, "cpu-prof-hook.mjs")}`;
+    process.env.BENCH_PROF_HOOK_DIR = `${profDir}/server`;
+  }
   await server.start(mode === "split" ? ["--disable-controller-manager", "--disable-scheduler"] : []);
   delete process.env.NODE_OPTIONS;
+  delete process.env.BENCH_PROF_HOOK_DIR;
   const children: ChildProcess[] = [];
   const client = new RestClient({
     transport: new HttpsTransport({ connection: loadKubeconfig(server.kubeconfig) }),
