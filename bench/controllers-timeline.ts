@@ -43,6 +43,8 @@ export interface TimelineOptions {
   namespace: string;
   labelSelector: string;
   deployment: string;
+  /** The Deployment's replicas: "all pods" milestones count this many. */
+  replicas: number;
 }
 
 /** Records one phase; `summary()` once the phase is over. */
@@ -55,11 +57,11 @@ export class Timeline {
   private readonly replicaSetStatus = new Map<string, number[][]>();
   private readonly watches: Watch[] = [];
 
-  private constructor() {}
+  private constructor(private readonly replicas: number) {}
 
   /** Opens the watches from "now" (the current resourceVersion of each list). */
   static async open(o: TimelineOptions): Promise<Timeline> {
-    const t = new Timeline();
+    const t = new Timeline(o.replicas);
     const from = async (c: ResourceClient<Pod> | ResourceClient<Deployment> | ResourceClient<ReplicaSet>) =>
       (await c.list({ namespace: o.namespace, limit: 1 })).metadata.resourceVersion ?? "";
     const common = { namespace: o.namespace, timeoutSeconds: 3600 };
@@ -144,6 +146,38 @@ export class Timeline {
     for (const w of this.watches) w.stop();
   }
 
+  /**
+   * ms from the phase start until: the phase's N new pods were all created / bound / Running /
+   * Ready; the newest ReplicaSet (and the Deployment) first reported all N available; the pods
+   * replaced (a rollout) were all gone. Absent when not reached.
+   */
+  private milestones(pods: Record<string, Spread | undefined>): Record<string, number> {
+    const out: Record<string, number> = {};
+    const n = this.replicas;
+    for (const m of ["created", "bound", "running", "ready"] as const) {
+      const s = pods[m];
+      if (s && s.count >= n) out[`all${m[0]?.toUpperCase()}${m.slice(1)}`] = s.last;
+    }
+    // The ReplicaSet that became available in this phase: not fully available when first seen.
+    for (const rows of this.replicaSetStatus.values()) {
+      if ((rows[0]?.[4] ?? 0) >= n) continue;
+      const at = rows.find((r) => r[1] === n && (r[4] ?? 0) >= n)?.[0];
+      if (at !== undefined) out.replicaSetAvailable = at;
+    }
+    // Complete again after the last row that was not (a rollout starts from a complete status).
+    const done = (r: number[]) => (r[1] ?? 0) >= n && (r[3] ?? 0) >= n;
+    const rows = this.deploymentStatus;
+    let lastIncomplete = -1;
+    rows.forEach((r, i) => {
+      if (!done(r)) lastIncomplete = i;
+    });
+    const dAvailable = lastIncomplete >= 0 ? rows[lastIncomplete + 1]?.[0] : undefined;
+    if (dAvailable !== undefined) out.deploymentAvailable = dAvailable;
+    const gone = pods.gone;
+    if (gone && gone.count >= n) out.allReplacedGone = gone.last;
+    return out;
+  }
+
   /** Milestone spreads (ms since the phase began) and the status rows, thinned to at most ~40 each. */
   summary(): Record<string, unknown> {
     this.stop();
@@ -161,6 +195,7 @@ export class Timeline {
     const replicaSets: Record<string, number[][]> = {};
     for (const [name, rows] of this.replicaSetStatus) replicaSets[name] = thin(rows);
     return {
+      milestones: this.milestones(pods),
       pods,
       deploymentStatus: {
         columns: "ms,updated,ready,available,observedGeneration",

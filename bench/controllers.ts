@@ -145,6 +145,7 @@ async function run(mode: Mode): Promise<Record<string, unknown>> {
         namespace: "default",
         labelSelector: "app=big",
         deployment: "big",
+        replicas,
       });
     const complete = async (name: string): Promise<void> => {
       for (;;) {
