@@ -9,7 +9,9 @@
 // timeline (when pods were created, bound, Running, Ready, deleted; when the ReplicaSet and
 // Deployment status counts moved); ReplicaSet reconcile throughput; the controllers' peak RSS.
 // Usage: node --import tsx bench/controllers.ts [replicas=1000] [nodes=100] [replicaSets=300]
-//   [--mode split|embedded|both (default both)]
+//   [--mode split|embedded|both (default both)] [--no-timeline]
+// --no-timeline leaves out the bench's own watches (one more pod watcher costs the API server a
+// little per pod event) and with them the timeline.
 // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of every process there.
 import type { ChildProcess } from "node:child_process";
 import { mkdirSync } from "node:fs";
@@ -26,9 +28,10 @@ import { Timeline } from "./controllers-timeline.ts";
 type Mode = "split" | "embedded";
 const modeAt = process.argv.indexOf("--mode");
 const modeArg = modeAt >= 0 ? process.argv[modeAt + 1] : "both";
+const withTimeline = !process.argv.includes("--no-timeline");
 const positional = process.argv
   .slice(2)
-  .filter((_, i, all) => all[i - 1] !== "--mode" && all[i] !== "--mode");
+  .filter((a, i, all) => all[i - 1] !== "--mode" && !a.startsWith("--"));
 const replicas = Number(positional[0] ?? 1000);
 const nodes = Number(positional[1] ?? 100);
 const replicaSetCount = Number(positional[2] ?? 300);
@@ -205,7 +208,7 @@ async function run(mode: Mode): Promise<Record<string, unknown>> {
         });
         await complete("big");
       },
-      await timeline(),
+      withTimeline ? await timeline() : undefined,
     );
 
     const rollingUpdate = await phase(
@@ -217,7 +220,7 @@ async function run(mode: Mode): Promise<Record<string, unknown>> {
         );
         await complete("big");
       },
-      await timeline(),
+      withTimeline ? await timeline() : undefined,
     );
     clearInterval(sampler);
     const cmCpu = (p: Phase) => p.cpuMs.controllerManager ?? 0;
