@@ -49,7 +49,7 @@ export interface TimelineOptions {
 
 /** Records one phase; `summary()` once the phase is over. */
 export class Timeline {
-  private readonly start = performance.now();
+  private start = performance.now();
   private readonly seen = new Map<string, Partial<Record<Milestone, number>>>();
   /** Status changes of the Deployment: [ms, updated, ready, available, observedGeneration]. */
   private readonly deploymentStatus: number[][] = [];
@@ -108,6 +108,11 @@ export class Timeline {
       ),
     );
     return t;
+  }
+
+  /** Times from here on (the phase's start, after the watches are open). */
+  begin(): void {
+    this.start = performance.now();
   }
 
   private now(): number {

@@ -99,8 +99,13 @@ async function run(mode: Mode): Promise<Record<string, unknown>> {
       peakRss = Math.max(peakRss, rssMb(controllersPid));
     }, 200);
     const writes = async () => writeCounts((await server.kubectl(["get", "--raw", "/metrics"])).stdout);
-    const phase = async (work: () => Promise<void>, timeline?: Timeline): Promise<Phase> => {
+    const phase = async (
+      work: () => Promise<void>,
+      openTimeline?: () => Promise<Timeline>,
+    ): Promise<Phase> => {
       const writesBefore = await writes();
+      const timeline = await openTimeline?.();
+      timeline?.begin();
       const before = meter.sample();
       const schedBefore = meter.sched();
       const t = performance.now();
@@ -208,7 +213,7 @@ async function run(mode: Mode): Promise<Record<string, unknown>> {
         });
         await complete("big");
       },
-      withTimeline ? await timeline() : undefined,
+      withTimeline ? timeline : undefined,
     );
 
     const rollingUpdate = await phase(
@@ -220,7 +225,7 @@ async function run(mode: Mode): Promise<Record<string, unknown>> {
         );
         await complete("big");
       },
-      withTimeline ? await timeline() : undefined,
+      withTimeline ? timeline : undefined,
     );
     clearInterval(sampler);
     const cmCpu = (p: Phase) => p.cpuMs.controllerManager ?? 0;
