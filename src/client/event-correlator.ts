@@ -130,7 +130,11 @@ export class EventCorrelator {
     this.observed.delete(key);
   }
 
-  /** client-go's EventSourceObjectSpamFilter: a token bucket per source, object, type and reason. */
+  /**
+   * client-go's EventSourceObjectSpamFilter, with one difference: client-go keys the bucket by
+   * source and object only; ours adds type and reason, so a noisy reason (a warning every sync)
+   * cannot silence the others about the same object (an autoscaler's SuccessfulRescale).
+   */
   private allow(aggregateKey: string, now: number): boolean {
     const burst = this.o.spamBurst ?? 25;
     const refill = this.o.spamRefillMs ?? 300_000;
