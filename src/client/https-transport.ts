@@ -11,8 +11,8 @@ export interface HttpsTransportOptions {
   /**
    * Sockets for plain requests per host (default 16). Watches and other streams have an agent of
    * their own without a limit: each holds its socket for its whole life, and a controller-manager
-   * runs more watches (the garbage collector watches every resource) than any sane request limit,
-   * so sharing one pool left requests queued behind watches that never end.
+   * runs ~45 watches (the garbage collector watches every deletable resource), so one shared pool
+   * of 64 left ~20 sockets for its requests and a burst of creates queued behind watches.
    */
   maxSockets?: number;
   /** Sent as User-Agent (default "skiff-client"). */
