@@ -196,7 +196,7 @@ export async function runAgent(flags: AgentFlags): Promise<void> {
         nodeName,
         httpPort: Number(flags.ingressHttpPort ?? 80),
         httpsPort: Number(flags.ingressHttpsPort ?? 443),
-        tlsSecrets: false,
+        tlsSecrets: "if-allowed",
         logger: logger.child({ component: "ingress" }),
         say,
       })
@@ -236,7 +236,10 @@ export function registerAgent(program: Command): void {
         "pod traffic to other nodes: host-gw routes (one L2 segment) or a vxlan overlay (default host-gw when joining)",
       ).choices(["host-gw", "vxlan", "none"]),
     )
-    .option("--ingress", "serve the cluster's Ingresses on this node (HTTPS with a self-signed certificate)")
+    .option(
+      "--ingress",
+      "serve the cluster's Ingresses on this node (HTTPS certificates from spec.tls Secrets if the node may read them)",
+    )
     .option("--ingress-http-port <port>", "ingress HTTP port with --ingress", "80")
     .option("--ingress-https-port <port>", "ingress HTTPS port with --ingress", "443")
     .option("--kubeconfig <file>", "cluster and credentials instead of --server/--token")
