@@ -100,6 +100,17 @@ ${o.extra ?? ""}  containers:
 `;
 }
 
+/** A ClusterIP Service on port 80 for the pods labelled app=<app> (their httpd on 8080). */
+function serviceYaml(name: string, app: string): string {
+  return `apiVersion: v1
+kind: Service
+metadata: {name: ${name}}
+spec:
+  selector: {app: ${app}}
+  ports: [{port: 80, targetPort: 8080}]
+`;
+}
+
 /** A GET with a Host header from the test process (the host namespace). */
 function get(url: string, host?: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -229,13 +240,7 @@ spec:
 
 test("an Ingress is served by the server and by agent A, both reaching the pod on B; status lists A", async () => {
   await c.apply(`${podYaml("site-b", "b", { web: true })}---
-apiVersion: v1
-kind: Service
-metadata: {name: site}
-spec:
-  selector: {app: site-b}
-  ports: [{port: 80, targetPort: 8080}]
----
+${serviceYaml("site", "site-b")}---
 apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata: {name: site}
@@ -320,13 +325,7 @@ spec:
   selector: {app: blue}
   ports: [{port: 80, targetPort: 8080}]
 ---
-apiVersion: v1
-kind: Service
-metadata: {name: green}
-spec:
-  selector: {app: green}
-  ports: [{port: 80, targetPort: 8080}]
----
+${serviceYaml("green", "green")}---
 apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata: {name: routes}
@@ -499,28 +498,23 @@ test("a deleted node re-joining with a wrong or an expired token is refused in o
   // The two attempts run side by side: the expired one first waits for its token to expire and
   // go, then for a signature that never comes (the agent allows the signer 15 s).
   const expiredAttempt = async () => {
-    const created = await run(process.execPath, [
-      "--import",
-      "tsx",
-      mainScript,
-      "token",
-      "create",
-      "--ttl",
-      "1s",
-      "--token-only",
-      "--data-dir",
-      c.server.dir.path,
-    ]);
-    assert.equal(created.code, 0, created.out);
-    const token = created.out.trim();
+    // A bootstrap token is a Secret (as kubeadm's are): this one expires 3 s from now.
+    const tokenId = "exp1ry";
+    const token = `${tokenId}.0123456789abcdef`;
+    await c.apply(`apiVersion: v1
+kind: Secret
+metadata: {name: bootstrap-token-${tokenId}, namespace: kube-system}
+type: bootstrap.kubernetes.io/token
+stringData:
+  token-id: ${tokenId}
+  token-secret: 0123456789abcdef
+  expiration: ${new Date(Date.now() + 3000).toISOString().replace(/\.\d+Z$/, "Z")}
+  usage-bootstrap-authentication: "true"
+  usage-bootstrap-signing: "true"
+  auth-extra-groups: system:bootstrappers:skiff:default-node-token
+`);
     await until("the expired token is cleaned up", async () => {
-      const r = await c.server.kubectl([
-        "get",
-        "secret",
-        "-n",
-        "kube-system",
-        `bootstrap-token-${token.split(".")[0]}`,
-      ]);
+      const r = await c.server.kubectl(["get", "secret", "-n", "kube-system", `bootstrap-token-${tokenId}`]);
       return r.code !== 0 ? true : undefined;
     });
     return rejoin(token);
