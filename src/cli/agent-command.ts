@@ -190,6 +190,7 @@ export async function runAgent(flags: AgentFlags): Promise<void> {
     client.close();
     throw err;
   }
+  // An ingress that fails to start must not leave the agent's runtime (its containerd) behind.
   const ingress = flags.ingress
     ? await serveIngress({
         client,
@@ -199,6 +200,10 @@ export async function runAgent(flags: AgentFlags): Promise<void> {
         tlsSecrets: "if-allowed",
         logger: logger.child({ component: "ingress" }),
         say,
+      }).catch(async (err: unknown) => {
+        await agent.stop();
+        client.close();
+        throw err;
       })
     : undefined;
   process.stdout.write(`skiff agent ready: node ${nodeName} (${agent.runtimeVersion})\n`);

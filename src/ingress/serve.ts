@@ -41,16 +41,28 @@ export const ingressTlsRole = "skiff:ingress-tls";
 
 /** Whether this identity may list TLS Secrets cluster-wide (what the controller's informer does). */
 async function mayListTlsSecrets(o: ServeIngressOptions): Promise<boolean> {
-  try {
-    await o.client.resource<Secret>(secrets).list({ fieldSelector: "type=kubernetes.io/tls", limit: 1 });
-    return true;
-  } catch (err) {
-    if (!(err instanceof ForbiddenError)) throw err;
-    const user = o.nodeName ? `system:node:${o.nodeName}` : "<this node's user>";
-    o.say(
-      `ingress HTTPS serves a self-signed certificate only: ${user} may not list TLS Secrets (grant it with: kubectl create clusterrole ${ingressTlsRole} --verb=get,list,watch --resource=secrets; kubectl create clusterrolebinding ${ingressTlsRole}:${o.nodeName ?? "node"} --clusterrole=${ingressTlsRole} --user=${user}; then restart the agent)`,
-    );
-    return false;
+  const user = o.nodeName ? `system:node:${o.nodeName}` : "<this node's user>";
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await o.client.resource<Secret>(secrets).list({ fieldSelector: "type=kubernetes.io/tls", limit: 1 });
+      return true;
+    } catch (err) {
+      if (err instanceof ForbiddenError) {
+        o.say(
+          `ingress HTTPS serves a self-signed certificate only: ${user} may not list TLS Secrets (grant it with: kubectl create clusterrole ${ingressTlsRole} --verb=get,list,watch --resource=secrets; kubectl create clusterrolebinding ${ingressTlsRole}:${o.nodeName ?? "node"} --clusterrole=${ingressTlsRole} --user=${user}; then restart the agent)`,
+        );
+        return false;
+      }
+      // Anything else (the server briefly unreachable) is retried; the informer would wait forever
+      // on a list it may not do, so after a few tries TLS Secrets are left out.
+      if (attempt >= 5) {
+        o.say(
+          `ingress HTTPS serves a self-signed certificate only: TLS Secrets could not be checked (${String(err)})`,
+        );
+        return false;
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
   }
 }
 
