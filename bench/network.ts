@@ -225,6 +225,7 @@ try {
         dns: {
           queriesPerSecond: dns.queriesPerSecond,
           latencyMs: dns.latencyMs,
+          oneInFlightLatencyMs: dns.oneInFlight.latencyMs,
           lost: dns.lost,
           errors: dns.errors,
           serverCpuMicrosPerQuery: dns.serverCpuMicrosPerQuery,
