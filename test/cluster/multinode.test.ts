@@ -477,10 +477,12 @@ function run(cmd: string, args: string[], timeoutMs = 90_000): Promise<{ code: n
   });
 }
 
-test("a deleted node re-joining with a wrong or an expired token is refused in one line; no Node appears", async () => {
+test("a deleted node re-joining with a wrong or an expired token is refused in one line; no Node appears", async (t) => {
   const b = c.machine("b");
+  const t0 = Date.now();
   await b.agent?.stop();
   await c.kubectl("delete", "node", b.nodeName);
+  const stoppedMs = Date.now() - t0;
   // A re-provisioned machine: a fresh data dir, so no node kubeconfig from the first join.
   const fresh: Machine = { ...b, dataDir: joinPath(c.dir.path, "agent-b-again") };
   const rejoin = (token: string) =>
@@ -519,7 +521,17 @@ stringData:
     });
     return rejoin(token);
   };
-  const [wrong, expired] = await Promise.all([rejoin(`${id}.0123456789abcdef`), expiredAttempt()]);
+  const timed = async <T>(f: () => Promise<T>): Promise<[T, number]> => {
+    const start = Date.now();
+    return [await f(), Date.now() - start];
+  };
+  const [[wrong, wrongMs], [expired, expiredMs]] = await Promise.all([
+    timed(() => rejoin(`${id}.0123456789abcdef`)),
+    timed(expiredAttempt),
+  ]);
+  t.diagnostic(
+    `agent B stopped and its Node deleted in ${stoppedMs} ms; wrong token refused after ${wrongMs} ms, expired after ${expiredMs} ms`,
+  );
   assert.notEqual(wrong.code, 0);
   assert.equal(wrong.out.trim().split("\n").length, 1, wrong.out);
   assert.match(wrong.out.trim(), /^error: cannot join: the token \w+\.… does not sign the cluster-info/);
