@@ -6,6 +6,7 @@
 // - HTTP request rate from a client namespace to a backend namespace through the ClusterIP beside
 //   the same traffic to the pod IP directly (keep-alive off: every request is a new connection,
 //   the case DNAT costs most), in one run.
+// - cluster DNS queries/s (wall clock, UDP from worker threads) and latency p50/p99 (bench/dns-run.ts).
 // Setup creates 2 × services API objects from 64 concurrent workers (a Service and its slice in
 // parallel); its wall and CPU time are reported apart from the measured figures.
 // Usage: npm run bench:network [-- 1000 10]   (services, endpoints per service)
@@ -21,6 +22,7 @@ import { RestClient } from "../src/client/rest.ts";
 import { ServiceProxy } from "../src/proxy/proxier.ts";
 import { ip, TestNetwork } from "../test/support/netns.ts";
 import { SkiffServer } from "../test/support/skiff-server.ts";
+import { runDnsBench } from "./dns-run.ts";
 
 const serviceCount = Number(process.argv[2] ?? 1000);
 const endpointCount = Number(process.argv[3] ?? 10);
@@ -204,6 +206,8 @@ try {
     });
   const direct = await load(`http://${backend.ip}:8080/`);
   const viaService = await load("http://10.98.0.10/");
+  // Cluster DNS last, with the proxy idle: its own server process under UDP load (bench/dns-run.ts).
+  const dns = await runDnsBench();
   const appliesSorted = [...applies].sort((a, b) => a - b);
   process.stdout.write(
     `${JSON.stringify(
@@ -218,7 +222,22 @@ try {
         nftApplyMs: { p50: pct(appliesSorted, 50), p99: pct(appliesSorted, 99) },
         httpRequestsPerSecond: { direct: Math.round(direct), clusterIP: Math.round(viaService) },
         clusterIpToDirectRatio: Math.round((viaService / direct) * 100) / 100,
-        targets: { programmingLatencyP99Ms: 1000, clusterIpToDirectRatio: 0.9 },
+        dns: {
+          queriesPerSecond: dns.queriesPerSecond,
+          latencyMs: dns.latencyMs,
+          oneInFlightLatencyMs: dns.oneInFlight.latencyMs,
+          lost: dns.lost,
+          errors: dns.errors,
+          serverCpuMicrosPerQuery: dns.serverCpuMicrosPerQuery,
+          serverCoreShare: dns.serverCoreShare,
+          loadGeneratorCoreShare: dns.loadGeneratorCoreShare,
+          loadGenerator: dns.loadGenerator,
+        },
+        targets: {
+          programmingLatencyP99Ms: 1000,
+          clusterIpToDirectRatio: 0.9,
+          dnsQueriesPerSecond: dns.target.queriesPerSecond,
+        },
       },
       null,
       2,

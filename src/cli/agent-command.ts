@@ -190,15 +190,20 @@ export async function runAgent(flags: AgentFlags): Promise<void> {
     client.close();
     throw err;
   }
+  // An ingress that fails to start must not leave the agent's runtime (its containerd) behind.
   const ingress = flags.ingress
     ? await serveIngress({
         client,
         nodeName,
         httpPort: Number(flags.ingressHttpPort ?? 80),
         httpsPort: Number(flags.ingressHttpsPort ?? 443),
-        tlsSecrets: false,
+        tlsSecrets: "if-allowed",
         logger: logger.child({ component: "ingress" }),
         say,
+      }).catch(async (err: unknown) => {
+        await agent.stop();
+        client.close();
+        throw err;
       })
     : undefined;
   process.stdout.write(`skiff agent ready: node ${nodeName} (${agent.runtimeVersion})\n`);
@@ -236,7 +241,10 @@ export function registerAgent(program: Command): void {
         "pod traffic to other nodes: host-gw routes (one L2 segment) or a vxlan overlay (default host-gw when joining)",
       ).choices(["host-gw", "vxlan", "none"]),
     )
-    .option("--ingress", "serve the cluster's Ingresses on this node (HTTPS with a self-signed certificate)")
+    .option(
+      "--ingress",
+      "serve the cluster's Ingresses on this node (HTTPS certificates from spec.tls Secrets if the node may read them)",
+    )
     .option("--ingress-http-port <port>", "ingress HTTP port with --ingress", "80")
     .option("--ingress-https-port <port>", "ingress HTTPS port with --ingress", "443")
     .option("--kubeconfig <file>", "cluster and credentials instead of --server/--token")

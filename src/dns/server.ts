@@ -35,7 +35,7 @@ function failure(rcode: RCode): Answer {
   return { rcode, authoritative: false, answers: [], authority: [], additional: [] };
 }
 
-/** Encoded cluster answers by question and the query flags that shape them (id patched in). */
+/** Encoded cluster answers by the query's bytes after its id (the id is patched in). */
 const cacheLimit = 10_000;
 
 export class DnsHandler {
@@ -51,12 +51,25 @@ export class DnsHandler {
     this.forwarder = new Forwarder(upstreams, timeoutMs);
   }
 
-  /** The answer bytes for one message; `maxSize` limits UDP answers (TC set when exceeded). */
   /**
    * The answer bytes for one message: at once (a Buffer) for cluster names, errors and cache hits,
    * or a promise when the query is forwarded. UDP answers are limited to the requester's size.
    */
   handle(message: Buffer, transport: "udp" | "tcp"): Buffer | undefined | Promise<Buffer | undefined> {
+    if (this.records.generation !== this.cacheGeneration) {
+      this.cache.clear();
+      this.cacheGeneration = this.records.generation;
+    }
+    // A repeated query is answered before any parsing: the same bytes after the id (flags,
+    // question, EDNS size) get the same answer, so they are the cache key.
+    const key = `${transport === "udp" ? "u" : "t"}${message.toString("latin1", 2)}`;
+    const cached = this.cache.get(key);
+    if (cached && message.length >= 12) {
+      const out = Buffer.from(cached);
+      out[0] = message[0] ?? 0;
+      out[1] = message[1] ?? 0;
+      return out;
+    }
     let query: Query;
     try {
       query = decodeQuery(message);
@@ -69,17 +82,6 @@ export class DnsHandler {
     const q = query.questions[0];
     if (query.questions.length !== 1 || !q) return encodeAnswer(query, failure(RCode.FormErr), max);
     if (q.class !== classIN) return encodeAnswer(query, failure(RCode.Refused), max);
-    if (this.records.generation !== this.cacheGeneration) {
-      this.cache.clear();
-      this.cacheGeneration = this.records.generation;
-    }
-    const key = `${q.name}|${q.type}|${query.rd ? 1 : 0}|${query.edns ? 1 : 0}|${max}`;
-    const cached = this.cache.get(key);
-    if (cached) {
-      const out = Buffer.from(cached);
-      out.writeUInt16BE(query.id, 0);
-      return out;
-    }
     const answer = this.records.lookup(q);
     if (answer) {
       const out = encodeAnswer(query, answer, max);

@@ -47,8 +47,8 @@ export interface IngressControllerOptions {
   /** Addresses for status.loadBalancer.ingress (default: the serving nodes' addresses). */
   addresses?: string[];
   /**
-   * Serve TLS certificates from Secrets (default true). A node's identity may not list Secrets,
-   * so an agent's ingress serves HTTPS with its default certificate only.
+   * Serve TLS certificates from Secrets (default true). A node's identity may list Secrets only
+   * when an admin granted it (serveIngress checks), else HTTPS serves the default certificate only.
    */
   tlsSecrets?: boolean;
   /** Coalescing delay before a rebuild (default 20 ms). */

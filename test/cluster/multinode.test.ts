@@ -2,13 +2,23 @@
 // node: a NodePort reached through the node that has no backend; a headless Service, pod A
 // records and StatefulSet-style names resolved from a pod on the other node; an Ingress served by
 // the server (which has no node of its own) and by `skiff agent --ingress`, both reaching a pod on
-// the other node, with status.loadBalancer listing the serving node; and the vxlan backend.
+// the other node, with status.loadBalancer listing the serving node; one Ingress routing two
+// hosts and two paths to two services with backends on both nodes, over HTTP and over HTTPS with
+// the certificate of its spec.tls Secret (SNI) on agent A; scaling a Deployment up and down moving
+// a NodePort's traffic to the new set of pods (the observed EndpointSlice → traffic latency is
+// saved to test-artifacts/network/scaling-latency.json); a machine whose Node was deleted
+// re-joining with a wrong or an expired token refused in one line with no Node created; and the
+// vxlan backend.
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import { request } from "node:http";
 import { createServer } from "node:net";
+import { join as joinPath } from "node:path";
 import { after, before, test } from "node:test";
 import type { Node, Pod } from "kubernetes-types/core/v1.js";
-import { AgentProcess, type Machine, NetnsCluster, until } from "./netns-cluster.ts";
+import { ask, testCa, tlsSecretYaml } from "../ingress/support.ts";
+import { BackendSampler, EndpointTimes, saveArtifact } from "./backend-timing.ts";
+import { AgentProcess, type Machine, NetnsCluster, sh, until } from "./netns-cluster.ts";
 
 const busybox = "skiff.local/busybox:1";
 const c = new NetnsCluster({
@@ -18,6 +28,8 @@ const c = new NetnsCluster({
   clusterCidr: "10.207.128.0/17",
 });
 const agentIngressPort = 8081;
+const agentIngressHttpsPort = 8443;
+const mainScript = joinPath(import.meta.dirname, "../../src/cli/main.ts");
 let serverIngressPort = 0;
 let join: { server: string; token: string; hash: string };
 
@@ -55,7 +67,13 @@ const running = (name: string): Promise<Pod> => c.runningPod(name);
 
 function agentFlags(m: Machine): string[] {
   return m.id === "a"
-    ? ["--ingress", "--ingress-http-port", String(agentIngressPort), "--ingress-https-port", "8443"]
+    ? [
+        "--ingress",
+        "--ingress-http-port",
+        String(agentIngressPort),
+        "--ingress-https-port",
+        String(agentIngressHttpsPort),
+      ]
     : [];
 }
 
@@ -83,6 +101,17 @@ ${o.extra ?? ""}  containers:
 `;
 }
 
+/** A ClusterIP Service on port 80 for the pods labelled app=<app> (their httpd on 8080). */
+function serviceYaml(name: string, app: string): string {
+  return `apiVersion: v1
+kind: Service
+metadata: {name: ${name}}
+spec:
+  selector: {app: ${app}}
+  ports: [{port: 80, targetPort: 8080}]
+`;
+}
+
 /** A GET with a Host header from the test process (the host namespace). */
 function get(url: string, host?: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -100,6 +129,21 @@ function get(url: string, host?: string): Promise<{ status: number; body: string
 }
 
 test("both machines join, A also serving ingress", async () => {
+  // Node A may read TLS Secrets, so its ingress serves the certificates of Ingress spec.tls.
+  await c.kubectl(
+    "create",
+    "clusterrole",
+    "skiff:ingress-tls",
+    "--verb=get,list,watch",
+    "--resource=secrets",
+  );
+  await c.kubectl(
+    "create",
+    "clusterrolebinding",
+    "skiff:ingress-tls:skx-node-a",
+    "--clusterrole=skiff:ingress-tls",
+    "--user=system:node:skx-node-a",
+  );
   const created = c.token(["create", "--ttl", "1h", "--print-join-command"]);
   const m = /--server (\S+) --token (\S+) --ca-cert-hash (\S+)/.exec(created.out);
   assert.ok(m?.[1] && m[2] && m[3], created.out);
@@ -197,13 +241,7 @@ spec:
 
 test("an Ingress is served by the server and by agent A, both reaching the pod on B; status lists A", async () => {
   await c.apply(`${podYaml("site-b", "b", { web: true })}---
-apiVersion: v1
-kind: Service
-metadata: {name: site}
-spec:
-  selector: {app: site-b}
-  ports: [{port: 80, targetPort: 8080}]
----
+${serviceYaml("site", "site-b")}---
 apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata: {name: site}
@@ -236,6 +274,284 @@ spec:
   });
   assert.equal(status, a.ip);
   await c.kubectl("delete", "ingress", "site");
+});
+
+/** Deployment `blue` (httpd answering its pod name on /, /blue/ and /green/), spread over both nodes. */
+function blueDeployment(replicas: number): string {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: blue}
+spec:
+  replicas: ${replicas}
+  selector: {matchLabels: {app: blue}}
+  template:
+    metadata: {labels: {app: blue}}
+    spec:
+      # Long enough that a removed pod still answers while the proxy has to stop sending to it.
+      terminationGracePeriodSeconds: 20
+      topologySpreadConstraints:
+      - {maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: blue}}}
+      containers:
+      - name: web
+        image: ${busybox}
+        command: ["sh", "-c", "mkdir -p /www/blue /www/green; for d in /www /www/blue /www/green; do hostname > $d/index.html; done; exec httpd -f -p 8080 -h /www"]
+`;
+}
+
+/** The Running, not terminating pods of `blue`, once there are `n` of them. */
+function bluePods(n: number): Promise<Pod[]> {
+  return until(
+    `${n} blue pods running`,
+    async () => {
+      const list = JSON.parse(await c.kubectl("get", "pods", "-l", "app=blue", "-o", "json")).items as Pod[];
+      const live = list.filter((p) => !p.metadata?.deletionTimestamp);
+      const ok = live.filter((p) => p.status?.phase === "Running");
+      return live.length === n && ok.length === n ? ok : undefined;
+    },
+    120_000,
+  );
+}
+const names = (pods: Pod[]) => pods.map((p) => p.metadata?.name ?? "?").sort();
+
+test("an Ingress routes two hosts and two paths to two services with backends on both nodes, over HTTP and TLS by SNI on agent A", async () => {
+  const ca = await testCa();
+  await c.apply(`${blueDeployment(2)}---
+${podYaml("green-a", "a", { web: true, labels: "app: green" }).replace("hostname > /www/index.html", "mkdir -p /www/blue /www/green; for d in /www /www/blue /www/green; do hostname > $d/index.html; done")}---
+${tlsSecretYaml("one-tls", await ca.issue(["one.test"]))}---
+apiVersion: v1
+kind: Service
+metadata: {name: blue}
+spec:
+  type: NodePort
+  selector: {app: blue}
+  ports: [{port: 80, targetPort: 8080}]
+---
+${serviceYaml("green", "green")}---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: routes}
+spec:
+  tls: [{hosts: [one.test], secretName: one-tls}]
+  rules:
+  - host: one.test
+    http:
+      paths:
+      - {path: /blue, pathType: Prefix, backend: {service: {name: blue, port: {number: 80}}}}
+      - {path: /green, pathType: Prefix, backend: {service: {name: green, port: {number: 80}}}}
+  - host: two.test
+    http:
+      paths:
+      - {path: /blue, pathType: Prefix, backend: {service: {name: green, port: {number: 80}}}}
+      - {path: /green, pathType: Prefix, backend: {service: {name: blue, port: {number: 80}}}}
+`);
+  const blue = await bluePods(2);
+  await running("green-a");
+  assert.deepEqual(
+    blue.map((p) => p.spec?.nodeName).sort(),
+    ["skx-node-a", "skx-node-b"],
+    "one blue pod on each node",
+  );
+  const a = c.machine("a");
+  const via = (host: string, path: string) => get(`http://${a.ip}:${agentIngressPort}${path}`, host);
+  // Round robin over the blue endpoints: both pods answer within a few requests.
+  const seen = await until("one.test/blue/ answered by both blue pods", async () => {
+    const bodies = new Set<string>();
+    for (let i = 0; i < 6; i++) bodies.add((await via("one.test", "/blue/")).body.trim());
+    return bodies.size === 2 ? [...bodies].sort() : undefined;
+  });
+  assert.deepEqual(seen, names(blue));
+  assert.equal((await via("one.test", "/green/")).body.trim(), "green-a");
+  assert.equal((await via("two.test", "/blue/")).body.trim(), "green-a", "two.test crosses the paths");
+  assert.match((await via("two.test", "/green/")).body.trim(), /^blue-/);
+  assert.equal((await via("three.test", "/blue/")).status, 404, "an unknown host");
+  assert.equal((await via("one.test", "/red/")).status, 404, "an unknown path");
+  // HTTPS on agent A with the Secret's certificate for one.test, the default one otherwise.
+  const secure = await until("agent A serves one.test's certificate", async () => {
+    const r = await ask({
+      address: a.ip,
+      port: agentIngressHttpsPort,
+      path: "/green/",
+      host: "one.test",
+      https: { servername: "one.test", ca: ca.ca },
+    });
+    return r.status === 200 ? r : undefined;
+  });
+  assert.equal(secure.peerCn, "one.test");
+  assert.equal(secure.body.trim(), "green-a");
+  const other = await ask({
+    address: a.ip,
+    port: agentIngressHttpsPort,
+    path: "/green/",
+    host: "two.test",
+    https: { servername: "two.test" },
+  });
+  assert.equal(other.peerCn, "Skiff Ingress Default Certificate");
+  assert.match(other.body.trim(), /^blue-/);
+  assert.doesNotMatch(a.agent?.log ?? "", /self-signed certificate only/);
+});
+
+test("scaling the Deployment moves a NodePort's traffic to the new set of pods (latency recorded)", async (t) => {
+  const b = c.machine("b");
+  const nodePort = (await c.kubectl("get", "svc", "blue", "-o", "jsonpath={.spec.ports[0].nodePort}")).trim();
+  const times = await EndpointTimes.start(c.server.kubeconfig, "blue");
+  // Through B's NodePort from the host: B balances over the blue pods on A and B.
+  const sampler = new BackendSampler(`http://${b.ip}:${nodePort}/`, 8);
+  sampler.start();
+  try {
+    const before = names(await bluePods(2));
+    await until("both blue pods answer through the NodePort", async () =>
+      before.every((p) => sampler.firstAt.has(p)) ? true : undefined,
+    );
+    await c.kubectl("scale", "deployment", "blue", "--replicas=4");
+    const upPods = await bluePods(4);
+    const up = names(upPods);
+    const added = up.filter((p) => !before.includes(p));
+    assert.equal(added.length, 2);
+    await until(
+      "the new blue pods answer through the NodePort",
+      async () => (added.every((p) => sampler.firstAt.has(p)) ? true : undefined),
+      60_000,
+    );
+    const upMs = added.map((p) => (sampler.firstAt.get(p) ?? 0) - (times.readyAt.get(p) ?? 0));
+
+    await c.kubectl("scale", "deployment", "blue", "--replicas=1");
+    const kept = names(await bluePods(1));
+    const removed = up.filter((p) => !kept.includes(p));
+    assert.equal(removed.length, 3);
+    const goneAt = await until("the removed pods leave the EndpointSlice", async () =>
+      removed.every((p) => times.goneAt.has(p))
+        ? Math.max(...removed.map((p) => times.goneAt.get(p) ?? 0))
+        : undefined,
+    );
+    // Drained: 40 answers in a row from the kept pod only.
+    await until(
+      "only the kept pod answers",
+      async () => {
+        const recent = sampler.since(goneAt).slice(-40);
+        return recent.length === 40 && recent.every((x) => kept.includes(x)) ? true : undefined;
+      },
+      60_000,
+    );
+    // …while the removed pods still serve (their grace period is 20 s): the proxy stopped it.
+    const b4 = upPods.filter((p) => removed.includes(p.metadata?.name ?? ""));
+    const alive = b4.filter((p) => {
+      const r = c.inMachine(b, [
+        "timeout",
+        "3",
+        "busybox",
+        "wget",
+        "-qO-",
+        `http://${p.status?.podIP}:8080/`,
+      ]);
+      return r.out.trim() === p.metadata?.name;
+    });
+    assert.ok(alive.length > 0, "a removed pod still answers on its own IP, yet not through the NodePort");
+    const downMs = removed.map((p) => Math.max(0, (sampler.lastAt(p) ?? 0) - (times.goneAt.get(p) ?? 0)));
+    const round = (xs: number[]) => xs.map((x) => Math.round(x));
+    const figures = {
+      what: "EndpointSlice change seen by a watch in the test → traffic through node B's NodePort follows",
+      scaleUp: { added, firstAnswerAfterReadyMs: round(upMs) },
+      scaleDown: { removed, lastAnswerAfterRemovalMs: round(downMs) },
+      requests: sampler.answers.length,
+    };
+    const file = saveArtifact("network", "scaling-latency.json", figures);
+    t.diagnostic(
+      `scale up: ${round(upMs).join(", ")} ms; scale down: ${round(downMs).join(", ")} ms (${file})`,
+    );
+  } finally {
+    await sampler.stop();
+    times.stop();
+  }
+  await c.kubectl("delete", "ingress", "routes");
+  await c.kubectl("delete", "deployment", "blue", "--wait=false");
+  await c.kubectl("delete", "svc", "blue", "green");
+  await c.kubectl("delete", "pod", "green-a", "--wait=false");
+});
+
+/** A command run without blocking the event loop: exit code and stdout+stderr. */
+function run(cmd: string, args: string[], timeoutMs = 90_000): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { timeout: timeoutMs, encoding: "utf8" }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
+      resolve({ code, out: `${stdout}${stderr}` });
+    });
+  });
+}
+
+test("machine B, its agent stopped and its Node deleted, re-joins with a wrong or an expired token: refused in one line, no Node appears", async (t) => {
+  const b = c.machine("b");
+  // Stopping the agent takes a while; the refused joins never reach the API as the node, so they
+  // run meanwhile and the Node's absence is checked once both are done.
+  const stopping = (async () => {
+    const t0 = Date.now();
+    await b.agent?.stop();
+    await c.kubectl("delete", "node", b.nodeName);
+    return Date.now() - t0;
+  })();
+  // A re-provisioned machine: a fresh data dir, so no node kubeconfig from the first join.
+  const fresh: Machine = { ...b, dataDir: joinPath(c.dir.path, "agent-b-again") };
+  const rejoin = (token: string) =>
+    run("nsenter", [
+      `--net=/run/netns/${b.netns}`,
+      "--",
+      process.execPath,
+      "--import",
+      "tsx",
+      mainScript,
+      "agent",
+      ...c.agentArgs(fresh, ["--server", join.server, "--token", token, "--ca-cert-hash", join.hash]),
+    ]);
+  const id = join.token.split(".")[0] ?? "";
+  // The two attempts run side by side: the expired one first waits for its token to expire and
+  // go, then for a signature that never comes (the agent allows the signer 15 s).
+  const expiredAttempt = async () => {
+    // A bootstrap token is a Secret (as kubeadm's are): this one expires 3 s from now.
+    const tokenId = "exp1ry";
+    const token = `${tokenId}.0123456789abcdef`;
+    await c.apply(`apiVersion: v1
+kind: Secret
+metadata: {name: bootstrap-token-${tokenId}, namespace: kube-system}
+type: bootstrap.kubernetes.io/token
+stringData:
+  token-id: ${tokenId}
+  token-secret: 0123456789abcdef
+  expiration: ${new Date(Date.now() + 3000).toISOString().replace(/\.\d+Z$/, "Z")}
+  usage-bootstrap-authentication: "true"
+  usage-bootstrap-signing: "true"
+  auth-extra-groups: system:bootstrappers:skiff:default-node-token
+`);
+    await until("the expired token is cleaned up", async () => {
+      const r = await c.server.kubectl(["get", "secret", "-n", "kube-system", `bootstrap-token-${tokenId}`]);
+      return r.code !== 0 ? true : undefined;
+    });
+    return rejoin(token);
+  };
+  const timed = async <T>(f: () => Promise<T>): Promise<[T, number]> => {
+    const start = Date.now();
+    return [await f(), Date.now() - start];
+  };
+  const [[wrong, wrongMs], [expired, expiredMs], stoppedMs] = await Promise.all([
+    timed(() => rejoin(`${id}.0123456789abcdef`)),
+    timed(expiredAttempt),
+    stopping,
+  ]);
+  t.diagnostic(
+    `agent B stopped and its Node deleted in ${stoppedMs} ms; wrong token refused after ${wrongMs} ms, expired after ${expiredMs} ms`,
+  );
+  assert.notEqual(wrong.code, 0);
+  assert.equal(wrong.out.trim().split("\n").length, 1, wrong.out);
+  assert.match(wrong.out.trim(), /^error: cannot join: the token \w+\.… does not sign the cluster-info/);
+  assert.notEqual(expired.code, 0);
+  assert.equal(expired.out.trim().split("\n").length, 1, expired.out);
+  assert.match(
+    expired.out.trim(),
+    /^error: cannot join: the cluster-info of \S+ carries no signature for token id \w+: the token is unknown, expired/,
+  );
+  const node = await c.server.kubectl(["get", "node", b.nodeName, "-o", "name"]);
+  assert.notEqual(node.code, 0, "no Node object for B");
+  assert.match(node.stderr, /NotFound/);
+  assert.equal(sh("ls", [fresh.dataDir]).out.includes("kubelet.kubeconfig"), false, "no credentials written");
+  // B stays stopped; the next test restarts it with its first join's credentials (re-registering).
 });
 
 test("vxlan backend: restarted with --network-backend vxlan, pods on A and B talk through the vxlan devices", async () => {

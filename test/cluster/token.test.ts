@@ -1,8 +1,9 @@
 // Bootstrap tokens and discovery against a real server, with agents on the fake runtime (no
 // network setup): token create/list/delete; cluster-info readable anonymously and signed per
 // token by the bootstrap signer (and unsigned again when the token goes); an agent joins through
-// a CSR and runs as system:node:<name>; after `kubectl delete node` a restart (no token) re-registers it; an
-// expired (cleaned up) or deleted token is refused with one line.
+// a CSR and runs as system:node:<name> (its --ingress saying it may not read TLS Secrets); after
+// `kubectl delete node` a restart (no token) re-registers it; an expired (cleaned up) or deleted
+// token is refused with one line.
 import assert from "node:assert/strict";
 import { request } from "node:https";
 import { join } from "node:path";
@@ -107,8 +108,16 @@ test("token create publishes cluster-info, which anyone may read and the signer 
 
 test("an agent joins with a token through a CSR and runs as its node; after kubectl delete node a restart re-registers it", async () => {
   const t = token(["create", "--token-only"]);
-  const agent = await SkiffChild.start(agentArgs("skj-fake-1", t), "skiff agent ready");
+  const agent = await SkiffChild.start(
+    agentArgs("skj-fake-1", t, ["--ingress", "--ingress-http-port", "0", "--ingress-https-port", "0"]),
+    "skiff agent ready",
+  );
   agents.push(agent);
+  // The node may not list TLS Secrets: its ingress says so in one line, with how to grant it.
+  assert.match(
+    agent.out,
+    /ingress HTTPS serves a self-signed certificate only: system:node:skj-fake-1 may not list TLS Secrets \(grant it with: kubectl create clusterrole skiff:ingress-tls /,
+  );
   const k = server.client("1.32");
   const csr = await k.ok(
     "get",
