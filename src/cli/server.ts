@@ -35,6 +35,7 @@ import {
 import { type RunningIngress, startIngress } from "./ingress.ts";
 import { InProcessTransport } from "./inprocess-transport.ts";
 import { servedResources } from "./resources.ts";
+import { endStartup } from "./startup-flags.ts";
 import { parseDatastore, parseListen, UsageError } from "./usage.ts";
 
 export interface ServerFlags extends HpaFlags {
@@ -328,6 +329,7 @@ export async function runServer(flags: ServerFlags): Promise<void> {
     `skiff server ready at ${server.url} (kubeconfig: ${server.kubeconfigPath}; ${node})\n`,
   );
   process.stdout.write(howToUse(server.kubeconfigPath, dataDir));
+  endStartup();
   await new Promise<void>((done) => {
     let stopping = false;
     const stop = (): void => {
