@@ -1,10 +1,8 @@
 // The HTTPS listener: TLS with optional client certificates verified against the cluster CA,
 // each request handed to the ApiHandler; graceful close (stop accepting, end watches, drain).
-import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
-import type { Duplex } from "node:stream";
 import type { ApiHandler } from "./handler.ts";
-import { fromNodeRequest, toResponseSink, upgradeSink } from "./http/node.ts";
+import { createApiListener } from "./http/listener.ts";
 
 export interface HttpsServerOptions {
   handler: ApiHandler;
@@ -22,29 +20,12 @@ export interface RunningServer {
 }
 
 export async function startHttpsServer(options: HttpsServerOptions): Promise<RunningServer> {
-  const server: Server = createServer(
-    {
-      cert: options.tls.cert,
-      key: options.tls.key,
-      ca: options.tls.ca,
-      requestCert: true,
-      // Unverified or absent client certificates fall through to token/anonymous authentication.
-      rejectUnauthorized: false,
-    },
-    (req, res) => {
-      void options.handler.serve(fromNodeRequest(req), toResponseSink(res));
-    },
-  );
-  // Upgrade requests (exec, attach, port-forward) run the same chain; the handler proxies the
-  // connection to the kubelet or answers an error on the raw socket.
-  server.on("upgrade", (req, socket: Duplex, head: Buffer) => {
-    socket.on("error", () => socket.destroy());
-    void options.handler.serve(fromNodeRequest(req, { socket, head }), upgradeSink(socket));
+  // HTTP/2 and HTTP/1.1 on one port (browsers multiplex; upgrades stay HTTP/1.1), gzip of large responses.
+  const { server, closeConnections } = createApiListener({
+    tls: options.tls,
+    onRequest: (req, res) => void options.handler.serve(req, res),
+    onUpgrade: (req, res) => void options.handler.serve(req, res),
   });
-  // Long watches must not be cut by Node's default request timeout.
-  server.requestTimeout = 0;
-  server.headersTimeout = 60_000;
-  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, () => {
@@ -62,8 +43,7 @@ export async function startHttpsServer(options: HttpsServerOptions): Promise<Run
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         options.handler.closeWatches();
         await options.handler.drained();
-        server.closeIdleConnections();
-        server.closeAllConnections();
+        closeConnections();
         await closed;
       })();
       return closing;
