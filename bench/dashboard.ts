@@ -2,10 +2,12 @@
 // nodes (`skiff sim`), cold loads in Chromium: time to interactive of the overview (pod count
 // shown) and of the all-namespaces pod list (count and first page of 100 rows shown), with the
 // CPU time the browser's processes spent on each load (wall time swings with the machine's load)
-// and the bytes the API sent. Each load runs twice, against the same cluster: with this tree's
-// dashboard ("after") and with the one at git revision BASE ("before"), both served to the
-// browser from their builds (interleaved, so both see the same machine).
-// Usage: node --import tsx bench/dashboard.ts [pods=1000] [runs=3] [base=505d849]   (prints JSON)
+// and the bytes the API sent. Each load runs twice, against the same cluster, interleaved so both
+// see the same machine: "after" is this tree's dashboard served by the API server as a user gets
+// it (HTTP/2, gzip); "before" is the dashboard of git revision BASE, as it was served then: its
+// build (handed to the browser by playwright's routing), HTTP/1.1 only (a browser launched with
+// --disable-http2) and no compression (Accept-Encoding: identity).
+// Usage: node --import tsx bench/dashboard.ts [pods=1000] [runs=3] [base=e8d0189]   (prints JSON)
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -18,7 +20,7 @@ import { tempDir } from "../test/support/tempdir.ts";
 
 const pods = Number(process.argv[2] ?? 1000);
 const runs = Number(process.argv[3] ?? 3);
-const base = process.argv[4] ?? "505d849";
+const base = process.argv[4] ?? "e8d0189";
 const nodes = Math.max(1, Math.ceil(pods / 100));
 
 /** Builds the dashboard of git revision `rev` into `outDir` (its sources in a scratch tree). */
@@ -147,23 +149,33 @@ async function countRunning(server: SkiffServer): Promise<number> {
   return r.stdout.split("\n").filter((l) => l.startsWith("pod/")).length;
 }
 
+/** How one side of the comparison loads: its browser, its build (undefined: the server's own). */
+interface Variant {
+  browser: Browser;
+  handler: DashboardHandler | undefined;
+  /** Ask for uncompressed responses, as if the server did not compress. */
+  identity: boolean;
+}
+
 /** One cold load in a fresh context: navigation start to `ready`, with the renderer's CPU time. */
 async function coldLoad(
-  browser: Browser,
-  handler: DashboardHandler,
+  variant: Variant,
   url: string,
   ready: (page: Page) => Promise<unknown>,
+  /** After interactive: until the view has every row (a list loads its later pages after). */
+  settled?: (page: Page) => Promise<unknown>,
 ) {
-  const context = await browser.newContext({
+  const context = await variant.browser.newContext({
     ignoreHTTPSErrors: true,
     viewport: { width: 1280, height: 900 },
+    ...(variant.identity ? { extraHTTPHeaders: { "Accept-Encoding": "identity" } } : {}),
   });
-  await serveBuild(context, handler);
+  if (variant.handler) await serveBuild(context, variant.handler);
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send("Performance.enable");
-  // Bytes of API responses received until interactive, open watches included (the API sends
-  // them uncompressed, so body bytes are the bytes on the wire, less HTTP framing).
+  // Bytes of API responses on the wire until interactive (compressed, if they were), open
+  // watches included.
   await cdp.send("Network.enable");
   const apiRequests = new Set<string>();
   let apiBytes = 0;
@@ -171,7 +183,7 @@ async function coldLoad(
     if (/\/apis?\//.test(new URL(e.request.url).pathname)) apiRequests.add(e.requestId);
   });
   cdp.on("Network.dataReceived", (e) => {
-    if (apiRequests.has(e.requestId)) apiBytes += e.dataLength;
+    if (apiRequests.has(e.requestId)) apiBytes += e.encodedDataLength;
   });
   const cpuBefore = browserCpuMs();
   await page.goto(url, { waitUntil: "commit" });
@@ -185,6 +197,11 @@ async function coldLoad(
   const interactiveMs = await page.evaluate(() => performance.now());
   const browserCpu = browserCpuMs() - cpuBefore;
   const apiBytesUntilInteractive = apiBytes;
+  let completeMs = interactiveMs;
+  if (settled) {
+    await settled(page);
+    completeMs = await page.evaluate(() => performance.now());
+  }
   const metrics = (await cdp.send("Performance.getMetrics")).metrics;
   const metric = (name: string) => Math.round((metrics.find((m) => m.name === name)?.value ?? 0) * 1000);
   const transferred = await page.evaluate(() =>
@@ -199,9 +216,15 @@ async function coldLoad(
       .getEntriesByType("resource")
       .filter((e) => e.name.includes("/api") && !e.name.includes("watch="))
       .map((e) => {
-        const t = e as unknown as { responseStart: number; responseEnd: number; encodedBodySize?: number };
+        const t = e as unknown as {
+          responseStart: number;
+          responseEnd: number;
+          encodedBodySize?: number;
+          nextHopProtocol?: string;
+        };
         return {
           path: new URL(e.name).pathname,
+          protocol: t.nextHopProtocol ?? "",
           startMs: Math.round(e.startTime),
           firstByteMs: Math.round(t.responseStart),
           endMs: Math.round(t.responseEnd),
@@ -217,6 +240,7 @@ async function coldLoad(
     firstContentfulPaintMs: paint,
     requests,
     interactiveMs: Math.round(interactiveMs),
+    completeMs: Math.round(completeMs),
     apiBytes: apiBytesUntilInteractive,
     browserCpuMs: browserCpu,
     // Main-thread busy time as the renderer measures it (wall time of its tasks).
@@ -231,7 +255,7 @@ buildDashboard(build.path);
 process.env.SKIFF_DASHBOARD_DIR = build.path;
 const before = tempDir("skiff-dashboard-bench-base-");
 buildRevision(base, join(before.path, "src"), join(before.path, "dist"));
-const builds = { before: dashboardHandler(join(before.path, "dist")), after: dashboardHandler(build.path) };
+const beforeBuild = dashboardHandler(join(before.path, "dist"));
 const server = new SkiffServer();
 await server.start();
 const main = resolve(import.meta.dirname, "../src/cli/main.ts");
@@ -251,7 +275,7 @@ const sim: ChildProcess = spawn(
   ],
   { stdio: ["ignore", "pipe", "inherit"] },
 );
-let browser: Browser | undefined;
+const browsers: Browser[] = [];
 try {
   await new Promise<void>((ready, fail) => {
     let out = "";
@@ -280,39 +304,53 @@ try {
   const token = (
     await server.kubectl(["create", "token", "skiff-dashboard-admin", "-n", "kube-system"])
   ).stdout.trim();
-  browser = await launchChromium();
+  const http1Browser = await launchChromium(["--disable-http2"]);
+  browsers.push(http1Browser);
+  const browser = await launchChromium();
+  browsers.push(browser);
+  const variants: Record<"before" | "after", Variant> = {
+    before: { browser: http1Browser, handler: beforeBuild, identity: true },
+    after: { browser, handler: undefined, identity: false },
+  };
   const fragment = `#token=${encodeURIComponent(token)}`;
   // A first load warms the browser (process start-up, code caches) and is not counted.
-  for (const handler of Object.values(builds)) {
-    await coldLoad(browser, handler, `${server.url}/dashboard/nodes${fragment}`, (page) =>
+  for (const variant of Object.values(variants)) {
+    await coldLoad(variant, `${server.url}/dashboard/nodes${fragment}`, (page) =>
       page.locator("table[data-kind=nodes] tbody tr").first().waitFor({ timeout: 180_000 }),
     );
   }
   type Load = Awaited<ReturnType<typeof coldLoad>>;
-  const overview: Record<keyof typeof builds, Load[]> = { before: [], after: [] };
-  const podList: Record<keyof typeof builds, Load[]> = { before: [], after: [] };
+  const overview: Record<keyof typeof variants, Load[]> = { before: [], after: [] };
+  const podList: Record<keyof typeof variants, Load[]> = { before: [], after: [] };
   for (let i = 0; i < runs; i++) {
     for (const variant of ["before", "after"] as const) {
       overview[variant].push(
-        await coldLoad(browser, builds[variant], `${server.url}/dashboard/${fragment}`, (page) =>
+        await coldLoad(variants[variant], `${server.url}/dashboard/${fragment}`, (page) =>
           atLeast(page, ".card[data-kind=pods] .total", pods),
         ),
       );
     }
     for (const variant of ["before", "after"] as const) {
       podList[variant].push(
-        await coldLoad(browser, builds[variant], `${server.url}/dashboard/pods${fragment}`, async (page) => {
-          // The list shows its first page of 100 rows and counts all of them.
-          await atLeast(page, "h2 .count", pods);
-          await page
-            .locator(`table[data-kind=pods] tbody tr:nth-child(${Math.min(pods, 100)})`)
-            .waitFor({ timeout: 180_000 });
-        }),
+        await coldLoad(
+          variants[variant],
+          `${server.url}/dashboard/pods${fragment}`,
+          async (page) => {
+            // The list shows its first page of 100 rows and counts all of them.
+            await atLeast(page, "h2 .count", pods);
+            await page
+              .locator(`table[data-kind=pods] tbody tr:nth-child(${Math.min(pods, 100)})`)
+              .waitFor({ timeout: 180_000 });
+          },
+          // Every page listed: the "loading…" mark is gone.
+          (page) => page.locator("h2 .more").waitFor({ state: "detached", timeout: 180_000 }),
+        ),
       );
     }
   }
   const summary = (xs: Load[]) => ({
     interactiveMsMedian: median(xs.map((x) => x.interactiveMs)),
+    completeMsMedian: median(xs.map((x) => x.completeMs)),
     apiBytesMedian: median(xs.map((x) => x.apiBytes)),
     browserCpuMsMedian: median(xs.map((x) => x.browserCpuMs)),
     rendererTaskMsMedian: median(xs.map((x) => x.rendererTaskMs)),
@@ -332,7 +370,7 @@ try {
   };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 } finally {
-  await browser?.close();
+  for (const b of browsers) await b.close();
   const exited = new Promise((r) => sim.once("exit", r));
   sim.kill("SIGTERM");
   await exited;
