@@ -210,11 +210,12 @@ async function coldLoad(
       .filter((e) => e.name.includes("/dashboard/"))
       .reduce((n, e) => n + ((e as unknown as { transferSize?: number }).transferSize ?? 0), 0),
   );
-  // Where the time went: each API list (watches excluded: they have not ended) with its size.
+  // Where the time went: the page, its files and each API list (watches excluded: they have not
+  // ended), with sizes. Files a routed build served never reached the network (no protocol).
   const requests = await page.evaluate(() =>
     performance
-      .getEntriesByType("resource")
-      .filter((e) => e.name.includes("/api") && !e.name.includes("watch="))
+      .getEntries()
+      .filter((e) => ["navigation", "resource"].includes(e.entryType) && !e.name.includes("watch="))
       .map((e) => {
         const t = e as unknown as {
           responseStart: number;
