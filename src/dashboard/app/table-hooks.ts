@@ -1,7 +1,7 @@
 // Live lists as server-side Tables: paged lists (limit/continue) rendered page by page, then a
 // watch from the list's resourceVersion. "Lean" lists ask for rows without metadata (about a
 // tenth of the bytes of whole objects); the watch always carries metadata, to key its events.
-import { useEffect, useState } from "preact/hooks";
+import { useLayoutEffect, useState } from "preact/hooks";
 import { ApiError, describeError, request, streamLines } from "./api.ts";
 import { releaseStream, retryDelay, sleep, takeStream } from "./hooks.ts";
 import { apiPath, type Kind } from "./kinds.ts";
@@ -173,7 +173,9 @@ export function useRows(k: Kind | undefined, namespace: string, options: RowsOpt
   const { lean = false, live = true, pollMs = 10000 } = options;
   const empty: Rows = { rows: [], columns: [], error: "", loaded: false, complete: false, total: 0 };
   const [state, setState] = useState<Rows>(empty);
-  useEffect(() => {
+  // A layout effect: the requests go out as soon as the view is rendered, not after the browser's
+  // first paint (when useEffect runs), which a fresh page under load may make wait.
+  useLayoutEffect(() => {
     if (!k) return;
     setState(empty);
     const abort = new AbortController();
