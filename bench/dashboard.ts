@@ -181,11 +181,16 @@ async function coldLoad(
   await cdp.send("Network.enable");
   const apiRequests = new Set<string>();
   let apiBytes = 0;
+  // Decoded body bytes: what the page had to parse (and all a routed load reports: requests that
+  // routing intercepted report no wire bytes).
+  let apiBodyBytes = 0;
   cdp.on("Network.requestWillBeSent", (e) => {
     if (/\/apis?\//.test(new URL(e.request.url).pathname)) apiRequests.add(e.requestId);
   });
   cdp.on("Network.dataReceived", (e) => {
-    if (apiRequests.has(e.requestId)) apiBytes += e.encodedDataLength;
+    if (!apiRequests.has(e.requestId)) return;
+    apiBytes += e.encodedDataLength;
+    apiBodyBytes += e.dataLength;
   });
   const cpuBefore = browserCpuMs();
   await page.goto(url, { waitUntil: "commit" });
@@ -199,6 +204,7 @@ async function coldLoad(
   const interactiveMs = await page.evaluate(() => performance.now());
   const browserCpu = browserCpuMs() - cpuBefore;
   const apiBytesUntilInteractive = apiBytes;
+  const apiBodyBytesUntilInteractive = apiBodyBytes;
   let completeMs = interactiveMs;
   if (settled) {
     await settled(page);
@@ -245,6 +251,7 @@ async function coldLoad(
     interactiveMs: Math.round(interactiveMs),
     completeMs: Math.round(completeMs),
     apiBytes: apiBytesUntilInteractive,
+    apiBodyBytes: apiBodyBytesUntilInteractive,
     browserCpuMs: browserCpu,
     // Main-thread busy time as the renderer measures it (wall time of its tasks).
     rendererTaskMs: metric("TaskDuration"),
@@ -358,6 +365,7 @@ try {
     interactiveMsMedian: median(xs.map((x) => x.interactiveMs)),
     completeMsMedian: median(xs.map((x) => x.completeMs)),
     apiBytesMedian: median(xs.map((x) => x.apiBytes)),
+    apiBodyBytesMedian: median(xs.map((x) => x.apiBodyBytes)),
     browserCpuMsMedian: median(xs.map((x) => x.browserCpuMs)),
     rendererTaskMsMedian: median(xs.map((x) => x.rendererTaskMs)),
     rendererScriptMsMedian: median(xs.map((x) => x.rendererScriptMs)),
