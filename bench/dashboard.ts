@@ -89,8 +89,8 @@ function bundleSize(dir: string) {
   };
 }
 
-/** CPU ms (user + system) of every live process descending from this one: the browser's. */
-function browserCpuMs(): number {
+/** CPU ms (user + system) of the live processes descending from this one that `pick` accepts. */
+function descendantsCpuMs(pick: (pid: number) => boolean): number {
   const parent = new Map<number, number>();
   const ticks = new Map<number, number>();
   for (const name of readdirSync("/proc")) {
@@ -107,12 +107,24 @@ function browserCpuMs(): number {
   let total = 0;
   for (const [pid, t] of ticks) {
     let p = parent.get(pid);
-    // Only the browser: this process's descendants other than kubectl/skiff children (node).
     while (p !== undefined && p !== process.pid && p > 1) p = parent.get(p);
-    if (p === process.pid && /chrom/.test(readComm(pid))) total += t;
+    if (p === process.pid && pick(pid)) total += t;
   }
   return total * 10; // USER_HZ is 100 on Linux
 }
+
+/** The browsers' CPU ms (not the kubectl, skiff server or sim children). */
+const browserCpuMs = () => descendantsCpuMs((pid) => /chrom/.test(readComm(pid)));
+
+/** The API server's CPU ms (`skiff server`; it also serves the hollow nodes meanwhile). */
+const serverCpuMs = () =>
+  descendantsCpuMs((pid) => {
+    try {
+      return / server /.test(readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " "));
+    } catch {
+      return false;
+    }
+  });
 
 function readComm(pid: number): string {
   try {
@@ -193,6 +205,7 @@ async function coldLoad(
     apiBodyBytes += e.dataLength;
   });
   const cpuBefore = browserCpuMs();
+  const serverCpuBefore = serverCpuMs();
   await page.goto(url, { waitUntil: "commit" });
   try {
     await ready(page);
@@ -203,6 +216,7 @@ async function coldLoad(
   }
   const interactiveMs = await page.evaluate(() => performance.now());
   const browserCpu = browserCpuMs() - cpuBefore;
+  const serverCpu = serverCpuMs() - serverCpuBefore;
   const apiBytesUntilInteractive = apiBytes;
   const apiBodyBytesUntilInteractive = apiBodyBytes;
   let completeMs = interactiveMs;
@@ -253,6 +267,7 @@ async function coldLoad(
     apiBytes: apiBytesUntilInteractive,
     apiBodyBytes: apiBodyBytesUntilInteractive,
     browserCpuMs: browserCpu,
+    serverCpuMs: serverCpu,
     // Main-thread busy time as the renderer measures it (wall time of its tasks).
     rendererTaskMs: metric("TaskDuration"),
     rendererScriptMs: metric("ScriptDuration"),
@@ -367,6 +382,7 @@ try {
     apiBytesMedian: median(xs.map((x) => x.apiBytes)),
     apiBodyBytesMedian: median(xs.map((x) => x.apiBodyBytes)),
     browserCpuMsMedian: median(xs.map((x) => x.browserCpuMs)),
+    serverCpuMsMedian: median(xs.map((x) => x.serverCpuMs)),
     rendererTaskMsMedian: median(xs.map((x) => x.rendererTaskMs)),
     rendererScriptMsMedian: median(xs.map((x) => x.rendererScriptMs)),
     runs: xs,
