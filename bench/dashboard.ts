@@ -2,20 +2,17 @@
 // nodes (`skiff sim`), cold loads in Chromium: time to interactive of the overview (pod count
 // shown) and of the all-namespaces pod list (count and first page of 100 rows shown), with the
 // CPU time the browser's processes spent on each load (wall time swings with the machine's load)
-// and the bytes the API sent. Each load runs twice, against the same cluster, interleaved so both
-// see the same machine: "after" is this tree's dashboard served by the API server as a user gets
-// it (HTTP/2, gzip); "before" is the dashboard of git revision BASE, as it was served then: its
-// build (handed to the browser by playwright's routing), HTTP/1.1 only (a browser launched with
-// --disable-http2) and no compression (Accept-Encoding: identity). Routing intercepts every request
-// of the page (API ones included), which costs time, so "afterRouted" (this tree's build, routed,
-// over HTTP/2 with gzip) is the like-for-like comparison with "before".
+// and the API server's, and the bytes the API sent. Each load runs twice, against the same cluster,
+// interleaved so both see the same machine: "after" is this tree's dashboard as a user gets it
+// (HTTP/2, gzip); "before" is the dashboard of git revision BASE as it was served then: HTTP/1.1
+// only (a browser launched with --disable-http2) and no compression (Accept-Encoding: identity).
+// The API server serves both builds' files; only the page's index.html is swapped (serveIndex).
 // Usage: node --import tsx bench/dashboard.ts [pods=1000] [runs=3] [base=e8d0189]   (prints JSON)
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { type DashboardHandler, dashboardHandler } from "../src/dashboard/serve.ts";
+import type { Browser, CDPSession, Page } from "playwright-core";
 import { artifactsDir, buildDashboard, launchChromium, repoRoot } from "../test/dashboard/browser.ts";
 import { SkiffServer } from "../test/support/skiff-server.ts";
 import { tempDir } from "../test/support/tempdir.ts";
@@ -37,32 +34,35 @@ function buildRevision(rev: string, scratch: string, outDir: string): void {
   });
 }
 
-/** Serves /dashboard/ in `context` from `handler` (one build) instead of the API server's copy. */
-async function serveBuild(context: BrowserContext, handler: DashboardHandler): Promise<void> {
-  await context.route(
-    (url) => url.pathname.startsWith("/dashboard"),
-    async (route) => {
-      const req = route.request();
-      let status = 404;
-      let headers: Record<string, string> = {};
-      let body: Buffer = Buffer.alloc(0);
-      const served = handler(
-        { method: req.method(), headers: await req.allHeaders() },
-        {
-          writeHead(s, h) {
-            status = s;
-            headers = h;
+/**
+ * Makes the page's document (index.html, for every app route under /dashboard/) `indexHtml`: both
+ * builds' hashed assets sit side by side in the directory the API server serves, so each build's
+ * page loads its own scripts from the server. Only document requests are intercepted (CDP Fetch
+ * with a resource type; playwright's routing would intercept every API request too, which costs
+ * about as much browser CPU as the page itself).
+ */
+async function serveIndex(cdp: CDPSession, indexHtml: Buffer): Promise<void> {
+  cdp.on("Fetch.requestPaused", (e) => {
+    void cdp
+      .send("Fetch.fulfillRequest", {
+        requestId: e.requestId,
+        responseCode: 200,
+        responseHeaders: [
+          { name: "Content-Type", value: "text/html; charset=utf-8" },
+          { name: "Cache-Control", value: "no-cache" },
+          {
+            name: "Content-Security-Policy",
+            value:
+              "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' wss: ws:; frame-ancestors 'none'",
           },
-          end(chunk) {
-            if (chunk !== undefined) body = Buffer.from(chunk);
-          },
-        },
-        new URL(req.url()),
-      );
-      if (!served) await route.continue();
-      else await route.fulfill({ status, headers, body });
-    },
-  );
+        ],
+        body: indexHtml.toString("base64"),
+      })
+      .catch(() => undefined);
+  });
+  await cdp.send("Fetch.enable", {
+    patterns: [{ urlPattern: "*/dashboard/*", resourceType: "Document", requestStage: "Request" }],
+  });
 }
 
 function bundleSize(dir: string) {
@@ -163,10 +163,10 @@ async function countRunning(server: SkiffServer): Promise<number> {
   return r.stdout.split("\n").filter((l) => l.startsWith("pod/")).length;
 }
 
-/** How one side of the comparison loads: its browser, its build (undefined: the server's own). */
+/** How one side of the comparison loads: its browser and its build's index.html. */
 interface Variant {
   browser: Browser;
-  handler: DashboardHandler | undefined;
+  indexHtml: Buffer;
   /** Ask for uncompressed responses, as if the server did not compress. */
   identity: boolean;
 }
@@ -184,9 +184,9 @@ async function coldLoad(
     viewport: { width: 1280, height: 900 },
     ...(variant.identity ? { extraHTTPHeaders: { "Accept-Encoding": "identity" } } : {}),
   });
-  if (variant.handler) await serveBuild(context, variant.handler);
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
+  await serveIndex(cdp, variant.indexHtml);
   await cdp.send("Performance.enable");
   // Bytes of API responses on the wire until interactive (compressed, if they were), open
   // watches included.
@@ -277,11 +277,18 @@ async function coldLoad(
 
 const build = tempDir("skiff-dashboard-bench-");
 buildDashboard(build.path);
-process.env.SKIFF_DASHBOARD_DIR = build.path;
+
 const before = tempDir("skiff-dashboard-bench-base-");
 buildRevision(base, join(before.path, "src"), join(before.path, "dist"));
-const beforeBuild = dashboardHandler(join(before.path, "dist"));
-const afterBuild = dashboardHandler(build.path);
+// What the server serves: this tree's build plus the base build's hashed assets.
+const served = tempDir("skiff-dashboard-bench-served-");
+cpSync(build.path, served.path, { recursive: true });
+cpSync(join(before.path, "dist/assets"), join(served.path, "assets"), { recursive: true, force: false });
+const indexHtml = {
+  before: readFileSync(join(before.path, "dist/index.html")),
+  after: readFileSync(join(build.path, "index.html")),
+};
+process.env.SKIFF_DASHBOARD_DIR = served.path;
 const server = new SkiffServer();
 await server.start();
 const main = resolve(import.meta.dirname, "../src/cli/main.ts");
@@ -334,10 +341,9 @@ try {
   browsers.push(http1Browser);
   const browser = await launchChromium();
   browsers.push(browser);
-  const variants: Record<"before" | "afterRouted" | "after", Variant> = {
-    before: { browser: http1Browser, handler: beforeBuild, identity: true },
-    afterRouted: { browser, handler: afterBuild, identity: false },
-    after: { browser, handler: undefined, identity: false },
+  const variants: Record<"before" | "after", Variant> = {
+    before: { browser: http1Browser, indexHtml: indexHtml.before, identity: true },
+    after: { browser, indexHtml: indexHtml.after, identity: false },
   };
   const fragment = `#token=${encodeURIComponent(token)}`;
   // A first load warms the browser (process start-up, code caches) and is not counted.
@@ -348,8 +354,8 @@ try {
   }
   type Load = Awaited<ReturnType<typeof coldLoad>>;
   const names = Object.keys(variants) as (keyof typeof variants)[];
-  const overview: Record<keyof typeof variants, Load[]> = { before: [], afterRouted: [], after: [] };
-  const podList: Record<keyof typeof variants, Load[]> = { before: [], afterRouted: [], after: [] };
+  const overview: Record<keyof typeof variants, Load[]> = { before: [], after: [] };
+  const podList: Record<keyof typeof variants, Load[]> = { before: [], after: [] };
   for (let i = 0; i < runs; i++) {
     for (const variant of names) {
       overview[variant].push(
@@ -407,4 +413,5 @@ try {
   await server.stop();
   build.remove();
   before.remove();
+  served.remove();
 }

@@ -32,6 +32,20 @@ interface Source {
   columns: Column[];
 }
 
+/** Resolves after the next frame (or 50 ms, when no frames come: a hidden tab). */
+function afterPaint(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timeout);
+      cancelAnimationFrame(frame);
+      setTimeout(resolve);
+    };
+    const timeout = setTimeout(done, 50);
+    const frame = requestAnimationFrame(done);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
 /**
  * Lists every page into `set`, calling `page` after each with the rows still to come (0 when
  * complete); returns the list's resourceVersion.
@@ -57,6 +71,8 @@ async function listPages(
     token = t.metadata?.continue ?? "";
     // Without a count from the server, at least one more row is coming.
     page(token === "" ? 0 : Math.max(1, t.metadata?.remainingItemCount ?? 1));
+    // Let this page reach the screen before the next (larger) one takes the main thread.
+    if (token) await afterPaint(signal);
   } while (token);
   return rv;
 }
