@@ -1,13 +1,15 @@
-// The `skiff` executable (dist/skiff.cjs): sets V8's start-up flags (startup-flags.ts) and loads
-// the bundled CLI (skiff-main.cjs beside it) in small reads, both to save idle memory.
-import { closeSync, openSync, readSync } from "node:fs";
+// The `skiff` executable (dist/skiff.cjs): loads the bundled CLI beside it (skiff-cli.cjs, or the
+// agent-only skiff-agent.cjs for `skiff agent` when the build made one) in small reads, and for
+// `skiff server` sets V8's start-up flags first (startup-flags.ts), both to save idle memory.
+import { closeSync, existsSync, openSync, readSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { compileFunction } from "node:vm";
 import { beginStartup } from "./startup-flags.ts";
 
-// Before the bundle is even read: see startup-flags.ts (the command undoes them once it is up).
-beginStartup();
+// Before the bundle is even read: see startup-flags.ts. Only the server sets them: it undoes them
+// once ready, and its idle memory is the one with a target.
+if (process.argv[2] === "server") beginStartup();
 
 /**
  * The bundle read 64 KiB at a time: a whole-file read is one 4 MB malloc, and freeing it raises
@@ -33,7 +35,8 @@ function readInChunks(file: string): string {
   }
 }
 
-const file = join(__dirname, "skiff-main.cjs");
+const agent = join(__dirname, "skiff-agent.cjs");
+const file = process.argv[2] === "agent" && existsSync(agent) ? agent : join(__dirname, "skiff-cli.cjs");
 const main = compileFunction(
   readInChunks(file),
   ["exports", "require", "module", "__filename", "__dirname"],

@@ -9,7 +9,6 @@ import { runReset } from "./reset.ts";
 import { runSchedulerCommand } from "./scheduler.ts";
 import { registerSecretsEncrypt } from "./secrets-encrypt.ts";
 import { registerSim } from "./sim-command.ts";
-import { endStartup } from "./startup-flags.ts";
 import { runStatus } from "./status.ts";
 import { registerToken } from "./token.ts";
 import { UsageError } from "./usage.ts";
@@ -25,11 +24,6 @@ const program = new Command("skiff")
     writeErr: (text) => {
       if (!text.startsWith("error:")) process.stderr.write(text);
     },
-  })
-  // The launcher's start-up V8 flags end here, except for `skiff server`, which ends them once
-  // it is ready (its start-up is most of its idle memory).
-  .hook("preAction", (_program, command) => {
-    if (command.name() !== "server") endStartup();
   });
 
 const serverCommand = program

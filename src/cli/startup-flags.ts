@@ -1,4 +1,4 @@
-// V8 settings for the start-up of a `skiff` process (set by the launcher, src/cli/launch.ts) and
+// V8 settings for the start-up of `skiff server` (set by the launcher, src/cli/launch.ts) and
 // their undoing once the command is up: start-up is mostly one-off module initialization, so it
 // needs neither a large young generation nor optimized code, both of which stay resident after.
 import { setFlagsFromString } from "node:v8";
