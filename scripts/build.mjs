@@ -23,7 +23,7 @@ if (existsSync("src/cli/agent-main.ts")) {
   bundles.push("dist/skiff-agent.cjs");
 } else {
   // A stale agent bundle would be run instead of the CLI's `skiff agent`.
-  rmSync("dist/skiff-agent.cjs", { force: true });
+  for (const stale of ["dist/skiff-agent.cjs", "dist/skiff-agent.cjs.map"]) rmSync(stale, { force: true });
 }
 
 await build({
