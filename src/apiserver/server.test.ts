@@ -56,7 +56,8 @@ function get(url: string, agent: Agent): Promise<{ status: number; connection: s
   });
 }
 
-test("close: a request answered while closing ends its keep-alive connection, so the drain ends", async () => {
+/** A listener on a free port with a fresh PKI and a holding handler. */
+async function startHolding(drainTimeoutMs?: number) {
   const dir = tempDir();
   const pki = await ensurePki(dir.path);
   const { handler, next } = holdingHandler();
@@ -65,9 +66,14 @@ test("close: a request answered while closing ends its keep-alive connection, so
     host: "127.0.0.1",
     port: 0,
     tls: { cert: pki.server.cert, key: pki.server.key, ca: pki.ca.cert },
+    ...(drainTimeoutMs !== undefined ? { drainTimeoutMs } : {}),
   });
-  const base = `https://127.0.0.1:${server.port}`;
-  const agents = [0, 1].map(() => new Agent({ keepAlive: true, maxSockets: 1, ca: pki.ca.cert }));
+  return { dir, ca: pki.ca.cert, next, server, base: `https://127.0.0.1:${server.port}` };
+}
+
+test("close: a request answered while closing ends its keep-alive connection, so the drain ends", async () => {
+  const { dir, ca, next, server, base } = await startHolding();
+  const agents = [0, 1].map(() => new Agent({ keepAlive: true, maxSockets: 1, ca }));
   try {
     const first = get(`${base}/a`, agents[0] as Agent);
     const second = get(`${base}/b`, agents[1] as Agent);
@@ -95,19 +101,10 @@ test("close: a request answered while closing ends its keep-alive connection, so
 });
 
 test("close: a request still in flight at the drain deadline has its connection cut", async () => {
-  const dir = tempDir();
-  const pki = await ensurePki(dir.path);
-  const { handler, next } = holdingHandler();
-  const server = await startHttpsServer({
-    handler,
-    host: "127.0.0.1",
-    port: 0,
-    tls: { cert: pki.server.cert, key: pki.server.key, ca: pki.ca.cert },
-    drainTimeoutMs: 50,
-  });
-  const agent = new Agent({ keepAlive: true, ca: pki.ca.cert });
+  const { dir, ca, next, server, base } = await startHolding(50);
+  const agent = new Agent({ keepAlive: true, ca });
   try {
-    const stuck = get(`https://127.0.0.1:${server.port}/stuck`, agent);
+    const stuck = get(`${base}/stuck`, agent);
     const held = await next();
     await server.close();
     await assert.rejects(stuck, /socket hang up|ECONNRESET/);
