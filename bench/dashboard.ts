@@ -2,23 +2,24 @@
 // nodes (`skiff sim`), cold loads in Chromium: time to interactive of the overview (pod count
 // shown) and of the all-namespaces pod list (count and first page of 100 rows shown), with the
 // CPU time the browser's processes spent on each load (wall time swings with the machine's load)
-// and the bytes the API sent. Each load runs twice, against the same cluster: with this tree's
-// dashboard ("after") and with the one at git revision BASE ("before"), both served to the
-// browser from their builds (interleaved, so both see the same machine).
-// Usage: node --import tsx bench/dashboard.ts [pods=1000] [runs=3] [base=505d849]   (prints JSON)
+// and the API server's, and the bytes the API sent. Each load runs twice, against the same cluster,
+// interleaved so both see the same machine: "after" is this tree's dashboard as a user gets it
+// (HTTP/2, gzip); "before" is the dashboard of git revision BASE as it was served then: HTTP/1.1
+// only (a browser launched with --disable-http2) and no compression (Accept-Encoding: identity).
+// The API server serves both builds' files; only the page's index.html is swapped (serveIndex).
+// Usage: node --import tsx bench/dashboard.ts [pods=1000] [runs=3] [base=e8d0189]   (prints JSON)
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { type DashboardHandler, dashboardHandler } from "../src/dashboard/serve.ts";
+import type { Browser, CDPSession, Page } from "playwright-core";
 import { artifactsDir, buildDashboard, launchChromium, repoRoot } from "../test/dashboard/browser.ts";
 import { SkiffServer } from "../test/support/skiff-server.ts";
 import { tempDir } from "../test/support/tempdir.ts";
 
 const pods = Number(process.argv[2] ?? 1000);
 const runs = Number(process.argv[3] ?? 3);
-const base = process.argv[4] ?? "505d849";
+const base = process.argv[4] ?? "e8d0189";
 const nodes = Math.max(1, Math.ceil(pods / 100));
 
 /** Builds the dashboard of git revision `rev` into `outDir` (its sources in a scratch tree). */
@@ -33,32 +34,35 @@ function buildRevision(rev: string, scratch: string, outDir: string): void {
   });
 }
 
-/** Serves /dashboard/ in `context` from `handler` (one build) instead of the API server's copy. */
-async function serveBuild(context: BrowserContext, handler: DashboardHandler): Promise<void> {
-  await context.route(
-    (url) => url.pathname.startsWith("/dashboard"),
-    async (route) => {
-      const req = route.request();
-      let status = 404;
-      let headers: Record<string, string> = {};
-      let body: Buffer = Buffer.alloc(0);
-      const served = handler(
-        { method: req.method(), headers: await req.allHeaders() },
-        {
-          writeHead(s, h) {
-            status = s;
-            headers = h;
+/**
+ * Makes the page's document (index.html, for every app route under /dashboard/) `indexHtml`: both
+ * builds' hashed assets sit side by side in the directory the API server serves, so each build's
+ * page loads its own scripts from the server. Only document requests are intercepted (CDP Fetch
+ * with a resource type; playwright's routing would intercept every API request too, which costs
+ * about as much browser CPU as the page itself).
+ */
+async function serveIndex(cdp: CDPSession, indexHtml: Buffer): Promise<void> {
+  cdp.on("Fetch.requestPaused", (e) => {
+    void cdp
+      .send("Fetch.fulfillRequest", {
+        requestId: e.requestId,
+        responseCode: 200,
+        responseHeaders: [
+          { name: "Content-Type", value: "text/html; charset=utf-8" },
+          { name: "Cache-Control", value: "no-cache" },
+          {
+            name: "Content-Security-Policy",
+            value:
+              "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' wss: ws:; frame-ancestors 'none'",
           },
-          end(chunk) {
-            if (chunk !== undefined) body = Buffer.from(chunk);
-          },
-        },
-        new URL(req.url()),
-      );
-      if (!served) await route.continue();
-      else await route.fulfill({ status, headers, body });
-    },
-  );
+        ],
+        body: indexHtml.toString("base64"),
+      })
+      .catch(() => undefined);
+  });
+  await cdp.send("Fetch.enable", {
+    patterns: [{ urlPattern: "*/dashboard/*", resourceType: "Document", requestStage: "Request" }],
+  });
 }
 
 function bundleSize(dir: string) {
@@ -85,8 +89,8 @@ function bundleSize(dir: string) {
   };
 }
 
-/** CPU ms (user + system) of every live process descending from this one: the browser's. */
-function browserCpuMs(): number {
+/** CPU ms (user + system) of the live processes descending from this one that `pick` accepts. */
+function descendantsCpuMs(pick: (pid: number) => boolean): number {
   const parent = new Map<number, number>();
   const ticks = new Map<number, number>();
   for (const name of readdirSync("/proc")) {
@@ -103,12 +107,24 @@ function browserCpuMs(): number {
   let total = 0;
   for (const [pid, t] of ticks) {
     let p = parent.get(pid);
-    // Only the browser: this process's descendants other than kubectl/skiff children (node).
     while (p !== undefined && p !== process.pid && p > 1) p = parent.get(p);
-    if (p === process.pid && /chrom/.test(readComm(pid))) total += t;
+    if (p === process.pid && pick(pid)) total += t;
   }
   return total * 10; // USER_HZ is 100 on Linux
 }
+
+/** The browsers' CPU ms (not the kubectl, skiff server or sim children). */
+const browserCpuMs = () => descendantsCpuMs((pid) => /chrom/.test(readComm(pid)));
+
+/** The API server's CPU ms (`skiff server`; it also serves the hollow nodes meanwhile). */
+const serverCpuMs = () =>
+  descendantsCpuMs((pid) => {
+    try {
+      return / server /.test(readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " "));
+    } catch {
+      return false;
+    }
+  });
 
 function readComm(pid: number): string {
   try {
@@ -147,33 +163,49 @@ async function countRunning(server: SkiffServer): Promise<number> {
   return r.stdout.split("\n").filter((l) => l.startsWith("pod/")).length;
 }
 
+/** How one side of the comparison loads: its browser and its build's index.html. */
+interface Variant {
+  browser: Browser;
+  indexHtml: Buffer;
+  /** Ask for uncompressed responses, as if the server did not compress. */
+  identity: boolean;
+}
+
 /** One cold load in a fresh context: navigation start to `ready`, with the renderer's CPU time. */
 async function coldLoad(
-  browser: Browser,
-  handler: DashboardHandler,
+  variant: Variant,
   url: string,
   ready: (page: Page) => Promise<unknown>,
+  /** After interactive: until the view has every row (a list loads its later pages after). */
+  settled?: (page: Page) => Promise<unknown>,
 ) {
-  const context = await browser.newContext({
+  const context = await variant.browser.newContext({
     ignoreHTTPSErrors: true,
     viewport: { width: 1280, height: 900 },
+    ...(variant.identity ? { extraHTTPHeaders: { "Accept-Encoding": "identity" } } : {}),
   });
-  await serveBuild(context, handler);
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
+  await serveIndex(cdp, variant.indexHtml);
   await cdp.send("Performance.enable");
-  // Bytes of API responses received until interactive, open watches included (the API sends
-  // them uncompressed, so body bytes are the bytes on the wire, less HTTP framing).
+  // Bytes of API responses on the wire until interactive (compressed, if they were), open
+  // watches included.
   await cdp.send("Network.enable");
   const apiRequests = new Set<string>();
   let apiBytes = 0;
+  // Decoded body bytes: what the page had to parse (and all a routed load reports: requests that
+  // routing intercepted report no wire bytes).
+  let apiBodyBytes = 0;
   cdp.on("Network.requestWillBeSent", (e) => {
     if (/\/apis?\//.test(new URL(e.request.url).pathname)) apiRequests.add(e.requestId);
   });
   cdp.on("Network.dataReceived", (e) => {
-    if (apiRequests.has(e.requestId)) apiBytes += e.dataLength;
+    if (!apiRequests.has(e.requestId)) return;
+    apiBytes += e.encodedDataLength;
+    apiBodyBytes += e.dataLength;
   });
   const cpuBefore = browserCpuMs();
+  const serverCpuBefore = serverCpuMs();
   await page.goto(url, { waitUntil: "commit" });
   try {
     await ready(page);
@@ -184,7 +216,14 @@ async function coldLoad(
   }
   const interactiveMs = await page.evaluate(() => performance.now());
   const browserCpu = browserCpuMs() - cpuBefore;
+  const serverCpu = serverCpuMs() - serverCpuBefore;
   const apiBytesUntilInteractive = apiBytes;
+  const apiBodyBytesUntilInteractive = apiBodyBytes;
+  let completeMs = interactiveMs;
+  if (settled) {
+    await settled(page);
+    completeMs = await page.evaluate(() => performance.now());
+  }
   const metrics = (await cdp.send("Performance.getMetrics")).metrics;
   const metric = (name: string) => Math.round((metrics.find((m) => m.name === name)?.value ?? 0) * 1000);
   const transferred = await page.evaluate(() =>
@@ -193,15 +232,22 @@ async function coldLoad(
       .filter((e) => e.name.includes("/dashboard/"))
       .reduce((n, e) => n + ((e as unknown as { transferSize?: number }).transferSize ?? 0), 0),
   );
-  // Where the time went: each API list (watches excluded: they have not ended) with its size.
+  // Where the time went: the page, its files and each API list (watches excluded: they have not
+  // ended), with sizes. Files a routed build served never reached the network (no protocol).
   const requests = await page.evaluate(() =>
     performance
-      .getEntriesByType("resource")
-      .filter((e) => e.name.includes("/api") && !e.name.includes("watch="))
+      .getEntries()
+      .filter((e) => ["navigation", "resource"].includes(e.entryType) && !e.name.includes("watch="))
       .map((e) => {
-        const t = e as unknown as { responseStart: number; responseEnd: number; encodedBodySize?: number };
+        const t = e as unknown as {
+          responseStart: number;
+          responseEnd: number;
+          encodedBodySize?: number;
+          nextHopProtocol?: string;
+        };
         return {
           path: new URL(e.name).pathname,
+          protocol: t.nextHopProtocol ?? "",
           startMs: Math.round(e.startTime),
           firstByteMs: Math.round(t.responseStart),
           endMs: Math.round(t.responseEnd),
@@ -217,8 +263,11 @@ async function coldLoad(
     firstContentfulPaintMs: paint,
     requests,
     interactiveMs: Math.round(interactiveMs),
+    completeMs: Math.round(completeMs),
     apiBytes: apiBytesUntilInteractive,
+    apiBodyBytes: apiBodyBytesUntilInteractive,
     browserCpuMs: browserCpu,
+    serverCpuMs: serverCpu,
     // Main-thread busy time as the renderer measures it (wall time of its tasks).
     rendererTaskMs: metric("TaskDuration"),
     rendererScriptMs: metric("ScriptDuration"),
@@ -228,10 +277,18 @@ async function coldLoad(
 
 const build = tempDir("skiff-dashboard-bench-");
 buildDashboard(build.path);
-process.env.SKIFF_DASHBOARD_DIR = build.path;
+
 const before = tempDir("skiff-dashboard-bench-base-");
 buildRevision(base, join(before.path, "src"), join(before.path, "dist"));
-const builds = { before: dashboardHandler(join(before.path, "dist")), after: dashboardHandler(build.path) };
+// What the server serves: this tree's build plus the base build's hashed assets.
+const served = tempDir("skiff-dashboard-bench-served-");
+cpSync(build.path, served.path, { recursive: true });
+cpSync(join(before.path, "dist/assets"), join(served.path, "assets"), { recursive: true, force: false });
+const indexHtml = {
+  before: readFileSync(join(before.path, "dist/index.html")),
+  after: readFileSync(join(build.path, "index.html")),
+};
+process.env.SKIFF_DASHBOARD_DIR = served.path;
 const server = new SkiffServer();
 await server.start();
 const main = resolve(import.meta.dirname, "../src/cli/main.ts");
@@ -251,7 +308,7 @@ const sim: ChildProcess = spawn(
   ],
   { stdio: ["ignore", "pipe", "inherit"] },
 );
-let browser: Browser | undefined;
+const browsers: Browser[] = [];
 try {
   await new Promise<void>((ready, fail) => {
     let out = "";
@@ -280,41 +337,58 @@ try {
   const token = (
     await server.kubectl(["create", "token", "skiff-dashboard-admin", "-n", "kube-system"])
   ).stdout.trim();
-  browser = await launchChromium();
+  const http1Browser = await launchChromium(["--disable-http2"]);
+  browsers.push(http1Browser);
+  const browser = await launchChromium();
+  browsers.push(browser);
+  const variants: Record<"before" | "after", Variant> = {
+    before: { browser: http1Browser, indexHtml: indexHtml.before, identity: true },
+    after: { browser, indexHtml: indexHtml.after, identity: false },
+  };
   const fragment = `#token=${encodeURIComponent(token)}`;
   // A first load warms the browser (process start-up, code caches) and is not counted.
-  for (const handler of Object.values(builds)) {
-    await coldLoad(browser, handler, `${server.url}/dashboard/nodes${fragment}`, (page) =>
+  for (const variant of Object.values(variants)) {
+    await coldLoad(variant, `${server.url}/dashboard/nodes${fragment}`, (page) =>
       page.locator("table[data-kind=nodes] tbody tr").first().waitFor({ timeout: 180_000 }),
     );
   }
   type Load = Awaited<ReturnType<typeof coldLoad>>;
-  const overview: Record<keyof typeof builds, Load[]> = { before: [], after: [] };
-  const podList: Record<keyof typeof builds, Load[]> = { before: [], after: [] };
+  const names = Object.keys(variants) as (keyof typeof variants)[];
+  const overview: Record<keyof typeof variants, Load[]> = { before: [], after: [] };
+  const podList: Record<keyof typeof variants, Load[]> = { before: [], after: [] };
   for (let i = 0; i < runs; i++) {
-    for (const variant of ["before", "after"] as const) {
+    for (const variant of names) {
       overview[variant].push(
-        await coldLoad(browser, builds[variant], `${server.url}/dashboard/${fragment}`, (page) =>
+        await coldLoad(variants[variant], `${server.url}/dashboard/${fragment}`, (page) =>
           atLeast(page, ".card[data-kind=pods] .total", pods),
         ),
       );
     }
-    for (const variant of ["before", "after"] as const) {
+    for (const variant of names) {
       podList[variant].push(
-        await coldLoad(browser, builds[variant], `${server.url}/dashboard/pods${fragment}`, async (page) => {
-          // The list shows its first page of 100 rows and counts all of them.
-          await atLeast(page, "h2 .count", pods);
-          await page
-            .locator(`table[data-kind=pods] tbody tr:nth-child(${Math.min(pods, 100)})`)
-            .waitFor({ timeout: 180_000 });
-        }),
+        await coldLoad(
+          variants[variant],
+          `${server.url}/dashboard/pods${fragment}`,
+          async (page) => {
+            // The list shows its first page of 100 rows and counts all of them.
+            await atLeast(page, "h2 .count", pods);
+            await page
+              .locator(`table[data-kind=pods] tbody tr:nth-child(${Math.min(pods, 100)})`)
+              .waitFor({ timeout: 180_000 });
+          },
+          // Every page listed: the "loading…" mark is gone.
+          (page) => page.locator("h2 .more").waitFor({ state: "detached", timeout: 180_000 }),
+        ),
       );
     }
   }
   const summary = (xs: Load[]) => ({
     interactiveMsMedian: median(xs.map((x) => x.interactiveMs)),
+    completeMsMedian: median(xs.map((x) => x.completeMs)),
     apiBytesMedian: median(xs.map((x) => x.apiBytes)),
+    apiBodyBytesMedian: median(xs.map((x) => x.apiBodyBytes)),
     browserCpuMsMedian: median(xs.map((x) => x.browserCpuMs)),
+    serverCpuMsMedian: median(xs.map((x) => x.serverCpuMs)),
     rendererTaskMsMedian: median(xs.map((x) => x.rendererTaskMs)),
     rendererScriptMsMedian: median(xs.map((x) => x.rendererScriptMs)),
     runs: xs,
@@ -327,16 +401,17 @@ try {
     pods,
     hollowNodes: nodes,
     base,
-    overview: { before: summary(overview.before), after: summary(overview.after) },
-    podList: { before: summary(podList.before), after: summary(podList.after) },
+    overview: Object.fromEntries(names.map((n) => [n, summary(overview[n])])),
+    podList: Object.fromEntries(names.map((n) => [n, summary(podList[n])])),
   };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 } finally {
-  await browser?.close();
+  for (const b of browsers) await b.close();
   const exited = new Promise((r) => sim.once("exit", r));
   sim.kill("SIGTERM");
   await exited;
   await server.stop();
   build.remove();
   before.remove();
+  served.remove();
 }

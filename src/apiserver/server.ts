@@ -1,10 +1,8 @@
 // The HTTPS listener: TLS with optional client certificates verified against the cluster CA,
 // each request handed to the ApiHandler; graceful close (stop accepting, end watches, drain).
-import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
-import type { Duplex } from "node:stream";
 import type { ApiHandler } from "./handler.ts";
-import { fromNodeRequest, toResponseSink, upgradeSink } from "./http/node.ts";
+import { createApiListener } from "./http/listener.ts";
 
 export interface HttpsServerOptions {
   handler: ApiHandler;
@@ -12,39 +10,28 @@ export interface HttpsServerOptions {
   /** 0 picks a free port. */
   port: number;
   tls: { cert: string; key: string; ca: string };
+  /** How long close() waits for in-flight requests before cutting connections (default 10 s). */
+  drainTimeoutMs?: number;
 }
 
 export interface RunningServer {
   host: string;
   port: number;
-  /** Stops accepting, ends watches, waits for in-flight requests, then closes connections. */
+  /**
+   * Stops accepting, ends watches, waits for in-flight requests (at most drainTimeoutMs), then
+   * closes connections.
+   */
   close(): Promise<void>;
 }
 
 export async function startHttpsServer(options: HttpsServerOptions): Promise<RunningServer> {
-  const server: Server = createServer(
-    {
-      cert: options.tls.cert,
-      key: options.tls.key,
-      ca: options.tls.ca,
-      requestCert: true,
-      // Unverified or absent client certificates fall through to token/anonymous authentication.
-      rejectUnauthorized: false,
-    },
-    (req, res) => {
-      void options.handler.serve(fromNodeRequest(req), toResponseSink(res));
-    },
-  );
-  // Upgrade requests (exec, attach, port-forward) run the same chain; the handler proxies the
-  // connection to the kubelet or answers an error on the raw socket.
-  server.on("upgrade", (req, socket: Duplex, head: Buffer) => {
-    socket.on("error", () => socket.destroy());
-    void options.handler.serve(fromNodeRequest(req, { socket, head }), upgradeSink(socket));
+  // HTTP/2 and HTTP/1.1 on one port (browsers multiplex; upgrades stay HTTP/1.1), gzip of large responses.
+  const listener = createApiListener({
+    tls: options.tls,
+    onRequest: (req, res) => void options.handler.serve(req, res),
+    onUpgrade: (req, res) => void options.handler.serve(req, res),
   });
-  // Long watches must not be cut by Node's default request timeout.
-  server.requestTimeout = 0;
-  server.headersTimeout = 60_000;
-  server.keepAliveTimeout = 65_000;
+  const { server } = listener;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, () => {
@@ -60,10 +47,25 @@ export async function startHttpsServer(options: HttpsServerOptions): Promise<Run
     close() {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        listener.beginClose();
         options.handler.closeWatches();
-        await options.handler.drained();
-        server.closeIdleConnections();
-        server.closeAllConnections();
+        // A request that cannot finish (a client that stopped reading a large LIST) must not
+        // keep the server from exiting: at the deadline every connection is cut.
+        let timer: NodeJS.Timeout | undefined;
+        const deadline = new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, options.drainTimeoutMs ?? 10_000);
+        });
+        await Promise.race([Promise.all([options.handler.drained(), listener.responsesSent()]), deadline]);
+        // Connections answered with "Connection: close" (and HTTP/2 sessions after GOAWAY) end by
+        // themselves; keep-alive ones answered before, or whose watch just ended, are idle now or
+        // soon: close them as they become so. Cutting them all now could truncate a response
+        // whose last bytes are still queued.
+        listener.closeIdleConnections();
+        const sweep = setInterval(() => listener.closeIdleConnections(), 50);
+        await Promise.race([closed, deadline]);
+        clearInterval(sweep);
+        clearTimeout(timer);
+        listener.closeConnections();
         await closed;
       })();
       return closing;

@@ -35,6 +35,8 @@ import {
 import { type RunningIngress, startIngress } from "./ingress.ts";
 import { InProcessTransport } from "./inprocess-transport.ts";
 import { servedResources } from "./resources.ts";
+import { stopWithin } from "./shutdown.ts";
+import { endStartup } from "./startup-flags.ts";
 import { parseDatastore, parseListen, UsageError } from "./usage.ts";
 
 export interface ServerFlags extends HpaFlags {
@@ -328,6 +330,7 @@ export async function runServer(flags: ServerFlags): Promise<void> {
     `skiff server ready at ${server.url} (kubeconfig: ${server.kubeconfigPath}; ${node})\n`,
   );
   process.stdout.write(howToUse(server.kubeconfigPath, dataDir));
+  endStartup();
   await new Promise<void>((done) => {
     let stopping = false;
     const stop = (): void => {
@@ -336,8 +339,17 @@ export async function runServer(flags: ServerFlags): Promise<void> {
       void Promise.resolve(agent?.stop())
         .then(() => ingress?.stop())
         .then(() => dns?.stop())
-        .then(() => controllerManager?.stop())
-        .then(() => scheduler?.stop())
+        .then(() =>
+          stopWithin({
+            stops: {
+              "controller-manager": () => controllerManager?.stop(),
+              scheduler: () => scheduler?.stop(),
+            },
+            timeoutMs: 5000,
+            onLate: (names) =>
+              logger.warn({ components: names }, "still stopping after 5 s; shutting down anyway"),
+          }),
+        )
         .then(() => server.close())
         .then(() => store.close())
         .then(() => audit?.close())

@@ -2,7 +2,7 @@
 // access rules, body limits, aggregated discovery, and graceful SIGTERM with a watch open.
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
-import { request } from "node:https";
+import { Agent, request } from "node:https";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { SkiffServer } from "../support/skiff-server.ts";
@@ -116,10 +116,37 @@ test("aggregated discovery when asked for, legacy otherwise", async () => {
   assert.ok(v1.resources.some((r: { name: string }) => r.name === "namespaces"));
 });
 
-test("SIGTERM ends open watches and exits 0", async () => {
+test("SIGTERM ends open watches and exits 0, also while keep-alive clients keep sending", async () => {
   const watch = server.kubectl(["get", "ns", "-w"]);
   await new Promise((r) => setTimeout(r, 1500));
+  // Clients that send their next request as soon as the last one is answered, on keep-alive
+  // connections: the drain used to wait for them forever.
+  const answered: number[] = [];
+  const clients = Array.from({ length: 4 }, async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1, ca });
+    for (;;) {
+      const status = await new Promise<number | undefined>((resolve) => {
+        const req = request(
+          `${server.url}/api/v1/namespaces`,
+          { agent, headers: { authorization: "Bearer secret-token" } },
+          (res) => {
+            res.resume();
+            res.on("end", () => resolve(res.statusCode));
+            res.on("error", () => resolve(undefined));
+          },
+        );
+        req.on("error", () => resolve(undefined));
+        req.end();
+      });
+      if (status === undefined) break;
+      answered.push(status);
+    }
+    agent.destroy();
+  });
+  while (answered.length < 8) await new Promise((r) => setTimeout(r, 20));
   assert.equal(await server.stop(), 0);
+  await Promise.all(clients);
+  assert.deepEqual([...new Set(answered)], [200]);
   const r = await watch;
   assert.match(r.stdout, /default/);
 });

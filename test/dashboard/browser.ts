@@ -27,8 +27,8 @@ export function buildDashboard(outDir: string): string {
   }).trim();
 }
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumFlags });
+export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: "/usr/bin/chromium", args: [...chromiumFlags, ...extraArgs] });
 }
 
 /** Where screenshots go: $SKIFF_TEST_ARTIFACTS or test-artifacts/ (gitignored). */

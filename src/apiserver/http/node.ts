@@ -17,7 +17,7 @@ function asList(value: string | string[] | undefined): string[] {
 const subjects = new WeakMap<object, PeerCertificate | null>();
 
 /** The verified client certificate's subject; undefined if absent or not signed by our CA. */
-export function peerCertificate(req: IncomingMessage): PeerCertificate | undefined {
+export function peerCertificate(req: Pick<IncomingMessage, "socket">): PeerCertificate | undefined {
   const socket = req.socket as Partial<TLSSocket>;
   if (!socket.authorized || typeof socket.getPeerCertificate !== "function") return undefined;
   let subject = subjects.get(socket);
@@ -111,7 +111,18 @@ function asBytes(chunk: string | Uint8Array): Uint8Array {
   return typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
 }
 
-export function toResponseSink(res: ServerResponse): ResponseSink {
+/** What toResponseSink uses of a response: node:http's, or node:http2's compatibility one. */
+export type NodeResponse = Pick<ServerResponse, "headersSent" | "writableEnded"> & {
+  /** node:http2's has it too (sending the headers if not yet sent), though its types omit it. */
+  flushHeaders?(): void;
+  on(event: "close", listener: () => void): unknown;
+  writeHead(status: number, headers: Record<string, string>): unknown;
+  write(chunk: Uint8Array): boolean;
+  end(): unknown;
+  end(chunk: Uint8Array): unknown;
+};
+
+export function toResponseSink(res: NodeResponse): ResponseSink {
   let closed = false;
   const listeners: (() => void)[] = [];
   const fire = (): void => {
@@ -131,13 +142,15 @@ export function toResponseSink(res: ServerResponse): ResponseSink {
       res.writeHead(status, headers);
       // A streamed response (watch, log follow) has no Content-Length: send the headers now, so
       // clients waiting for them (client-go's Do) do not block until the first event.
-      if (!Object.keys(headers).some((h) => h.toLowerCase() === "content-length")) res.flushHeaders();
+      if (!Object.keys(headers).some((h) => h.toLowerCase() === "content-length")) res.flushHeaders?.();
     },
     write(chunk) {
       if (!res.writableEnded) res.write(asBytes(chunk));
     },
     end(chunk) {
-      if (!res.writableEnded) res.end(chunk === undefined ? chunk : asBytes(chunk));
+      if (res.writableEnded) return;
+      if (chunk === undefined) res.end();
+      else res.end(asBytes(chunk));
     },
     onClose(listener) {
       if (closed) listener();

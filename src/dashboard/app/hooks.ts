@@ -1,6 +1,6 @@
 // Live data for the views: list-then-watch collections (re-listing on 410 Gone, re-watching when
 // the server ends a watch), single objects, and the current route.
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useState } from "preact/hooks";
 import { ApiError, describeError, request, streamLines } from "./api.ts";
 import { apiPath, type Kind, type KubeObject } from "./kinds.ts";
 
@@ -145,7 +145,9 @@ export function useCollection(
 ): Collection {
   const { query = "", live = true, pollMs = 10000 } = options;
   const [state, setState] = useState<Collection>({ items: [], error: "", loaded: false });
-  useEffect(() => {
+  // A layout effect: the requests go out as soon as the view is rendered, not after the browser's
+  // first paint (when useEffect runs), which a fresh page under load may make wait.
+  useLayoutEffect(() => {
     if (!k) return;
     setState({ items: [], error: "", loaded: false });
     const abort = new AbortController();

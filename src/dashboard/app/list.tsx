@@ -107,7 +107,8 @@ export function ListView(props: { kind: Kind; namespace: string }) {
   return (
     <section>
       <h2>
-        {k.title} <small class="count">{failed ? "" : list.loaded ? items.length : "…"}</small>
+        {k.title}{" "}
+        <small class="count">{failed ? "" : !list.loaded ? "…" : filter ? items.length : list.total}</small>
         {list.loaded && !list.complete && <small class="more">loading…</small>}
       </h2>
       <div class="toolbar">
@@ -125,7 +126,8 @@ export function ListView(props: { kind: Kind; namespace: string }) {
             <button type="button" disabled={current === 0} onClick={() => setPage(current - 1)}>
               ‹
             </button>{" "}
-            {current * pageSize + 1}–{current * pageSize + shown.length} of {items.length}{" "}
+            {current * pageSize + 1}–{current * pageSize + shown.length} of{" "}
+            {filter ? items.length : list.total}{" "}
             <button type="button" disabled={current >= pages - 1} onClick={() => setPage(current + 1)}>
               ›
             </button>

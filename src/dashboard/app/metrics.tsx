@@ -1,6 +1,6 @@
 // CPU and memory from metrics.k8s.io, polled while a view shows them; charts are inline SVG.
 // When the metrics API is not served (404) or not allowed, the views say so and show the rest.
-import { useEffect, useState } from "preact/hooks";
+import { useLayoutEffect, useState } from "preact/hooks";
 import { ApiError, describeError, request } from "./api.ts";
 import { bytes, cores, quantity } from "./format.ts";
 
@@ -25,7 +25,9 @@ function unavailable(err: unknown): string {
 /** Polls `fetchOnce` while mounted; the latest value, its history, or why there is none. */
 function usePolled<T>(fetchOnce: (signal: AbortSignal) => Promise<T>, deps: unknown[]) {
   const [state, setState] = useState<{ value: T | undefined; note: string }>({ value: undefined, note: "" });
-  useEffect(() => {
+  // A layout effect: the requests go out as soon as the view is rendered, not after the browser's
+  // first paint (when useEffect runs), which a fresh page under load may make wait.
+  useLayoutEffect(() => {
     const abort = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const tick = async () => {

@@ -1,7 +1,7 @@
 // Live lists as server-side Tables: paged lists (limit/continue) rendered page by page, then a
 // watch from the list's resourceVersion. "Lean" lists ask for rows without metadata (about a
 // tenth of the bytes of whole objects); the watch always carries metadata, to key its events.
-import { useEffect, useState } from "preact/hooks";
+import { useLayoutEffect, useState } from "preact/hooks";
 import { ApiError, describeError, request, streamLines } from "./api.ts";
 import { releaseStream, retryDelay, sleep, takeStream } from "./hooks.ts";
 import { apiPath, type Kind } from "./kinds.ts";
@@ -15,11 +15,15 @@ export interface Rows {
   loaded: boolean;
   /** Every page arrived. */
   complete: boolean;
+  /** How many rows the list has: counted once complete, else the loaded ones plus the server's remainingItemCount. */
+  total: number;
 }
 
 // Rows per list request: the first page renders while the next ones are on their way. Lean rows
-// are ~0.2 kB (1,000 pods in one ~200 kB page); rows with metadata ~2 kB (managedFields).
-const pageSize = { lean: 5000, metadata: 1000 };
+// are ~0.2 kB (1,000 pods in one ~200 kB page); rows with metadata ~2 kB (managedFields), so their
+// first page is one screen (a list view's 100 rows, with the total from remainingItemCount) and
+// the rest follows in larger pages.
+const pageSize = { lean: 5000, metadata: 1000, firstMetadata: 100 };
 
 interface Source {
   path: string;
@@ -28,21 +32,36 @@ interface Source {
   columns: Column[];
 }
 
-/** Lists every page into `set`, calling `page` after each; returns the list's resourceVersion. */
+/** Resolves after the next frame (or 50 ms, when no frames come: a hidden tab). */
+function afterPaint(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timeout);
+      cancelAnimationFrame(frame);
+      setTimeout(resolve);
+    };
+    const timeout = setTimeout(done, 50);
+    const frame = requestAnimationFrame(done);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+/**
+ * Lists every page into `set`, calling `page` after each with the rows still to come (0 when
+ * complete); returns the list's resourceVersion.
+ */
 async function listPages(
   src: Source,
   lean: boolean,
   set: RowSet,
-  page: (complete: boolean) => void,
+  page: (remaining: number) => void,
   signal: AbortSignal,
 ): Promise<string> {
   let token = "";
   let rv = "";
   do {
-    const q = new URLSearchParams({
-      limit: String(lean ? pageSize.lean : pageSize.metadata),
-      includeObject: lean ? "None" : "Metadata",
-    });
+    const size = lean ? pageSize.lean : token ? pageSize.metadata : pageSize.firstMetadata;
+    const q = new URLSearchParams({ limit: String(size), includeObject: lean ? "None" : "Metadata" });
     if (token) q.set("continue", token);
     const t = await request<TableJson>(`${src.path}?${q}`, { accept: tableAccept, signal });
     if (t.columnDefinitions) src.columns = t.columnDefinitions;
@@ -50,7 +69,10 @@ async function listPages(
     // Every page of one list is read at the first page's revision.
     rv ||= t.metadata?.resourceVersion ?? "";
     token = t.metadata?.continue ?? "";
-    page(token === "");
+    // Without a count from the server, at least one more row is coming.
+    page(token === "" ? 0 : Math.max(1, t.metadata?.remainingItemCount ?? 1));
+    // Let this page reach the screen before the next (larger) one takes the main thread.
+    if (token) await afterPaint(signal);
   } while (token);
   return rv;
 }
@@ -112,7 +134,8 @@ async function watchRows(
   return set.ambiguous ? "" : at;
 }
 
-type Publish = (set: RowSet, columns: Column[], error: string, complete: boolean) => void;
+/** `remaining`: rows of the list not loaded yet (0: complete). */
+type Publish = (set: RowSet, columns: Column[], error: string, remaining: number) => void;
 
 /** Keeps `set` equal to the collection: list, then watch; list again when the watch is gone. */
 async function listAndWatchRows(src: Source, lean: boolean, publish: Publish, signal: AbortSignal) {
@@ -124,14 +147,14 @@ async function listAndWatchRows(src: Source, lean: boolean, publish: Publish, si
         // Rows listed without metadata could not be told apart: list them with it this time.
         if (set.ambiguous) lean = false;
         set.clear();
-        rv = await listPages(src, lean, set, (done) => publish(set, src.columns, "", done), signal);
+        rv = await listPages(src, lean, set, (remaining) => publish(set, src.columns, "", remaining), signal);
       }
-      rv = await watchRows(src, rv, set, () => publish(set, src.columns, "", true), signal);
+      rv = await watchRows(src, rv, set, () => publish(set, src.columns, "", 0), signal);
     } catch (err) {
       if (signal.aborted) return;
       rv = "";
       if (!(err instanceof ApiError && err.code === 410)) {
-        publish(set, src.columns, describeError(err), true);
+        publish(set, src.columns, describeError(err), 0);
         await sleep(retryDelay(err), signal);
       }
     }
@@ -144,10 +167,10 @@ async function pollRows(src: Source, lean: boolean, publish: Publish, signal: Ab
     try {
       const set = new RowSet();
       await listPages(src, lean, set, () => undefined, signal);
-      publish(set, src.columns, "", true);
+      publish(set, src.columns, "", 0);
     } catch (err) {
       if (signal.aborted) return;
-      publish(new RowSet(), src.columns, describeError(err), true);
+      publish(new RowSet(), src.columns, describeError(err), 0);
     }
     await sleep(everyMs, signal);
   }
@@ -164,9 +187,11 @@ export interface RowsOptions {
 /** The live Table of kind `k` in `namespace` ("" = all). */
 export function useRows(k: Kind | undefined, namespace: string, options: RowsOptions = {}): Rows {
   const { lean = false, live = true, pollMs = 10000 } = options;
-  const empty: Rows = { rows: [], columns: [], error: "", loaded: false, complete: false };
+  const empty: Rows = { rows: [], columns: [], error: "", loaded: false, complete: false, total: 0 };
   const [state, setState] = useState<Rows>(empty);
-  useEffect(() => {
+  // A layout effect: the requests go out as soon as the view is rendered, not after the browser's
+  // first paint (when useEffect runs), which a fresh page under load may make wait.
+  useLayoutEffect(() => {
     if (!k) return;
     setState(empty);
     const abort = new AbortController();
@@ -177,8 +202,12 @@ export function useRows(k: Kind | undefined, namespace: string, options: RowsOpt
       timer = undefined;
       setState(latest());
     };
-    const publish: Publish = (set, columns, error, complete) => {
-      latest = () => ({ rows: set.rows(), columns, error, loaded: true, complete });
+    const publish: Publish = (set, columns, error, remaining) => {
+      const complete = remaining === 0;
+      latest = () => {
+        const rows = set.rows();
+        return { rows, columns, error, loaded: true, complete, total: rows.length + remaining };
+      };
       // The first list renders page by page; later changes (watch events) render in batches.
       if (settled) timer ??= setTimeout(flush, 100);
       else {

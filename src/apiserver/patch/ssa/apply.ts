@@ -16,6 +16,7 @@ import {
 } from "./fieldset.ts";
 import {
   compareObjects,
+  compareStrings,
   decodeManagedFields,
   type Manager,
   managerId,
@@ -147,7 +148,7 @@ export function serverSideApply(options: ServerSideApplyOptions): ServerSideAppl
       conflicts.push({ manager: other, path });
   }
   if (conflicts.length > 0 && !options.force) {
-    conflicts.sort((a, b) => a.manager.manager.localeCompare(b.manager.manager));
+    conflicts.sort((a, b) => compareStrings(a.manager.manager, b.manager.manager));
     throw new ApplyConflictError(conflicts);
   }
   for (const [otherId, other] of managers) {

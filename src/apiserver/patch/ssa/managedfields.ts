@@ -55,7 +55,7 @@ export function encodeManagedFields(managers: Managers): ManagedFieldsEntry[] {
     .filter((m) => !m.set.isEmpty())
     .sort(
       (a, b) =>
-        a.operation.localeCompare(b.operation) ||
+        compareStrings(a.operation, b.operation) ||
         seconds(a.time) - seconds(b.time) ||
         compareStrings(a.manager, b.manager) ||
         compareStrings(a.apiVersion, b.apiVersion) ||
@@ -75,7 +75,8 @@ export function encodeManagedFields(managers: Managers): ManagedFieldsEntry[] {
     });
 }
 
-function compareStrings(a: string, b: string): number {
+/** Byte order, as Go's `<` on strings (localeCompare would also load ICU collation data: 2.6 MB RSS). */
+export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
