@@ -1,15 +1,20 @@
 // Scheduler benchmark (issue 4): an API server (SQLite, full handler chain) in this process, N hollow
-// nodes (`skiff sim`, its own process) or with --bare-nodes plain Node objects, and `skiff scheduler`
-// as its own process over HTTPS. Pods are created through the API; bound pods/s and creation→binding
-// latency come from a watch. Wall clock means little on a shared machine, so every phase also takes
-// each process's CPU time and splits it per pod and component:
+// nodes (`skiff sim`, its own process) or with --bare-nodes plain Node objects, and the scheduler.
+// Default (the headline figure): the scheduler embedded in the server process on the in-process
+// transport, wired exactly as `skiff server` does (startEmbeddedScheduler), with the server's
+// datastore durability (synchronous=full). --split runs `skiff scheduler` as its own process over
+// HTTPS instead, which splits the CPU between API server and scheduler (attribution).
+// Pods are created through the API; bound pods/s and creation→binding latency come from a watch.
+// Wall clock means little on a shared machine, so every phase also takes each process's CPU time
+// and splits it per pod and component:
 //   background  idle cluster (lease renewals, heartbeats) per second, subtracted below
 //   calibration pods nobody schedules: API create + watch fan-out, scheduler informer per pod
 //   run         the rest per pod: API binding/status/event writes, scheduler cycle + binding POST,
 //               sim's pod handling + status patches
 // Two runs on one cluster: plain pods, then pods with required anti-affinity (one per hostname).
 // Usage: node --import tsx bench/scheduler.ts [--nodes 5000] [--pods 10000] [--affinity-pods 1000]
-//          [--bare-nodes] [--calibration-pods 1000] [--idle-seconds 5] [--cpu-prof DIR] [--sim-stats]
+//          [--split] [--bare-nodes] [--calibration-pods 1000] [--idle-seconds 5] [--cpu-prof DIR]
+//          [--sim-stats] [--synchronous normal]
 // Unless --sim-stats, the sim runs with --no-stats and the API server's metrics collector scrapes
 // once a day: scraping 5,000 kubelets is not scheduling work (upstream's scheduler_perf runs no
 // metrics-server), and without the sim's stats listener it would dial unroutable node addresses.
@@ -24,6 +29,7 @@ import { parseCidr } from "../src/apiserver/alloc/cidr.ts";
 import { startApiServer } from "../src/apiserver/apiserver.ts";
 import { InProcessTransport } from "../src/cli/inprocess-transport.ts";
 import { servedResources } from "../src/cli/resources.ts";
+import { startEmbeddedScheduler } from "../src/cli/scheduler.ts";
 import { RestClient } from "../src/client/rest.ts";
 import { nodesResource, podsResource } from "../src/scheduler/coords.ts";
 import { SqliteStore } from "../src/storage/sqlite/sqlite-store.ts";
@@ -147,6 +153,9 @@ const calibrationPods = flag("calibration-pods", Math.min(1000, plainPods));
 const idleSeconds = flag("idle-seconds", 5);
 const bareNodes = args.includes("--bare-nodes");
 const simStats = args.includes("--sim-stats");
+const split = args.includes("--split");
+// `skiff server` opens its store with synchronous=full (acknowledged writes are fsynced).
+const synchronous = textFlag("synchronous") === "normal" ? "normal" : "full";
 // One anti-affinity pod per hostname: more pods than nodes would wait for the 10-minute timeout.
 if (antiPods > nodes) throw new Error(`--affinity-pods (${antiPods}) must not exceed --nodes (${nodes})`);
 const cpuProfDir = textFlag("cpu-prof");
@@ -154,7 +163,7 @@ if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
 const cores = 2;
 
 const dir = mkdtempSync(join(tmpdir(), "skiff-bench-sched-"));
-const store = SqliteStore.open({ path: join(dir, "state.db"), synchronous: "normal" });
+const store = SqliteStore.open({ path: join(dir, "state.db"), synchronous });
 const server = await startApiServer({
   dataDir: dir,
   host: "127.0.0.1",
@@ -182,6 +191,7 @@ const nodeArgs = (name: string) => [
 ];
 let sim: ChildProcess | undefined;
 let scheduler: ChildProcess | undefined;
+let embedded: { stop(): Promise<void> } | undefined;
 const sample = (): CpuSample => ({
   at: performance.now(),
   api: ownCpuMs(),
@@ -249,8 +259,18 @@ async function runPods(kind: PodKind, count: number, waitBound: boolean): Promis
   };
 }
 
+/** A phase as printed: embedded, the one server process's CPU is `server_cpu_ms`. */
+function shown(phase: Record<string, number>): Record<string, number> {
+  if (split) return phase;
+  const { api_cpu_ms, scheduler_cpu_ms: _none, ...rest } = phase;
+  return { ...rest, server_cpu_ms: api_cpu_ms ?? 0 };
+}
+
 const result: Record<string, unknown> = {
   benchmark: "scheduler",
+  // embedded: API server + scheduler in one process (what `skiff server` runs); split: two processes.
+  mode: split ? "split" : "embedded",
+  synchronous,
   nodes,
   hollow_nodes: !bareNodes,
   sim_stats: simStats,
@@ -308,12 +328,18 @@ try {
   progress(`${nodes} nodes ready`);
   result.node_create_s = round((performance.now() - t0) / 1000, 1);
   const t1 = performance.now();
-  scheduler = spawn(
-    process.execPath,
-    [...nodeArgs("scheduler"), "scheduler", "--kubeconfig", server.kubeconfigPath, "--no-leader-elect"],
-    { stdio: ["ignore", "pipe", "inherit"] },
-  );
-  await readyLine(scheduler, "running", "scheduler");
+  if (split) {
+    scheduler = spawn(
+      process.execPath,
+      [...nodeArgs("scheduler"), "scheduler", "--kubeconfig", server.kubeconfigPath, "--no-leader-elect"],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    await readyLine(scheduler, "running", "scheduler");
+  } else {
+    await new Promise<void>((started) => {
+      embedded = startEmbeddedScheduler({ handler: server.handler, onStarted: started });
+    });
+  }
   progress("scheduler running");
   result.scheduler_start_s = round((performance.now() - t1) / 1000, 1);
 
@@ -335,7 +361,7 @@ try {
   await sleep(1000);
   progress("plain pods");
   const plain = await runPods("plain", plainPods, true);
-  const plainRss = procStatus(scheduler.pid, "VmRSS");
+  const plainRss = procStatus(scheduler?.pid ?? process.pid, "VmRSS");
   progress("anti-affinity pods");
   const anti = await runPods("anti", antiPods, true);
   progress("done; stopping");
@@ -350,16 +376,25 @@ try {
     const total = api + sched + simMs;
     const gross = (phase.api_cpu_ms ?? 0) + (phase.scheduler_cpu_ms ?? 0) + (phase.sim_cpu_ms ?? 0);
     const background = (bg.api + bg.scheduler + bg.sim) * (phase.cpu_seconds ?? 0);
+    const parts = split
+      ? {
+          api_create_and_fanout_ms: apiCreate,
+          api_binding_status_events_ms: round(api - apiCreate, 3),
+          scheduler_informer_ms: schedInformer,
+          scheduler_cycle_binding_events_ms: round(sched - schedInformer, 3),
+        }
+      : {
+          // One process: API server, embedded scheduler and this bench's client and watch.
+          server_create_and_fanout_ms: apiCreate,
+          server_cycle_binding_status_events_ms: round(api - apiCreate, 3),
+        };
     return {
       // Before subtracting the idle background; the net split below is only trustworthy when the
       // background is a small share of the phase (a quiet machine, a short phase).
       gross_cpu_ms_per_pod: round(gross / pods, 3),
       background_share: round(background / Math.max(gross, 1), 2),
       total_cpu_ms_per_pod: round(total, 3),
-      api_create_and_fanout_ms: apiCreate,
-      api_binding_status_events_ms: round(api - apiCreate, 3),
-      scheduler_informer_ms: schedInformer,
-      scheduler_cycle_binding_events_ms: round(sched - schedInformer, 3),
+      ...parts,
       sim_pod_handling_and_status_ms: simMs,
       pod_writes_per_pod: round((phase.pod_writes ?? 0) / pods, 2),
       // What 2 cores could do with nobody else on them: (cores − background) / CPU per pod.
@@ -369,7 +404,7 @@ try {
   const plainCpu = perPod(plain, plainPods);
   const antiCpu = perPod(anti, antiPods);
   const simRss = procStatus(sim?.pid, "VmRSS");
-  const schedRss = procStatus(scheduler.pid, "VmRSS");
+  const schedRss = procStatus(scheduler?.pid ?? process.pid, "VmRSS");
   const target = (value: number, min: number | undefined, max?: number) => ({
     value,
     ...(min !== undefined ? { min } : {}),
@@ -378,15 +413,23 @@ try {
   });
   Object.assign(result, {
     background_cpu_ms_per_s: {
-      api: round(bg.api, 1),
-      scheduler: round(bg.scheduler, 1),
+      [split ? "api" : "server"]: round(bg.api, 1),
+      ...(split ? { scheduler: round(bg.scheduler, 1) } : {}),
       sim: round(bg.sim, 1),
     },
-    calibration,
-    plain: { ...plain, scheduler_rss_mb: round(plainRss, 0), cpu_per_pod: plainCpu },
-    antiAffinity: { ...anti, cpu_per_pod: antiCpu },
-    scheduler_rss_mb: round(schedRss, 0),
-    scheduler_peak_rss_mb: round(procStatus(scheduler.pid, "VmHWM"), 0),
+    calibration: shown(calibration),
+    plain: {
+      ...shown(plain),
+      [split ? "scheduler_rss_mb" : "server_rss_mb"]: round(plainRss, 0),
+      cpu_per_pod: plainCpu,
+    },
+    antiAffinity: { ...shown(anti), cpu_per_pod: antiCpu },
+    // Embedded: the whole server process (API server, store, scheduler, this bench's watch).
+    [split ? "scheduler_rss_mb" : "server_rss_mb"]: round(schedRss, 0),
+    [split ? "scheduler_peak_rss_mb" : "server_peak_rss_mb"]: round(
+      procStatus(scheduler?.pid ?? process.pid, "VmHWM"),
+      0,
+    ),
     sim_rss_mb: round(simRss, 0),
     load_average_1m: round(loadavg()[0] ?? 0, 1),
     targets: {
@@ -401,6 +444,7 @@ try {
   // Printed before the cleanup, so a slow shutdown cannot lose the figures.
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 } finally {
+  await embedded?.stop();
   await stopChild(scheduler);
   await stopChild(sim);
   progress("children stopped");
