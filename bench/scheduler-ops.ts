@@ -4,10 +4,9 @@
 // (the embedded scheduler's informer, a controller-manager's). bench/scheduler's per-pod figures
 // are sums of these plus the clients; this isolates them without a background.
 // Usage: node --import tsx bench/scheduler-ops.ts [--ops 2000] [--watchers 2] [--concurrency 16]
-//          [--synchronous full|normal] [--only lease,create,bind,event,status] [--cpu-prof DIR]
+//          [--rate OPS_PER_S] [--synchronous full|normal] [--only lease,create,bind,event,status] [--cpu-prof DIR]
 // --cpu-prof writes one V8 profile per measured loop (DIR/<op>.cpuprofile), nothing of the setup.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { Session } from "node:inspector/promises";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Lease } from "kubernetes-types/coordination/v1.js";
@@ -20,6 +19,7 @@ import { RestClient } from "../src/client/rest.ts";
 import type { Watch } from "../src/client/watch.ts";
 import { eventsResource, leasesResource, podsResource } from "../src/scheduler/coords.ts";
 import { SqliteStore } from "../src/storage/sqlite/sqlite-store.ts";
+import { profiled } from "./inprocess-profile.ts";
 
 const args = process.argv.slice(2);
 function flag(name: string, def: string): string {
@@ -29,6 +29,9 @@ function flag(name: string, def: string): string {
 const ops = Number(flag("ops", "2000"));
 const watchers = Number(flag("watchers", "2"));
 const concurrency = Number(flag("concurrency", "16"));
+// Ops per second, spread evenly (0: as fast as the pool goes). A heartbeat-like trickle pays
+// costs a busy loop amortises: one commit and sync per write, cold caches on a shared machine.
+const rate = Number(flag("rate", "0"));
 const synchronous = flag("synchronous", "full") === "normal" ? "normal" : "full";
 const profDir = args.includes("--cpu-prof") ? flag("cpu-prof", "") : "";
 if (profDir) mkdirSync(profDir, { recursive: true });
@@ -41,6 +44,17 @@ const cpuMs = () => {
 
 async function pool(count: number, fn: (i: number) => Promise<unknown>): Promise<void> {
   let next = 0;
+  if (rate > 0) {
+    const began = performance.now();
+    const all: Promise<unknown>[] = [];
+    for (let i = 0; i < count; i++) {
+      const due = began + (i * 1000) / rate - performance.now();
+      if (due > 0) await new Promise((r) => setTimeout(r, due));
+      all.push(fn(i));
+    }
+    await Promise.all(all);
+    return;
+  }
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < count) await fn(next++);
@@ -51,20 +65,11 @@ async function pool(count: number, fn: (i: number) => Promise<unknown>): Promise
 /** µs of CPU per op: `warm` ops first (JIT, caches), then `ops` measured. */
 async function measure(name: string, fn: (i: number) => Promise<unknown>, warm: number): Promise<number> {
   await pool(warm, (i) => fn(ops + i));
-  const session = profDir ? new Session() : undefined;
-  if (session) {
-    session.connect();
-    await session.post("Profiler.enable");
-    await session.post("Profiler.start");
-  }
-  const before = cpuMs();
-  await pool(ops, fn);
-  const spent = cpuMs() - before;
-  if (session) {
-    const { profile } = await session.post("Profiler.stop");
-    writeFileSync(join(profDir, `${name}.cpuprofile`), JSON.stringify(profile));
-    session.disconnect();
-  }
+  const spent = await profiled(profDir || undefined, name, async () => {
+    const before = cpuMs();
+    await pool(ops, fn);
+    return cpuMs() - before;
+  });
   return round((spent * 1000) / ops, 0);
 }
 

@@ -14,11 +14,13 @@
 // Two runs on one cluster: plain pods, then pods with required anti-affinity (one per hostname).
 // Usage: node --import tsx bench/scheduler.ts [--nodes 5000] [--pods 10000] [--affinity-pods 1000]
 //          [--split] [--bare-nodes] [--calibration-pods 1000] [--idle-seconds 5] [--cpu-prof DIR]
-//          [--sim-stats] [--synchronous normal]
+//          [--sim-stats] [--synchronous normal] [--lease-renew 10s]
 // Unless --sim-stats, the sim runs with --no-stats and the API server's metrics collector scrapes
 // once a day: scraping 5,000 kubelets is not scheduling work (upstream's scheduler_perf runs no
 // metrics-server), and without the sim's stats listener it would dial unroutable node addresses.
-// --cpu-prof costs each profiled process about 100 ms of CPU per second: take figures without it.
+// --cpu-prof DIR: V8 profiles of the children (DIR/sim, DIR/scheduler) and of this process per phase
+// (DIR/server/{idle,calibration,plain,anti}.cpuprofile). It costs each profiled process about
+// 100 ms of CPU per second: take figures without it.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -33,6 +35,7 @@ import { startEmbeddedScheduler } from "../src/cli/scheduler.ts";
 import { RestClient } from "../src/client/rest.ts";
 import { nodesResource, podsResource } from "../src/scheduler/coords.ts";
 import { SqliteStore } from "../src/storage/sqlite/sqlite-store.ts";
+import { profiled } from "./inprocess-profile.ts";
 
 const args = process.argv.slice(2);
 function flag(name: string, def: number): number {
@@ -154,12 +157,17 @@ const idleSeconds = flag("idle-seconds", 5);
 const bareNodes = args.includes("--bare-nodes");
 const simStats = args.includes("--sim-stats");
 const split = args.includes("--split");
+// E.g. 1s with 500 nodes: 5,000 nodes' renewal rate (500/s) at a tenth of the registration cost.
+const leaseRenew = textFlag("lease-renew");
 // `skiff server` opens its store with synchronous=full (acknowledged writes are fsynced).
 const synchronous = textFlag("synchronous") === "normal" ? "normal" : "full";
 // One anti-affinity pod per hostname: more pods than nodes would wait for the 10-minute timeout.
 if (antiPods > nodes) throw new Error(`--affinity-pods (${antiPods}) must not exceed --nodes (${nodes})`);
 const cpuProfDir = textFlag("cpu-prof");
 if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
+// This process (API server, embedded scheduler) is profiled per phase: idle, calibration, plain, anti.
+const serverProfDir = cpuProfDir ? join(cpuProfDir, "server") : undefined;
+if (serverProfDir) mkdirSync(serverProfDir, { recursive: true });
 const cores = 2;
 
 const dir = mkdtempSync(join(tmpdir(), "skiff-bench-sched-"));
@@ -213,6 +221,10 @@ let waiter: { kind: PodKind; count: number; done: () => void } | undefined;
 const boundOf = (kind: PodKind) => [...bound.keys()].filter((k) => k.startsWith(`${kind}-`)).length;
 
 async function runPods(kind: PodKind, count: number, waitBound: boolean): Promise<Record<string, number>> {
+  return profiled(serverProfDir, kind, () => runPhase(kind, count, waitBound));
+}
+
+async function runPhase(kind: PodKind, count: number, waitBound: boolean): Promise<Record<string, number>> {
   const before = sample();
   const start = performance.now();
   const writesBefore = { ...writes };
@@ -266,12 +278,31 @@ function shown(phase: Record<string, number>): Record<string, number> {
   return { ...rest, server_cpu_ms: api_cpu_ms ?? 0 };
 }
 
+/** apiserver_request_total by "VERB resource/subresource", read from the server's /metrics. */
+async function requestCounts(): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  const res = await client.transport.request({
+    method: "GET",
+    path: "/metrics",
+    headers: { accept: "text/plain" },
+  });
+  for (const line of res.body.split("\n")) {
+    if (!line.startsWith("apiserver_request_total{")) continue;
+    const m = /verb="(\w+)".*resource="(\w*)".*subresource="(\w*)".*\} (\d+)/.exec(line);
+    if (!m) continue;
+    const key = `${m[1]} ${m[2]}${m[3] ? `/${m[3]}` : ""}`;
+    out[key] = (out[key] ?? 0) + Number(m[4]);
+  }
+  return out;
+}
+
 const result: Record<string, unknown> = {
   benchmark: "scheduler",
   // embedded: API server + scheduler in one process (what `skiff server` runs); split: two processes.
   mode: split ? "split" : "embedded",
   synchronous,
   nodes,
+  ...(leaseRenew ? { lease_renew: leaseRenew } : {}),
   hollow_nodes: !bareNodes,
   sim_stats: simStats,
 };
@@ -320,6 +351,7 @@ try {
         "--labels",
         labels,
         ...(simStats ? [] : ["--no-stats"]),
+        ...(leaseRenew ? ["--lease-renew", leaseRenew] : []),
       ],
       { stdio: ["ignore", "pipe", "inherit"] },
     );
@@ -345,9 +377,19 @@ try {
 
   // Background: the idle cluster's cost per second (leases, node status), subtracted from the phases.
   await sleep(2000);
-  const idleBefore = sample();
-  await sleep(idleSeconds * 1000);
-  const idle = diff(idleBefore, sample());
+  const requestsBefore = await requestCounts();
+  const idle = await profiled(serverProfDir, "idle", async () => {
+    const idleBefore = sample();
+    await sleep(idleSeconds * 1000);
+    return diff(idleBefore, sample());
+  });
+  const requestsAfter = await requestCounts();
+  const idleRequests: Record<string, number> = {};
+  for (const [k, v] of Object.entries(requestsAfter)) {
+    const d = v - (requestsBefore[k] ?? 0);
+    if (d > 0) idleRequests[k] = round(d / idle.seconds, 1);
+  }
+  result.background_requests_per_s = idleRequests;
   const bg = {
     api: idle.api / idle.seconds,
     scheduler: idle.scheduler / idle.seconds,
