@@ -19,6 +19,19 @@ export function cpuMs(pid: number | undefined): number {
   }
 }
 
+/**
+ * The main thread's on-CPU and runqueue-wait time in ms (/proc/<pid>/schedstat). What is left of
+ * the wall time is time the thread slept: waiting for I/O or timers, not for a core.
+ */
+export function schedMs(pid: number | undefined): { onCpu: number; runQueue: number } {
+  try {
+    const [onCpu, runQueue] = readFileSync(`/proc/${pid}/schedstat`, "utf8").split(" ").map(Number);
+    return { onCpu: Math.round((onCpu ?? 0) / 1e6), runQueue: Math.round((runQueue ?? 0) / 1e6) };
+  } catch {
+    return { onCpu: 0, runQueue: 0 };
+  }
+}
+
 export function rssMb(pid: number | undefined): number {
   try {
     const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
@@ -83,6 +96,31 @@ export class CpuMeter {
     for (const [name, pid] of Object.entries(this.pids)) out[name] = cpuMs(pid);
     const self = process.cpuUsage();
     out.benchClient = Math.round((self.user + self.system) / 1000);
+    return out;
+  }
+
+  /** Main-thread on-CPU and runqueue ms per component (see schedMs). */
+  sched(): Record<string, { onCpu: number; runQueue: number }> {
+    const out: Record<string, { onCpu: number; runQueue: number }> = {};
+    for (const [name, pid] of Object.entries(this.pids)) out[name] = schedMs(pid);
+    return out;
+  }
+
+  /**
+   * Per component over a phase of `wallMs`: main thread busy, waiting for a core (runQueue), and
+   * asleep (idle: waiting on I/O or timers). A pipeline whose every stage is mostly idle stalls.
+   */
+  static threadTime(
+    from: Record<string, { onCpu: number; runQueue: number }>,
+    to: Record<string, { onCpu: number; runQueue: number }>,
+    wallMs: number,
+  ): Record<string, { onCpu: number; runQueue: number; idle: number }> {
+    const out: Record<string, { onCpu: number; runQueue: number; idle: number }> = {};
+    for (const [k, v] of Object.entries(to)) {
+      const onCpu = v.onCpu - (from[k]?.onCpu ?? 0);
+      const runQueue = v.runQueue - (from[k]?.runQueue ?? 0);
+      out[k] = { onCpu, runQueue, idle: Math.max(0, Math.round(wallMs) - onCpu - runQueue) };
+    }
     return out;
   }
 

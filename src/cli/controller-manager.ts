@@ -5,6 +5,7 @@ import pino from "pino";
 import type { ApiHandler } from "../apiserver/handler.ts";
 import { HttpsTransport } from "../client/https-transport.ts";
 import { SharedInformerFactory } from "../client/informer/factory.ts";
+import { dropManagedFields } from "../client/informer/informer.ts";
 import { loadKubeconfig } from "../client/kubeconfig.ts";
 import { RestClient } from "../client/rest.ts";
 import type { Transport } from "../client/transport.ts";
@@ -104,7 +105,10 @@ export function startControllerManager(o: StartControllerManagerOptions): Contro
   const client = new RestClient({ transport: o.transport, userAgent: "skiff-controller-manager" });
   const informers = new SharedInformerFactory({
     client,
-    informerDefaults: { onError: (err) => o.logger.debug({ err }, "informer retrying") },
+    informerDefaults: {
+      onError: (err) => o.logger.debug({ err }, "informer retrying"),
+      transform: dropManagedFields,
+    },
   });
   const manager = new ControllerManager({
     client,

@@ -12,7 +12,12 @@ import type { Transport, TransportRequest, TransportResponse, TransportStream } 
 
 export interface HttpsTransportOptions {
   connection: ClusterConnection;
-  /** Sockets kept per host (default 16): watches hold one each for their lifetime. */
+  /**
+   * Sockets for plain requests per host (default 16). Watches and other streams have an agent of
+   * their own without a limit: each holds its socket for its whole life, and a controller-manager
+   * runs more watches (the garbage collector watches every resource) than any sane request limit,
+   * so sharing one pool left requests queued behind watches that never end.
+   */
   maxSockets?: number;
   /** Sent as User-Agent (default "skiff-client"). */
   userAgent?: string;
@@ -42,6 +47,7 @@ function lowerHeaders(res: IncomingMessage): Record<string, string> {
 
 export class HttpsTransport implements Transport {
   private readonly agent: Agent;
+  private readonly streamAgent: Agent;
   private readonly url: URL;
   private readonly open = new Set<ClientRequest>();
   private closed = false;
@@ -49,23 +55,33 @@ export class HttpsTransport implements Transport {
   constructor(private readonly options: HttpsTransportOptions) {
     const c = options.connection;
     this.url = new URL(c.server);
+    // One TLS context for every connection: otherwise each new socket parses the CA, the
+    // certificate and the key again (measurable when a burst opens dozens of sockets).
+    const secureContext = createSecureContext({
+      ...(c.ca ? { ca: c.ca } : {}),
+      ...(c.cert ? { cert: c.cert } : {}),
+      ...(c.key ? { key: c.key } : {}),
+    });
+    const rejectUnauthorized = c.insecureSkipTlsVerify !== true;
     this.agent = new Agent({
       keepAlive: true,
       maxSockets: options.maxSockets ?? 16,
       // Applies to sockets in use too, where it only emits 'timeout' (no listener: nothing happens).
       timeout: options.idleSocketTimeoutMs ?? 30_000,
-      // One TLS context for every connection: otherwise each new socket parses the CA, the
-      // certificate and the key again (measurable when a burst opens dozens of sockets).
-      secureContext: createSecureContext({
-        ...(c.ca ? { ca: c.ca } : {}),
-        ...(c.cert ? { cert: c.cert } : {}),
-        ...(c.key ? { key: c.key } : {}),
-      }),
-      rejectUnauthorized: c.insecureSkipTlsVerify !== true,
+      secureContext,
+      rejectUnauthorized,
+    });
+    this.streamAgent = new Agent({
+      keepAlive: true,
+      maxFreeSockets: 4,
+      timeout: options.idleSocketTimeoutMs ?? 30_000,
+      secureContext,
+      rejectUnauthorized,
     });
   }
 
   private start(
+    agent: Agent,
     r: TransportRequest,
     onResponse: (res: IncomingMessage) => void,
     onError: (e: Error) => void,
@@ -90,7 +106,7 @@ export class HttpsTransport implements Transport {
       path: r.path,
       method: r.method,
       headers,
-      agent: this.agent,
+      agent,
       ...(r.signal ? { signal: r.signal } : {}),
     });
     this.open.add(req);
@@ -103,7 +119,7 @@ export class HttpsTransport implements Transport {
     req.once("error", (err) => {
       // The server never saw this request (it closed the idle connection as it was written).
       if (!responded && !retried && !this.closed && resetOnReuse(req, err)) {
-        this.start(r, onResponse, onError, true);
+        this.start(agent, r, onResponse, onError, true);
         return;
       }
       onError(err);
@@ -115,6 +131,7 @@ export class HttpsTransport implements Transport {
   request(r: TransportRequest): Promise<TransportResponse> {
     return new Promise((resolve, reject) => {
       this.start(
+        this.agent,
         r,
         (res) => {
           res.setEncoding("utf8");
@@ -133,6 +150,7 @@ export class HttpsTransport implements Transport {
   stream(r: TransportRequest): Promise<TransportStream> {
     return new Promise((resolve, reject) => {
       const req: ClientRequest | undefined = this.start(
+        this.streamAgent,
         r,
         (res) => {
           res.setEncoding("utf8");
@@ -178,5 +196,6 @@ export class HttpsTransport implements Transport {
     for (const req of this.open) req.destroy();
     this.open.clear();
     this.agent.destroy();
+    this.streamAgent.destroy();
   }
 }

@@ -1,16 +1,30 @@
 // The event recorder against a real API server: identical events aggregate into one Event with
-// count and lastTimestamp; different ones stay separate; a deleted aggregate is re-created.
+// count and lastTimestamp; different ones stay separate; a deleted aggregate is re-created;
+// similar events are combined and waiting writes merged, without the caller ever waiting.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Event, Pod } from "kubernetes-types/core/v1.js";
 import { events } from "../../src/api/core/index.ts";
+import { combinedPrefix } from "../../src/client/event-correlator.ts";
 import { EventRecorder } from "../../src/client/events.ts";
+import type { Transport, TransportRequest } from "../../src/client/transport.ts";
 import { type ClientFixture, startApi } from "./support.ts";
 
 describe("EventRecorder", () => {
   let f: ClientFixture;
+  /** Methods of the requests that are not reads, in order. */
+  const writes: string[] = [];
   before(async () => {
-    f = await startApi();
+    f = await startApi({
+      wrap: (t: Transport): Transport => ({
+        request: (r: TransportRequest) => {
+          if (r.method !== "GET") writes.push(r.method);
+          return t.request(r);
+        },
+        stream: (r) => t.stream(r),
+        close: () => t.close(),
+      }),
+    });
   });
   after(async () => {
     await f.close();
@@ -81,7 +95,8 @@ describe("EventRecorder", () => {
     await recorder.stop();
     const second = await client.list({ namespace: "default", fieldSelector: "involvedObject.name=web-2" });
     assert.equal(second.items.length, 1);
-    assert.equal(second.items[0]?.count, 1);
+    // Like client-go: written again with the count observed so far.
+    assert.equal(second.items[0]?.count, 2);
     assert.deepEqual(second.items[0]?.source, { component: "kubelet", host: "n1" });
     assert.deepEqual(errors, []);
   });
@@ -99,5 +114,42 @@ describe("EventRecorder", () => {
     const list = await client.list({ namespace: "default" });
     const names = list.items.map((e) => e.involvedObject.name).filter((n) => n?.startsWith("burst-"));
     assert.deepEqual(names.sort(), ["burst-0", "burst-1"]);
+  });
+
+  it("combines a burst of similar events into one Event with few writes, without blocking", async () => {
+    writes.length = 0;
+    const recorder = new EventRecorder({ events: f.client.resource<Event>(events), component: "test" });
+    const rs = {
+      apiVersion: "apps/v1",
+      kind: "ReplicaSet",
+      metadata: { namespace: "default", name: "b", uid: "ub" },
+    };
+    for (let i = 0; i < 30; i++) recorder.event(rs, "Normal", "SuccessfulCreate", `Created pod: b-${i}`);
+    // The caller did not wait: only the first write has started.
+    assert.deepEqual(writes, ["POST"]);
+    await recorder.stop();
+    const list = await f.client.resource<Event>(events).list({
+      namespace: "default",
+      fieldSelector: "involvedObject.name=b",
+    });
+    const combined = list.items.filter((e) => e.message?.startsWith(combinedPrefix));
+    assert.equal(list.items.length, 10);
+    assert.equal(combined.length, 1);
+    // Events 10–25 merged into the combined Event's waiting create; 26–30 met the spam filter.
+    assert.equal(combined[0]?.count, 16);
+    assert.equal(combined[0]?.message, `${combinedPrefix}Created pod: b-24`);
+    assert.equal(writes.length, 10);
+    // Later ones are count patches of the combined Event.
+    writes.length = 0;
+    const later = new EventRecorder({
+      events: f.client.resource<Event>(events),
+      component: "test",
+      correlation: { spamBurst: 100 },
+    });
+    for (let i = 0; i < 11; i++) later.event(rs, "Normal", "Killing", `Stopping b-${i}`);
+    await later.flush();
+    later.event(rs, "Normal", "Killing", "Stopping b-11");
+    await later.stop();
+    assert.deepEqual(writes.slice(-1), ["PATCH"]);
   });
 });

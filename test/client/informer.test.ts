@@ -6,7 +6,7 @@ import type { ConfigMap } from "kubernetes-types/core/v1.js";
 import { configMaps } from "../../src/api/core/index.ts";
 import { SharedInformerFactory } from "../../src/client/informer/factory.ts";
 import { namespaceIndex } from "../../src/client/informer/indexer.ts";
-import { Informer } from "../../src/client/informer/informer.ts";
+import { dropManagedFields, Informer } from "../../src/client/informer/informer.ts";
 import { RestClient } from "../../src/client/rest.ts";
 import { eventually, GatedTransport } from "./gated-transport.ts";
 import { type ClientFixture, startApi } from "./support.ts";
@@ -151,6 +151,31 @@ describe("Informer", () => {
     await informer.waitForSync();
     await eventually(() => assert.ok(m.counts.resync >= 2, "resynced"));
     assert.equal(m.counts.update, 0);
+  });
+
+  it("transforms objects before caching them: dropManagedFields on list and watch", async () => {
+    const { cms } = await setup();
+    await cms.create(cm("t1", "1"));
+    const informer = new Informer<ConfigMap>({
+      client: cms,
+      namespace: "default",
+      transform: dropManagedFields,
+    });
+    stoppers.push(() => informer.stop());
+    const m = mirror(informer);
+    informer.start();
+    await informer.waitForSync();
+    await cms.create(cm("t2", "1"));
+    await eventually(() => assert.equal(m.state.get("t2"), "1"));
+    assert.ok(
+      (await cms.get("t2", { namespace: "default" })).metadata?.managedFields,
+      "the server keeps them",
+    );
+    for (const name of ["t1", "t2"]) {
+      const cached = informer.indexer.get(`default/${name}`);
+      assert.equal(cached?.metadata?.name, name);
+      assert.equal(cached?.metadata?.managedFields, undefined);
+    }
   });
 
   it("shares one informer per resource and scope in a factory; a late handler gets the cache", async () => {

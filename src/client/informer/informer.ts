@@ -36,6 +36,19 @@ export interface InformerOptions<T extends ObjectLike> {
   maxBackoffMs?: number;
   /** Failures the informer recovers from, for logging (default ignore). */
   onError?: (err: unknown) => void;
+  /**
+   * Trims every object (in place) before it is cached and handed to handlers, like client-go's
+   * SetTransform; e.g. dropManagedFields.
+   */
+  transform?: (obj: ObjectLike) => void;
+}
+
+/**
+ * kube-controller-manager's informer transform: managedFields are no controller's business and
+ * are often the largest part of a cached object. Updates sent without them keep the live ones.
+ */
+export function dropManagedFields(obj: ObjectLike): void {
+  if (obj.metadata?.managedFields !== undefined) delete obj.metadata.managedFields;
 }
 
 export class Informer<T extends ObjectLike = ObjectLike> {
@@ -157,6 +170,7 @@ export class Informer<T extends ObjectLike = ObjectLike> {
       signal: this.abort.signal,
     });
     if (this.stopped) return;
+    if (o.transform) for (const obj of list.items) o.transform(obj);
     const initial = !this.synced;
     const diff = diffList(
       this.indexer.keys().map((k) => [k, this.indexer.get(k) as T]),
@@ -221,6 +235,7 @@ export class Informer<T extends ObjectLike = ObjectLike> {
       return;
     }
     const obj = e.object;
+    this.options.transform?.(obj);
     if (e.type === "DELETED") {
       this.indexer.delete(objectKey(obj));
       this.emit((h) => h.onDelete?.(obj));
