@@ -4,7 +4,7 @@
 // (the embedded scheduler's informer, a controller-manager's). bench/scheduler's per-pod figures
 // are sums of these plus the clients; this isolates them without a background.
 // Usage: node --import tsx bench/scheduler-ops.ts [--ops 2000] [--watchers 2] [--concurrency 16]
-//          [--rate OPS_PER_S] [--synchronous full|normal] [--only lease,create,bind,event,status] [--cpu-prof DIR]
+//          [--status-patch strategic|merge] [--rate OPS_PER_S] [--synchronous full|normal] [--only lease,create,bind,event,status] [--cpu-prof DIR]
 // --cpu-prof writes one V8 profile per measured loop (DIR/<op>.cpuprofile), nothing of the setup.
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -35,6 +35,8 @@ const rate = Number(flag("rate", "0"));
 const synchronous = flag("synchronous", "full") === "normal" ? "normal" : "full";
 const profDir = args.includes("--cpu-prof") ? flag("cpu-prof", "") : "";
 if (profDir) mkdirSync(profDir, { recursive: true });
+// What the hollow kubelet sends for a pod's status: strategic (as upstream's kubelet) or merge.
+const statusPatchType = flag("status-patch", "strategic") === "merge" ? "merge" : "strategic";
 const only = new Set(flag("only", "lease,create,bind,event,status").split(","));
 const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
 const cpuMs = () => {
@@ -235,7 +237,7 @@ try {
               ],
             },
           },
-          { type: "strategic", subresource: "status", namespace: "default" },
+          { type: statusPatchType, subresource: "status", namespace: "default" },
         );
       },
       200,

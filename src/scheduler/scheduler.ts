@@ -7,6 +7,7 @@ import type { Namespace, Node, Pod } from "kubernetes-types/core/v1.js";
 import { ApiError } from "../api/errors.ts";
 import { EventRecorder } from "../client/events.ts";
 import { SharedInformerFactory } from "../client/informer/factory.ts";
+import { dropManagedFields } from "../client/informer/informer.ts";
 import type { RestClient } from "../client/rest.ts";
 import { PodWriter } from "./binder.ts";
 import { SchedulerCache } from "./cache.ts";
@@ -96,7 +97,12 @@ export class Scheduler {
       );
     this.factory = new SharedInformerFactory({
       client: options.client,
-      informerDefaults: { onError: (err) => options.logger?.warn({ err }, "scheduler informer error") },
+      informerDefaults: {
+        onError: (err) => options.logger?.warn({ err }, "scheduler informer error"),
+        // As kube-scheduler: the scheduler only patches, binds and deletes (with a uid precondition),
+        // never writes a cached object back, so managedFields would only cost memory and GC.
+        transform: dropManagedFields,
+      },
     });
     this.writer = new PodWriter({ pods: options.client.resource<Pod>(podsResource) });
     this.recorder = new EventRecorder({
