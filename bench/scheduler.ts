@@ -26,14 +26,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
-import type { Node, Pod } from "kubernetes-types/core/v1.js";
+import type { Event, Node, Pod } from "kubernetes-types/core/v1.js";
 import { parseCidr } from "../src/apiserver/alloc/cidr.ts";
 import { startApiServer } from "../src/apiserver/apiserver.ts";
 import { InProcessTransport } from "../src/cli/inprocess-transport.ts";
 import { servedResources } from "../src/cli/resources.ts";
 import { startEmbeddedScheduler } from "../src/cli/scheduler.ts";
 import { RestClient } from "../src/client/rest.ts";
-import { nodesResource, podsResource } from "../src/scheduler/coords.ts";
+import { eventsResource, nodesResource, podsResource } from "../src/scheduler/coords.ts";
 import { SqliteStore } from "../src/storage/sqlite/sqlite-store.ts";
 import { profiled } from "./inprocess-profile.ts";
 
@@ -188,6 +188,7 @@ const client = new RestClient({
   }),
 });
 const nodeClient = client.resource<Node>(nodesResource);
+const eventClient = client.resource<Event>(eventsResource);
 const podClient = client.resource<Pod>(podsResource);
 const main = resolve(import.meta.dirname, "../src/cli/main.ts");
 const nodeArgs = (name: string) => [
@@ -408,6 +409,15 @@ try {
   const anti = await runPods("anti", antiPods, true);
   progress("done; stopping");
   watch.stop();
+  // `kubectl describe pod` shows the Scheduled event: every bound pod must have one (a recorder
+  // that falls behind drops events beyond its backlog).
+  const scheduledEvents = { plain: 0, anti: 0 };
+  for (const e of (await eventClient.listAll({ namespace: "default" })).items) {
+    if (e.reason !== "Scheduled") continue;
+    const name = e.involvedObject?.name ?? "";
+    if (name.startsWith("plain-")) scheduledEvents.plain++;
+    else if (name.startsWith("anti-")) scheduledEvents.anti++;
+  }
 
   const apiCreate = net(calibration, "api", calibrationPods);
   const schedInformer = net(calibration, "scheduler", calibrationPods);
@@ -476,6 +486,8 @@ try {
     load_average_1m: round(loadavg()[0] ?? 0, 1),
     targets: {
       plain_bound_per_s: target(plain.bound_per_s ?? 0, 1000),
+      plain_scheduled_events: target(scheduledEvents.plain, plain.bound ?? 0),
+      anti_affinity_scheduled_events: target(scheduledEvents.anti, anti.bound ?? 0),
       anti_affinity_bound_per_s: target(anti.bound_per_s ?? 0, 200),
       ...(bareNodes ? {} : { sim_rss_mb: target(round(simRss, 0), undefined, 1024) }),
       // Independent of other load on the machine: the rate 2 quiet cores would sustain.
