@@ -8,7 +8,7 @@ import { EventRecorder, type EventRecorderOptions, type EventType } from "../cli
 import type { ObjectLike } from "../client/object.ts";
 
 export interface ShardedEventRecorderOptions extends EventRecorderOptions {
-  /** Recorders (and so Event writes in flight) at most (default 16). */
+  /** Recorders (and so Event writes in flight) at most (default 32; bindings run 64 at once). */
   shards?: number;
 }
 
@@ -23,7 +23,7 @@ export class ShardedEventRecorder {
   private readonly shards: EventRecorder[];
 
   constructor(options: ShardedEventRecorderOptions) {
-    const { shards = 16, ...recorder } = options;
+    const { shards = 32, ...recorder } = options;
     this.shards = Array.from({ length: Math.max(1, shards) }, () => new EventRecorder(recorder));
   }
 
