@@ -4,21 +4,15 @@
 // (the embedded scheduler's informer, a controller-manager's). bench/scheduler's per-pod figures
 // are sums of these plus the clients; this isolates them without a background.
 // Usage: node --import tsx bench/scheduler-ops.ts [--ops 2000] [--watchers 2] [--concurrency 16]
-//          [--status-patch strategic|merge] [--rate OPS_PER_S] [--synchronous full|normal] [--only lease,create,bind,event,status] [--cpu-prof DIR]
+//          [--status-patch strategic|merge] [--rate OPS_PER_S] [--synchronous full|normal]
+//          [--only lease,create,bind,event,status] [--cpu-prof DIR]
 // --cpu-prof writes one V8 profile per measured loop (DIR/<op>.cpuprofile), nothing of the setup.
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { mkdirSync } from "node:fs";
 import type { Lease } from "kubernetes-types/coordination/v1.js";
 import type { Event, Pod } from "kubernetes-types/core/v1.js";
-import { parseCidr } from "../src/apiserver/alloc/cidr.ts";
-import { startApiServer } from "../src/apiserver/apiserver.ts";
-import { InProcessTransport } from "../src/cli/inprocess-transport.ts";
-import { servedResources } from "../src/cli/resources.ts";
-import { RestClient } from "../src/client/rest.ts";
 import type { Watch } from "../src/client/watch.ts";
 import { eventsResource, leasesResource, podsResource } from "../src/scheduler/coords.ts";
-import { SqliteStore } from "../src/storage/sqlite/sqlite-store.ts";
+import { startBenchApi } from "./inprocess-api.ts";
 import { profiled } from "./inprocess-profile.ts";
 
 const args = process.argv.slice(2);
@@ -75,23 +69,8 @@ async function measure(name: string, fn: (i: number) => Promise<unknown>, warm: 
   return round((spent * 1000) / ops, 0);
 }
 
-const dir = mkdtempSync(join(tmpdir(), "skiff-bench-ops-"));
-const store = SqliteStore.open({ path: join(dir, "state.db"), synchronous });
-const server = await startApiServer({
-  dataDir: dir,
-  host: "127.0.0.1",
-  port: 0,
-  store,
-  resources: servedResources(),
-  serviceCidr: parseCidr("10.43.0.0/16"),
-  metricResolutionMs: 86_400_000,
-});
-const client = new RestClient({
-  transport: new InProcessTransport({
-    handler: server.handler,
-    user: { name: "bench", groups: ["system:masters"] },
-  }),
-});
+const api = await startBenchApi({ prefix: "skiff-bench-ops-", synchronous, metricResolutionMs: 86_400_000 });
+const { client } = api;
 const pods = client.resource<Pod>(podsResource);
 const leases = client.resource<Lease>(leasesResource);
 const events = client.resource<Event>(eventsResource);
@@ -104,15 +83,6 @@ const result: Record<string, unknown> = {
 };
 const watches: Watch[] = [];
 try {
-  await client
-    .resource({
-      group: "",
-      version: "v1",
-      resource: "serviceaccounts",
-      namespaced: true,
-      kind: "ServiceAccount",
-    })
-    .create({ metadata: { name: "default" } }, { namespace: "default" });
   for (let w = 0; w < watchers; w++) {
     const list = await pods.list({ limit: 1 });
     watches.push(await pods.watch({ resourceVersion: list.metadata.resourceVersion ?? "" }, () => {}));
@@ -246,8 +216,5 @@ try {
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 } finally {
   for (const w of watches) w.stop();
-  client.close();
-  await server.close();
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await api.close();
 }

@@ -22,19 +22,14 @@
 // (DIR/server/{idle,calibration,plain,anti}.cpuprofile). It costs each profiled process about
 // 100 ms of CPU per second: take figures without it.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { mkdirSync, readFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { Event, Node, Pod } from "kubernetes-types/core/v1.js";
-import { parseCidr } from "../src/apiserver/alloc/cidr.ts";
-import { startApiServer } from "../src/apiserver/apiserver.ts";
-import { InProcessTransport } from "../src/cli/inprocess-transport.ts";
-import { servedResources } from "../src/cli/resources.ts";
 import { startEmbeddedScheduler } from "../src/cli/scheduler.ts";
-import { RestClient } from "../src/client/rest.ts";
 import { eventsResource, nodesResource, podsResource } from "../src/scheduler/coords.ts";
-import { SqliteStore } from "../src/storage/sqlite/sqlite-store.ts";
+import { startBenchApi } from "./inprocess-api.ts";
 import { profiled } from "./inprocess-profile.ts";
 
 const args = process.argv.slice(2);
@@ -170,23 +165,12 @@ const serverProfDir = cpuProfDir ? join(cpuProfDir, "server") : undefined;
 if (serverProfDir) mkdirSync(serverProfDir, { recursive: true });
 const cores = 2;
 
-const dir = mkdtempSync(join(tmpdir(), "skiff-bench-sched-"));
-const store = SqliteStore.open({ path: join(dir, "state.db"), synchronous });
-const server = await startApiServer({
-  dataDir: dir,
-  host: "127.0.0.1",
-  port: 0,
-  store,
-  resources: servedResources(),
-  serviceCidr: parseCidr("10.43.0.0/16"),
+const api = await startBenchApi({
+  prefix: "skiff-bench-sched-",
+  synchronous,
   ...(simStats ? {} : { metricResolutionMs: 86_400_000 }),
 });
-const client = new RestClient({
-  transport: new InProcessTransport({
-    handler: server.handler,
-    user: { name: "bench", groups: ["system:masters"] },
-  }),
-});
+const { server, client } = api;
 const nodeClient = client.resource<Node>(nodesResource);
 const eventClient = client.resource<Event>(eventsResource);
 const podClient = client.resource<Pod>(podsResource);
@@ -356,16 +340,6 @@ const result: Record<string, unknown> = {
   sim_stats: simStats,
 };
 try {
-  await client
-    .resource({
-      group: "",
-      version: "v1",
-      resource: "serviceaccounts",
-      namespaced: true,
-      kind: "ServiceAccount",
-    })
-    // The ServiceAccount admission plugin needs the namespace's default account (no controller runs here).
-    .create({ metadata: { name: "default" } }, { namespace: "default" });
   const list = await podClient.list({ limit: 1 });
   const watch = await podClient.watch({ resourceVersion: list.metadata.resourceVersion ?? "" }, (e) => {
     if (e.type === "ADDED") writes.added++;
@@ -548,9 +522,6 @@ try {
   await stopChild(scheduler);
   await stopChild(sim);
   progress("children stopped");
-  client.close();
-  await server.close();
-  await store.close();
+  await api.close();
   progress("server closed");
-  rmSync(dir, { recursive: true, force: true });
 }
