@@ -31,6 +31,8 @@ const profDir = args.includes("--cpu-prof") ? flag("cpu-prof", "") : "";
 if (profDir) mkdirSync(profDir, { recursive: true });
 // What the hollow kubelet sends for a pod's status: strategic (as upstream's kubelet) or merge.
 const statusPatchType = flag("status-patch", "strategic") === "merge" ? "merge" : "strategic";
+// Renew with the last Lease as returned (upstream's kubelet) or without its managedFields.
+const leaseWithoutManagedFields = args.includes("--lease-without-managed-fields");
 const only = new Set(flag("only", "lease,create,bind,event,status").split(","));
 const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
 const cpuMs = () => {
@@ -108,10 +110,12 @@ try {
     const renew = async (i: number) => {
       const l = last[i] as Lease;
       const renewTime = new Date().toISOString().replace(/Z$/, "000Z");
-      last[i] = await leases.update(
+      const sent = await leases.update(
         { ...l, spec: { ...l.spec, renewTime } },
         { namespace: "kube-node-lease" },
       );
+      if (leaseWithoutManagedFields) delete sent.metadata?.managedFields;
+      last[i] = sent;
     };
     cpu.lease_update_us = await measure("lease", renew, 200);
   }
