@@ -3,7 +3,9 @@
 // Default (the headline figure): the scheduler embedded in the server process on the in-process
 // transport, wired exactly as `skiff server` does (startEmbeddedScheduler), with the server's
 // datastore durability (synchronous=full). --split runs `skiff scheduler` as its own process over
-// HTTPS instead, which splits the CPU between API server and scheduler (attribution).
+// HTTPS instead, which splits the CPU between API server and scheduler (attribution). Either way
+// this process also runs the bench's own in-process client (pod creates, a pod watch and an event
+// watch): about 0.1–0.2 ms of the server figure per pod is that client, not the server.
 // Pods are created through the API; bound pods/s and creation→binding latency come from a watch.
 // Wall clock means little on a shared machine, so every phase also takes each process's CPU time
 // and splits it per pod and component:

@@ -12,10 +12,11 @@ export interface ShardedEventRecorderOptions extends EventRecorderOptions {
   shards?: number;
 }
 
-/** FNV-1a: a stable, cheap spread of object keys over the shards. */
+/** FNV-1a over the key's last 12 characters (a uid's random tail, a name's distinct suffix). */
 function hash(text: string): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  for (let i = Math.max(0, text.length - 12); i < text.length; i++)
+    h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return h >>> 0;
 }
 
