@@ -51,16 +51,28 @@ export async function runSchedulerCommand(flags: SchedulerFlags): Promise<void> 
   });
 }
 
-/** The scheduler inside `skiff server`: in-process transport as system:kube-scheduler. */
-export function startEmbeddedScheduler(options: { handler: ApiHandler; logger: pino.Logger }): {
-  stop(): Promise<void>;
-} {
+/**
+ * The scheduler inside `skiff server` (and bench/scheduler's default mode): the in-process
+ * transport, no socket or TLS, authenticated as system:kube-scheduler so the bootstrap ClusterRole
+ * of that name grants it least privilege; leader election as in the standalone command.
+ */
+export function startEmbeddedScheduler(options: {
+  handler: ApiHandler;
+  logger?: pino.Logger;
+  leaderElect?: boolean;
+  onStarted?: () => void;
+}): { stop(): Promise<void> } {
   const transport = new InProcessTransport({
     handler: options.handler,
-    user: { name: "system:kube-scheduler", groups: ["system:masters", "system:authenticated"] },
+    user: { name: "system:kube-scheduler", groups: ["system:authenticated"] },
   });
   const client = new RestClient({ transport });
-  const running: RunningScheduler = runScheduler({ client, logger: options.logger });
+  const running: RunningScheduler = runScheduler({
+    client,
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.leaderElect !== undefined ? { leaderElect: options.leaderElect } : {}),
+    ...(options.onStarted ? { onStarted: options.onStarted } : {}),
+  });
   return {
     stop: async () => {
       await running.stop();

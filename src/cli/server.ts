@@ -20,7 +20,6 @@ import { rootCaPublisherController } from "../controllers/serviceaccount/rootca.
 import { dashboardLoginUrl } from "../dashboard/login.ts";
 import { dashboardHandler, locateDashboard } from "../dashboard/serve.ts";
 import { hostInfo } from "../kubelet/node/host.ts";
-import { runScheduler } from "../scheduler/run.ts";
 import { openStore } from "../storage/open.ts";
 import type { Store } from "../storage/store.ts";
 import { clusterDnsFor, embeddedAgentClient, firstPodCidr, type RunningAgent, startAgent } from "./agent.ts";
@@ -35,6 +34,7 @@ import {
 import { type RunningIngress, startIngress } from "./ingress.ts";
 import { InProcessTransport } from "./inprocess-transport.ts";
 import { servedResources } from "./resources.ts";
+import { startEmbeddedScheduler } from "./scheduler.ts";
 import { stopWithin } from "./shutdown.ts";
 import { endStartup } from "./startup-flags.ts";
 import { parseDatastore, parseListen, UsageError } from "./usage.ts";
@@ -87,25 +87,12 @@ function metricResolutionMs(flags: ServerFlags): number | undefined {
 }
 
 // The in-process components authenticate as themselves (not system:masters), so the bootstrap
-// ClusterRoles system:kube-controller-manager and system:kube-scheduler bound them least privilege.
+// ClusterRoles system:kube-controller-manager and system:kube-scheduler bound them least privilege
+// (the scheduler's identity is set in startEmbeddedScheduler).
 const controllerManagerUser = { name: "system:kube-controller-manager", groups: ["system:authenticated"] };
-const schedulerUser = { name: "system:kube-scheduler", groups: ["system:authenticated"] };
 
 function startComponents(handler: ApiHandler, logger: pino.Logger, flags: ServerFlags, dataDir: string) {
-  const scheduler = flags.disableScheduler
-    ? undefined
-    : (() => {
-        const client = new RestClient({
-          transport: new InProcessTransport({ handler, user: schedulerUser }),
-        });
-        const running = runScheduler({ client, logger });
-        return {
-          stop: async () => {
-            await running.stop();
-            client.close();
-          },
-        };
-      })();
+  const scheduler = flags.disableScheduler ? undefined : startEmbeddedScheduler({ handler, logger });
   const controllerManager = flags.disableControllerManager
     ? undefined
     : startControllerManager({

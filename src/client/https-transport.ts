@@ -1,5 +1,9 @@
 // Transport over HTTPS (node:https) with one keep-alive agent: CA, client certificate/key or a
 // bearer token, usually loaded from a kubeconfig. `close()` destroys every socket it opened.
+// Idle keep-alive sockets are closed by the client before the server's keepAliveTimeout (65 s
+// for skiff) closes them, and a request that a reused socket's reset cut off before any response
+// is sent once more on a fresh one: otherwise a request written just as the server closes an idle
+// connection fails with `read ECONNRESET` (seen on bindings under load).
 import type { ClientRequest, IncomingMessage } from "node:http";
 import { Agent, request as httpsRequest } from "node:https";
 import { createSecureContext } from "node:tls";
@@ -17,6 +21,17 @@ export interface HttpsTransportOptions {
   maxSockets?: number;
   /** Sent as User-Agent (default "skiff-client"). */
   userAgent?: string;
+  /**
+   * Idle keep-alive sockets are closed after this long (default 30 s; a server's shorter
+   * `Keep-Alive: timeout=N` hint wins). Node's agent keeps them forever otherwise.
+   */
+  idleSocketTimeoutMs?: number;
+}
+
+/** The reused keep-alive socket was closed under the request before any response arrived. */
+function resetOnReuse(req: ClientRequest, err: Error): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return req.reusedSocket && (code === "ECONNRESET" || code === "EPIPE");
 }
 
 /** Node already lower-cases incoming header names; only repeated headers need joining. */
@@ -51,10 +66,18 @@ export class HttpsTransport implements Transport {
     this.agent = new Agent({
       keepAlive: true,
       maxSockets: options.maxSockets ?? 16,
+      // Applies to sockets in use too, where it only emits 'timeout' (no listener: nothing happens).
+      timeout: options.idleSocketTimeoutMs ?? 30_000,
       secureContext,
       rejectUnauthorized,
     });
-    this.streamAgent = new Agent({ keepAlive: true, maxFreeSockets: 4, secureContext, rejectUnauthorized });
+    this.streamAgent = new Agent({
+      keepAlive: true,
+      maxFreeSockets: 4,
+      timeout: options.idleSocketTimeoutMs ?? 30_000,
+      secureContext,
+      rejectUnauthorized,
+    });
   }
 
   private start(
@@ -62,6 +85,7 @@ export class HttpsTransport implements Transport {
     r: TransportRequest,
     onResponse: (res: IncomingMessage) => void,
     onError: (e: Error) => void,
+    retried = false,
   ): ClientRequest | undefined {
     if (this.closed) {
       onError(new Error("transport closed"));
@@ -87,8 +111,19 @@ export class HttpsTransport implements Transport {
     });
     this.open.add(req);
     req.once("close", () => this.open.delete(req));
-    req.once("response", onResponse);
-    req.once("error", onError);
+    let responded = false;
+    req.once("response", (res) => {
+      responded = true;
+      onResponse(res);
+    });
+    req.once("error", (err) => {
+      // The server never saw this request (it closed the idle connection as it was written).
+      if (!responded && !retried && !this.closed && resetOnReuse(req, err)) {
+        this.start(agent, r, onResponse, onError, true);
+        return;
+      }
+      onError(err);
+    });
     req.end(r.body);
     return req;
   }

@@ -5,13 +5,14 @@
 // and wait in the queue until a node or pod changes.
 import type { Namespace, Node, Pod } from "kubernetes-types/core/v1.js";
 import { ApiError } from "../api/errors.ts";
-import { EventRecorder } from "../client/events.ts";
 import { SharedInformerFactory } from "../client/informer/factory.ts";
+import { dropManagedFields } from "../client/informer/informer.ts";
 import type { RestClient } from "../client/rest.ts";
 import { PodWriter } from "./binder.ts";
 import { SchedulerCache } from "./cache.ts";
 import { eventsResource, namespacesResource, nodesResource, podsResource } from "./coords.ts";
 import { fitErrorMessage } from "./diagnosis.ts";
+import { ShardedEventRecorder } from "./events.ts";
 import type { Framework } from "./framework.ts";
 import { SchedulerMetrics } from "./metrics.ts";
 import { podKey } from "./nodeinfo.ts";
@@ -76,7 +77,7 @@ export class Scheduler {
   private readonly schedulerName: string;
   private readonly factory: SharedInformerFactory;
   private readonly writer: PodWriter;
-  private readonly recorder: EventRecorder;
+  private readonly recorder: ShardedEventRecorder;
   private readonly inFlight = new Set<Promise<void>>();
   private loop: Promise<void> | undefined;
   private stopped = false;
@@ -96,10 +97,15 @@ export class Scheduler {
       );
     this.factory = new SharedInformerFactory({
       client: options.client,
-      informerDefaults: { onError: (err) => options.logger?.warn({ err }, "scheduler informer error") },
+      informerDefaults: {
+        onError: (err) => options.logger?.warn({ err }, "scheduler informer error"),
+        // As kube-scheduler: the scheduler only patches, binds and deletes (with a uid precondition),
+        // never writes a cached object back, so managedFields would only cost memory and GC.
+        transform: dropManagedFields,
+      },
     });
     this.writer = new PodWriter({ pods: options.client.resource<Pod>(podsResource) });
-    this.recorder = new EventRecorder({
+    this.recorder = new ShardedEventRecorder({
       events: options.client.resource(eventsResource),
       component: this.schedulerName,
       onError: (err) => options.logger?.warn({ err }, "recording an event failed"),

@@ -5,7 +5,7 @@ import type { Lease } from "kubernetes-types/coordination/v1.js";
 import type { Node, Pod, PodStatus, Taint } from "kubernetes-types/core/v1.js";
 import { ApiError } from "../../api/errors.ts";
 import { Quantity } from "../../api/quantity.ts";
-import { Informer } from "../../client/informer/informer.ts";
+import { dropManagedFields, Informer } from "../../client/informer/informer.ts";
 import type { RestClient } from "../../client/rest.ts";
 import { WorkQueue } from "../../client/workqueue/queue.ts";
 import { TimerQueue } from "../clock.ts";
@@ -115,6 +115,8 @@ export class HollowNodeManager {
     this.informer = new Informer<Pod>({
       client: o.client.resource<Pod>(podsResource),
       fieldSelector: "spec.nodeName!=",
+      // Hollow kubelets patch status and delete by uid; they never write a cached pod back.
+      transform: dropManagedFields,
       onError: (err) => this.error(err, "pod informer"),
     });
     this.informer.addEventHandler({

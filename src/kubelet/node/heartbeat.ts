@@ -191,7 +191,7 @@ export class NodeHeartbeat {
   }
 
   async renewLease(node: RegisteredNode): Promise<void> {
-    node.lease = await renewNodeLease(
+    const lease = await renewNodeLease(
       this.o.leases,
       {
         name: node.spec.name,
@@ -202,6 +202,11 @@ export class NodeHeartbeat {
       },
       this.o.limiter,
     );
+    // The next renewal updates this Lease: sent without managedFields the server keeps its own,
+    // so neither side encodes, parses and compares them every 10 s (and 5,000 cached Leases are
+    // smaller). ~10 % of the API's CPU per renewal (bench/scheduler-ops --lease-without-managed-fields).
+    if (lease.metadata?.managedFields) delete lease.metadata.managedFields;
+    node.lease = lease;
   }
 
   async reportStatus(node: RegisteredNode): Promise<void> {
