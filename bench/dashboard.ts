@@ -199,10 +199,18 @@ async function coldLoad(
   cdp.on("Network.requestWillBeSent", (e) => {
     if (/\/apis?\//.test(new URL(e.request.url).pathname)) apiRequests.add(e.requestId);
   });
+  // Chromium reports an HTTP/2 response's wire bytes when it has finished, not with its data
+  // chunks: count those of finished responses then, and the chunks' of open ones (watches).
+  const chunkBytes = new Map<string, number>();
   cdp.on("Network.dataReceived", (e) => {
     if (!apiRequests.has(e.requestId)) return;
-    apiBytes += e.encodedDataLength;
+    chunkBytes.set(e.requestId, (chunkBytes.get(e.requestId) ?? 0) + e.encodedDataLength);
     apiBodyBytes += e.dataLength;
+  });
+  cdp.on("Network.loadingFinished", (e) => {
+    if (!apiRequests.has(e.requestId)) return;
+    apiBytes += Math.max(e.encodedDataLength, chunkBytes.get(e.requestId) ?? 0);
+    chunkBytes.delete(e.requestId);
   });
   const cpuBefore = browserCpuMs();
   const serverCpuBefore = serverCpuMs();
@@ -217,7 +225,7 @@ async function coldLoad(
   const interactiveMs = await page.evaluate(() => performance.now());
   const browserCpu = browserCpuMs() - cpuBefore;
   const serverCpu = serverCpuMs() - serverCpuBefore;
-  const apiBytesUntilInteractive = apiBytes;
+  const apiBytesUntilInteractive = apiBytes + [...chunkBytes.values()].reduce((n, b) => n + b, 0);
   const apiBodyBytesUntilInteractive = apiBodyBytes;
   let completeMs = interactiveMs;
   if (settled) {
