@@ -147,7 +147,7 @@ function atLeast(page: Page, selector: string, n: number): Promise<unknown> {
       return Number(doc.querySelector(selector)?.textContent) >= n;
     },
     { selector, n },
-    { timeout: 180_000, polling: "raf" },
+    { timeout: 60_000, polling: "raf" },
   );
 }
 
@@ -161,6 +161,19 @@ async function countRunning(server: SkiffServer): Promise<number> {
     },
   );
   return r.stdout.split("\n").filter((l) => l.startsWith("pod/")).length;
+}
+
+/**
+ * coldLoad, once more if a load fails: Chromium aborts loads when host interfaces change
+ * (ERR_NETWORK_CHANGED), and other work on this machine adds and removes bridges at any time.
+ */
+async function coldLoadRetried(...args: Parameters<typeof coldLoad>): ReturnType<typeof coldLoad> {
+  try {
+    return await coldLoad(...args);
+  } catch (err) {
+    process.stderr.write(`retrying a failed load: ${err instanceof Error ? err.message : String(err)}\n`);
+    return coldLoad(...args);
+  }
 }
 
 /** How one side of the comparison loads: its browser and its build's index.html. */
@@ -199,25 +212,37 @@ async function coldLoad(
   cdp.on("Network.requestWillBeSent", (e) => {
     if (/\/apis?\//.test(new URL(e.request.url).pathname)) apiRequests.add(e.requestId);
   });
+  // Chromium reports an HTTP/2 response's wire bytes when it has finished, not with its data
+  // chunks: count those of finished responses then, and the chunks' of open ones (watches).
+  const chunkBytes = new Map<string, number>();
   cdp.on("Network.dataReceived", (e) => {
     if (!apiRequests.has(e.requestId)) return;
-    apiBytes += e.encodedDataLength;
+    chunkBytes.set(e.requestId, (chunkBytes.get(e.requestId) ?? 0) + e.encodedDataLength);
     apiBodyBytes += e.dataLength;
+  });
+  cdp.on("Network.loadingFinished", (e) => {
+    if (!apiRequests.has(e.requestId)) return;
+    apiBytes += Math.max(e.encodedDataLength, chunkBytes.get(e.requestId) ?? 0);
+    chunkBytes.delete(e.requestId);
   });
   const cpuBefore = browserCpuMs();
   const serverCpuBefore = serverCpuMs();
+  const failures: string[] = [];
+  page.on("requestfailed", (r) => failures.push(`${r.url()}: ${r.failure()?.errorText ?? "failed"}`));
+  page.on("pageerror", (e) => failures.push(`page error: ${e.message}`));
   await page.goto(url, { waitUntil: "commit" });
   try {
     await ready(page);
   } catch (err) {
-    // What the page showed instead, for whoever reads the failure.
+    // What the page showed instead, and why, for whoever reads the failure.
     await page.screenshot({ path: join(artifactsDir("dashboard-bench"), "timeout.png"), fullPage: true });
-    throw err;
+    await context.close();
+    throw new Error(`${url.replace(/#.*/, "")} not interactive: ${failures.join("; ") || String(err)}`);
   }
   const interactiveMs = await page.evaluate(() => performance.now());
   const browserCpu = browserCpuMs() - cpuBefore;
   const serverCpu = serverCpuMs() - serverCpuBefore;
-  const apiBytesUntilInteractive = apiBytes;
+  const apiBytesUntilInteractive = apiBytes + [...chunkBytes.values()].reduce((n, b) => n + b, 0);
   const apiBodyBytesUntilInteractive = apiBodyBytes;
   let completeMs = interactiveMs;
   if (settled) {
@@ -348,8 +373,8 @@ try {
   const fragment = `#token=${encodeURIComponent(token)}`;
   // A first load warms the browser (process start-up, code caches) and is not counted.
   for (const variant of Object.values(variants)) {
-    await coldLoad(variant, `${server.url}/dashboard/nodes${fragment}`, (page) =>
-      page.locator("table[data-kind=nodes] tbody tr").first().waitFor({ timeout: 180_000 }),
+    await coldLoadRetried(variant, `${server.url}/dashboard/nodes${fragment}`, (page) =>
+      page.locator("table[data-kind=nodes] tbody tr").first().waitFor({ timeout: 60_000 }),
     );
   }
   type Load = Awaited<ReturnType<typeof coldLoad>>;
@@ -359,14 +384,14 @@ try {
   for (let i = 0; i < runs; i++) {
     for (const variant of names) {
       overview[variant].push(
-        await coldLoad(variants[variant], `${server.url}/dashboard/${fragment}`, (page) =>
+        await coldLoadRetried(variants[variant], `${server.url}/dashboard/${fragment}`, (page) =>
           atLeast(page, ".card[data-kind=pods] .total", pods),
         ),
       );
     }
     for (const variant of names) {
       podList[variant].push(
-        await coldLoad(
+        await coldLoadRetried(
           variants[variant],
           `${server.url}/dashboard/pods${fragment}`,
           async (page) => {
@@ -374,10 +399,10 @@ try {
             await atLeast(page, "h2 .count", pods);
             await page
               .locator(`table[data-kind=pods] tbody tr:nth-child(${Math.min(pods, 100)})`)
-              .waitFor({ timeout: 180_000 });
+              .waitFor({ timeout: 60_000 });
           },
           // Every page listed: the "loading…" mark is gone.
-          (page) => page.locator("h2 .more").waitFor({ state: "detached", timeout: 180_000 }),
+          (page) => page.locator("h2 .more").waitFor({ state: "detached", timeout: 60_000 }),
         ),
       );
     }

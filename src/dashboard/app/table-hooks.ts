@@ -38,11 +38,12 @@ function afterPaint(signal: AbortSignal): Promise<void> {
     const done = () => {
       clearTimeout(timeout);
       cancelAnimationFrame(frame);
+      signal.removeEventListener("abort", done);
       setTimeout(resolve);
     };
     const timeout = setTimeout(done, 50);
     const frame = requestAnimationFrame(done);
-    signal.addEventListener("abort", done, { once: true });
+    signal.addEventListener("abort", done);
   });
 }
 
