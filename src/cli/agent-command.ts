@@ -9,9 +9,6 @@ import pino from "pino";
 import { HttpsTransport } from "../client/https-transport.ts";
 import { type ClusterConnection, loadKubeconfig } from "../client/kubeconfig.ts";
 import { RestClient } from "../client/rest.ts";
-import { serveIngress } from "../ingress/serve.ts";
-import { CertificateRequestError } from "../kubelet/bootstrap/csr.ts";
-import { ensureNodeCredentials } from "../kubelet/bootstrap/join.ts";
 import { hasNodeKubeconfig } from "../kubelet/bootstrap/kubeconfig.ts";
 import { JoinTrustError } from "../kubelet/bootstrap/trust.ts";
 import {
@@ -127,6 +124,9 @@ export async function runAgent(flags: AgentFlags): Promise<void> {
   let conn: ClusterConnection;
   if (joined) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    // Joining code (CSR, @peculiar/x509) and the ingress load only when used: the agent's RSS.
+    const { ensureNodeCredentials } = await import("../kubelet/bootstrap/join.ts");
+    const { CertificateRequestError } = await import("../kubelet/bootstrap/csr.ts");
     try {
       conn = await ensureNodeCredentials({
         dataDir,
@@ -191,7 +191,7 @@ export async function runAgent(flags: AgentFlags): Promise<void> {
     throw err;
   }
   const ingress = flags.ingress
-    ? await serveIngress({
+    ? await (await import("../ingress/serve.ts")).serveIngress({
         client,
         nodeName,
         httpPort: Number(flags.ingressHttpPort ?? 80),

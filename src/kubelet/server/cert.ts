@@ -3,10 +3,17 @@
 import { webcrypto } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import "reflect-metadata";
-import * as x509 from "@peculiar/x509";
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+/**
+ * @peculiar/x509 (with reflect-metadata and its ASN.1 schemas) holds ~2.4 MB of heap once loaded:
+ * an agent whose certificate is on disk never loads it.
+ */
+async function loadX509(): Promise<typeof import("@peculiar/x509")> {
+  await import("reflect-metadata");
+  const x509 = await import("@peculiar/x509");
+  x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+  return x509;
+}
 
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
 
@@ -18,6 +25,7 @@ export interface ServingCert {
 }
 
 async function create(nodeName: string, addresses: readonly string[]): Promise<ServingCert> {
+  const x509 = await loadX509();
   const keys = (await webcrypto.subtle.generateKey(algorithm, true, ["sign", "verify"])) as CryptoKeyPair;
   const now = Date.now();
   const ips = addresses.filter((a) => /^[\d.]+$|:/.test(a));
