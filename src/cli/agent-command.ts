@@ -23,7 +23,6 @@ import {
 } from "../kubelet/logs/rotation.ts";
 import type { RuntimeChoice } from "../kubelet/runtime/open.ts";
 import { clusterDnsFor, type RunningAgent, startAgent } from "./agent.ts";
-import { compactAfterStart } from "./agent-memory.ts";
 import { UsageError } from "./usage.ts";
 export interface AgentFlags {
   server?: string;
@@ -203,7 +202,6 @@ export async function runAgent(flags: AgentFlags): Promise<void> {
       })
     : undefined;
   process.stdout.write(`skiff agent ready: node ${nodeName} (${agent.runtimeVersion})\n`);
-  if (process.env.SKIFF_AGENT_COMPACT !== "0") compactAfterStart();
   await new Promise<void>((done) => {
     const stop = (): void => {
       process.off("SIGTERM", stop);

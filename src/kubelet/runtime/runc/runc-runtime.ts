@@ -146,8 +146,10 @@ export class RuncRuntime implements Runtime {
   }
 
   async listPodSandboxes(filter: PodSandboxFilter = {}): Promise<PodSandboxStatus[]> {
+    const labels = Object.entries(filter.labelSelector ?? {});
     return [...this.#sandboxes.values()]
       .filter((s) => (!filter.id || s.id === filter.id) && (!filter.state || s.state === filter.state))
+      .filter((s) => labels.every(([k, v]) => s.labels[k] === v))
       .map(toSandboxStatus);
   }
 
