@@ -9,9 +9,6 @@ import pino from "pino";
 import { HttpsTransport } from "../client/https-transport.ts";
 import { type ClusterConnection, loadKubeconfig } from "../client/kubeconfig.ts";
 import { RestClient } from "../client/rest.ts";
-import { serveIngress } from "../ingress/serve.ts";
-import { CertificateRequestError } from "../kubelet/bootstrap/csr.ts";
-import { ensureNodeCredentials } from "../kubelet/bootstrap/join.ts";
 import { hasNodeKubeconfig } from "../kubelet/bootstrap/kubeconfig.ts";
 import { JoinTrustError } from "../kubelet/bootstrap/trust.ts";
 import {
@@ -127,6 +124,9 @@ export async function runAgent(flags: AgentFlags): Promise<void> {
   let conn: ClusterConnection;
   if (joined) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    // Joining code (CSR, @peculiar/x509) and the ingress load only when used: the agent's RSS.
+    const { ensureNodeCredentials } = await import("../kubelet/bootstrap/join.ts");
+    const { CertificateRequestError } = await import("../kubelet/bootstrap/csr.ts");
     try {
       conn = await ensureNodeCredentials({
         dataDir,
@@ -192,19 +192,21 @@ export async function runAgent(flags: AgentFlags): Promise<void> {
   }
   // An ingress that fails to start must not leave the agent's runtime (its containerd) behind.
   const ingress = flags.ingress
-    ? await serveIngress({
-        client,
-        nodeName,
-        httpPort: Number(flags.ingressHttpPort ?? 80),
-        httpsPort: Number(flags.ingressHttpsPort ?? 443),
-        tlsSecrets: "if-allowed",
-        logger: logger.child({ component: "ingress" }),
-        say,
-      }).catch(async (err: unknown) => {
-        await agent.stop();
-        client.close();
-        throw err;
-      })
+    ? await (await import("../ingress/serve.ts"))
+        .serveIngress({
+          client,
+          nodeName,
+          httpPort: Number(flags.ingressHttpPort ?? 80),
+          httpsPort: Number(flags.ingressHttpsPort ?? 443),
+          tlsSecrets: "if-allowed",
+          logger: logger.child({ component: "ingress" }),
+          say,
+        })
+        .catch(async (err: unknown) => {
+          await agent.stop();
+          client.close();
+          throw err;
+        })
     : undefined;
   process.stdout.write(`skiff agent ready: node ${nodeName} (${agent.runtimeVersion})\n`);
   await new Promise<void>((done) => {

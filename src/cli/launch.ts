@@ -1,15 +1,16 @@
 // The `skiff` executable (dist/skiff.cjs): loads the bundled CLI beside it (skiff-cli.cjs, or the
-// agent-only skiff-agent.cjs for `skiff agent` when the build made one) in small reads, and for
+// agent-only skiff-agent.cjs for `skiff agent`) in small reads, and for
 // `skiff server` sets V8's start-up flags first (startup-flags.ts), both to save idle memory.
-import { closeSync, existsSync, openSync, readSync } from "node:fs";
+import { closeSync, openSync, readSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { compileFunction } from "node:vm";
-import { beginStartup } from "./startup-flags.ts";
+import { beginStartup, keepYoungGenerationSmall } from "./startup-flags.ts";
 
-// Before the bundle is even read: see startup-flags.ts. Only the server sets them: it undoes them
-// once ready, and its idle memory is the one with a target.
+// Before the bundle is even read: see startup-flags.ts. The server undoes them once ready; the
+// agent keeps its young generation small for good (it allocates little once up), not TurboFan.
 if (process.argv[2] === "server") beginStartup();
+else if (process.argv[2] === "agent") keepYoungGenerationSmall();
 
 /**
  * The bundle read 64 KiB at a time: a whole-file read is one 4 MB malloc, and freeing it raises
@@ -35,8 +36,7 @@ function readInChunks(file: string): string {
   }
 }
 
-const agent = join(__dirname, "skiff-agent.cjs");
-const file = process.argv[2] === "agent" && existsSync(agent) ? agent : join(__dirname, "skiff-cli.cjs");
+const file = join(__dirname, process.argv[2] === "agent" ? "skiff-agent.cjs" : "skiff-cli.cjs");
 const main = compileFunction(
   readInChunks(file),
   ["exports", "require", "module", "__filename", "__dirname"],

@@ -1,17 +1,17 @@
 // The `skiff` command: entry point of the bundled CLI.
-import { Command, CommanderError, Option } from "commander";
+import { Command, Option } from "commander";
 import { serverVersion } from "../apiserver/discovery.ts";
 import { registerAgent } from "./agent-command.ts";
 import { addHpaOptions, runControllerManager } from "./controller-manager.ts";
 import { registerImage } from "./image.ts";
 import { runTool } from "./passthrough.ts";
 import { runReset } from "./reset.ts";
+import { runProgram } from "./run-program.ts";
 import { runSchedulerCommand } from "./scheduler.ts";
 import { registerSecretsEncrypt } from "./secrets-encrypt.ts";
 import { registerSim } from "./sim-command.ts";
 import { runStatus } from "./status.ts";
 import { registerToken } from "./token.ts";
-import { UsageError } from "./usage.ts";
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -159,22 +159,4 @@ registerImage(program);
 registerToken(program);
 registerSecretsEncrypt(program);
 
-function fail(message: string, code: number): never {
-  process.stderr.write(`error: ${message.replace(/^error: /, "")}\n`);
-  process.exit(code);
-}
-
-program.parseAsync(process.argv).then(
-  () => process.exit(0),
-  (err: unknown) => {
-    if (err instanceof CommanderError) {
-      if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.exitCode === 0) {
-        process.exit(0);
-      }
-      if (err.code === "commander.help") process.exit(2);
-      fail(err.message.replace(/\s*\n\s*/g, " "), 2);
-    }
-    if (err instanceof UsageError) fail(err.message, 2);
-    fail(err instanceof Error ? err.message : String(err), 1);
-  },
-);
+runProgram(program);

@@ -35,3 +35,9 @@ export function endStartup(): void {
   for (const flag of applied as (keyof typeof startup)[]) setFlagsFromString(`--${flag}=${startup[flag][1]}`);
   (globalThis as Record<symbol, unknown>)[marker] = undefined;
 }
+
+/** For the node agent: the young generation stays at its initial size for the process's life. */
+export function keepYoungGenerationSmall(): void {
+  const userFlags = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].join(" ");
+  if (!/semi.space/.test(userFlags)) setFlagsFromString("--semi-space-growth-factor=1");
+}

@@ -8,8 +8,10 @@ import { join } from "node:path";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import { removeCgroup } from "../../src/kubelet/runtime/containerd/cgroups.ts";
 import { SkiffChild } from "../support/skiff-child.ts";
+import { skiffEntry } from "../support/skiff-entry.ts";
 import { SkiffServer } from "../support/skiff-server.ts";
 import { tempDir } from "../support/tempdir.ts";
+import { launcherEnv, withEnv } from "./launch-env.ts";
 
 export const busybox = "skiff.local/busybox:1";
 
@@ -69,37 +71,42 @@ export async function startNodeCluster(options: {
     "--cluster-dns-address",
     gateway,
   ]);
+  // From the bundle, the agent starts as the `skiff` bin starts it (its shebang's malloc and V8 settings).
+  const bundle = skiffEntry()[0] ?? "";
+  const launch = bundle.endsWith(".cjs") ? launcherEnv(bundle) : {};
   const startAgent = () =>
-    SkiffChild.start(
-      [
-        "agent",
-        "--kubeconfig",
-        server.kubeconfig,
-        "--name",
-        nodeName,
-        "--data-dir",
-        dataDir,
-        "--runtime",
-        options.runtime ?? "containerd",
-        "--bridge",
-        bridge,
-        "--pod-cidr",
-        subnet,
-        "--cgroup-root",
-        `${cgroupRoot}/kubepods`,
-        "--pod-manifest-path",
-        manifests,
-        "--kubelet-port",
-        "0",
-        "--service-cidr",
-        serviceCidr,
-        "--cluster-cidr",
-        subnet,
-        "--node-ip",
-        "127.0.0.1",
-        ...(options.agentArgs ?? []),
-      ],
-      "skiff agent ready",
+    withEnv(launch, () =>
+      SkiffChild.start(
+        [
+          "agent",
+          "--kubeconfig",
+          server.kubeconfig,
+          "--name",
+          nodeName,
+          "--data-dir",
+          dataDir,
+          "--runtime",
+          options.runtime ?? "containerd",
+          "--bridge",
+          bridge,
+          "--pod-cidr",
+          subnet,
+          "--cgroup-root",
+          `${cgroupRoot}/kubepods`,
+          "--pod-manifest-path",
+          manifests,
+          "--kubelet-port",
+          "0",
+          "--service-cidr",
+          serviceCidr,
+          "--cluster-cidr",
+          subnet,
+          "--node-ip",
+          "127.0.0.1",
+          ...(options.agentArgs ?? []),
+        ],
+        "skiff agent ready",
+      ),
     );
   let agent: SkiffChild;
   try {

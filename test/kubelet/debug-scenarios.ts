@@ -174,3 +174,34 @@ export async function checkAttachStdin(c: NodeCluster): Promise<void> {
   assert.equal(p.status?.containerStatuses?.[0]?.state?.terminated?.exitCode, 0);
   assert.match(await c.kubectl("logs", "att"), /got:hello\ngot:quit/);
 }
+
+/**
+ * stdinOnce: when the first attached client closes stdin, the container's stdin sees end-of-file
+ * (CRI closes it; on runc conmon is told to close its end of the pipe).
+ */
+export async function checkAttachStdinOnce(c: NodeCluster): Promise<void> {
+  await c.apply(
+    pod(
+      "att-once",
+      `  restartPolicy: Never
+  containers:
+  - name: cat
+    image: ${busybox}
+    stdin: true
+    stdinOnce: true
+    command: ["sh", "-c", "echo ready; while read line; do echo got:$line; done; echo end-of-stdin"]`,
+    ),
+  );
+  await c.waitPod("att-once", (x) => running(x) && c.logs(x, "cat").includes("ready"), "the reader running");
+  const k = c.server.client("1.32");
+  // No "quit": only the end of kubectl's stdin can end the container's loop.
+  const r = await k.run(["attach", "-i", "att-once", "-c", "cat"], { input: "once\n", timeoutMs: 60_000 });
+  assert.equal(r.code, 0, r.stderr);
+  const p = await c.waitPod(
+    "att-once",
+    (x) => x.status?.containerStatuses?.[0]?.state?.terminated !== undefined,
+    "the reader saw end-of-file and exited",
+  );
+  assert.equal(p.status?.containerStatuses?.[0]?.state?.terminated?.exitCode, 0);
+  assert.match(await c.kubectl("logs", "att-once"), /got:once\nend-of-stdin/);
+}

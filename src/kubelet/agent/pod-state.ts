@@ -15,7 +15,9 @@ export const uidOf = (labels: Record<string, string> | undefined): string | unde
   labels?.[podUidLabel];
 
 export async function observePod(runtime: Runtime, uid: string): Promise<ObservedPod> {
-  const sandboxes = (await runtime.listPodSandboxes())
+  // Asked by label: with 50 pods starting, listing every sandbox at each step of each pod's sync
+  // made the listings quadratic (CRI answers the label selector itself).
+  const sandboxes = (await runtime.listPodSandboxes({ labelSelector: { [podUidLabel]: uid } }))
     .filter((s) => uidOf(s.labels) === uid || s.metadata.uid === uid)
     .sort((a, b) => b.metadata.attempt - a.metadata.attempt || b.createdAt - a.createdAt);
   const containers = new Map<string, ContainerStatus[]>();

@@ -193,6 +193,8 @@ export interface ContainerFilter {
 export interface PodSandboxFilter {
   id?: string;
   state?: PodSandboxState;
+  /** Sandboxes carrying all these labels (CRI label_selector); a runtime may ignore it. */
+  labelSelector?: Record<string, string>;
 }
 
 export type ContainerEventType =

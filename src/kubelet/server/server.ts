@@ -8,24 +8,12 @@ import { createServer, type Server } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import type { TLSSocket } from "node:tls";
-import { WebSocketServer } from "ws";
 import { contentType, defaultRegistry, registerProcessMetrics } from "../../metrics/index.ts";
-import type { Runtime, StreamOptions } from "../runtime/runtime.ts";
-import { findContainer, findSandbox } from "./locate.ts";
+import type { Runtime } from "../runtime/runtime.ts";
+import { flag, HttpError, statusBody } from "./http-error.ts";
+import { findContainer } from "./locate.ts";
 import { type LogOptions, streamLog } from "./logs.ts";
-import {
-  portForwardProtocol,
-  portForwardWebSocketProtocol,
-  servePortForward,
-  webSocketDuplex,
-} from "./portforward.ts";
-import {
-  serveSpdyCommand,
-  serveWebSocketCommand,
-  spdyProtocols,
-  webSocketProtocols,
-} from "./remotecommand.ts";
-import { SpdySession } from "./spdy/session.ts";
+import type { StreamingServer } from "./streaming.ts";
 
 /** The identity the API server presents to kubelets (its kubelet-client certificate). */
 export const apiserverKubeletClientName = "kube-apiserver-kubelet-client";
@@ -49,28 +37,6 @@ export interface RunningKubeletServer {
   close(): Promise<void>;
 }
 
-class HttpError extends Error {
-  constructor(
-    readonly code: number,
-    readonly reason: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function statusBody(err: HttpError): string {
-  return JSON.stringify({
-    kind: "Status",
-    apiVersion: "v1",
-    metadata: {},
-    status: "Failure",
-    message: err.message,
-    reason: err.reason,
-    code: err.code,
-  });
-}
-
 function authorized(req: IncomingMessage): boolean {
   const socket = req.socket as TLSSocket;
   if (!socket.authorized) return false;
@@ -79,11 +45,6 @@ function authorized(req: IncomingMessage): boolean {
   const list = (v: string | string[] | undefined): string[] =>
     v === undefined ? [] : Array.isArray(v) ? v : [v];
   return list(subject.O).includes("system:masters") || list(subject.CN).includes(apiserverKubeletClientName);
-}
-
-function flag(query: URLSearchParams, name: string): boolean {
-  const v = query.get(name);
-  return v === "true" || v === "1";
 }
 
 function positiveInt(query: URLSearchParams, name: string): number | undefined {
@@ -116,26 +77,6 @@ function logOptions(query: URLSearchParams): LogOptions {
   };
 }
 
-function streamOptions(query: URLSearchParams): StreamOptions {
-  const tty = flag(query, "tty");
-  return {
-    tty,
-    stdin: flag(query, "stdin"),
-    stdout: flag(query, "stdout"),
-    stderr: flag(query, "stderr") && !tty,
-  };
-}
-
-/** Values of a header that may be repeated or comma-separated (X-Stream-Protocol-Version). */
-function headerList(req: IncomingMessage, name: string): string[] {
-  const raw = req.headers[name.toLowerCase()];
-  const values = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
-  return values
-    .flatMap((v) => v.split(","))
-    .map((v) => v.trim())
-    .filter((v) => v !== "");
-}
-
 function rejectUpgrade(socket: Duplex, err: HttpError): void {
   const body = statusBody(err);
   socket.end(
@@ -146,7 +87,6 @@ function rejectUpgrade(socket: Duplex, err: HttpError): void {
 export async function startKubeletServer(options: KubeletServerOptions): Promise<RunningKubeletServer> {
   const { runtime } = options;
   const sockets = new Set<Socket>();
-  const wss = new WebSocketServer({ noServer: true, handleProtocols: (offered) => [...offered][0] ?? false });
 
   const serveRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? "/", "https://kubelet.invalid");
@@ -214,62 +154,13 @@ export async function startKubeletServer(options: KubeletServerOptions): Promise
     throw new HttpError(404, "NotFound", `the kubelet does not serve ${url.pathname}`);
   };
 
+  // The streaming endpoints (ws, SPDY, exec/attach/port-forward) load on the first upgrade: an
+  // idle agent does not keep their code in memory.
+  let streaming: Promise<StreamingServer> | undefined;
   const serveUpgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
     if (!authorized(req)) throw new HttpError(401, "Unauthorized", "Unauthorized");
-    const url = new URL(req.url ?? "/", "https://kubelet.invalid");
-    const parts = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
-    const kind = parts[0];
-    const [, namespace = "", pod = "", name = ""] = parts;
-    const webSocket = (req.headers.upgrade ?? "").toLowerCase() === "websocket";
-    const offered = webSocket
-      ? headerList(req, "sec-websocket-protocol")
-      : headerList(req, "x-stream-protocol-version");
-    if (kind === "portForward" && parts.length === 3) {
-      const sandbox = await findSandbox(runtime, namespace, pod);
-      if (sandbox?.state !== "SANDBOX_READY") {
-        throw new HttpError(404, "NotFound", `pod "${pod}" has no running sandbox on this node`);
-      }
-      const dial = (port: number) => runtime.portForward(sandbox.id, port);
-      if (webSocket) {
-        if (!offered.includes(portForwardWebSocketProtocol)) {
-          throw new HttpError(400, "BadRequest", `unsupported port-forward protocols: ${offered.join(", ")}`);
-        }
-        wss.handleUpgrade(req, socket, head, (ws) =>
-          servePortForward(new SpdySession(webSocketDuplex(ws)), dial),
-        );
-        return;
-      }
-      if (!offered.includes(portForwardProtocol)) {
-        throw new HttpError(400, "BadRequest", `unsupported port-forward protocols: ${offered.join(", ")}`);
-      }
-      servePortForward(acceptSpdy(socket, head, portForwardProtocol), dial);
-      return;
-    }
-    if ((kind === "exec" || kind === "attach") && parts.length === 4) {
-      const container = await findContainer(runtime, namespace, pod, name);
-      if (container?.state !== "CONTAINER_RUNNING") {
-        throw new HttpError(400, "BadRequest", `container ${name} is not running in pod ${pod}`);
-      }
-      const opts = streamOptions(url.searchParams);
-      const cmd = url.searchParams.getAll("command");
-      if (kind === "exec" && cmd.length === 0)
-        throw new HttpError(400, "BadRequest", "you must specify at least 1 command");
-      const start = () =>
-        kind === "exec" ? runtime.exec(container.id, { ...opts, cmd }) : runtime.attach(container.id, opts);
-      if (webSocket) {
-        const protocol = offered.find((p) => (webSocketProtocols as readonly string[]).includes(p));
-        if (!protocol)
-          throw new HttpError(400, "BadRequest", `unsupported stream protocols: ${offered.join(", ")}`);
-        wss.handleUpgrade(req, socket, head, (ws) => void serveWebSocketCommand(ws, protocol, start));
-        return;
-      }
-      const protocol = offered.find((p) => (spdyProtocols as readonly string[]).includes(p));
-      if (!protocol)
-        throw new HttpError(400, "BadRequest", `unsupported stream protocols: ${offered.join(", ")}`);
-      void serveSpdyCommand(acceptSpdy(socket, head, protocol), opts, start);
-      return;
-    }
-    throw new HttpError(404, "NotFound", `the kubelet does not serve ${url.pathname}`);
+    streaming ??= import("./streaming.ts").then((m) => new m.StreamingServer(runtime));
+    await (await streaming).serveUpgrade(req, socket, head);
   };
 
   const server: Server = createServer(
@@ -318,17 +209,8 @@ export async function startKubeletServer(options: KubeletServerOptions): Promise
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const s of sockets) s.destroy();
-      for (const c of wss.clients) c.terminate();
-      wss.close();
+      if (streaming) (await streaming).close();
       await closed;
     },
   };
-}
-
-function acceptSpdy(socket: Duplex, head: Buffer, protocol: string): SpdySession {
-  socket.write(
-    `HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: ${protocol}\r\n\r\n`,
-  );
-  if (head.length > 0) socket.unshift(head);
-  return new SpdySession(socket);
 }

@@ -32,11 +32,15 @@ export class CriListing {
 
   async sandboxes(filter?: PodSandboxFilter): Promise<PodSandboxStatus[]> {
     const res = await this.client.call<ListPodSandboxResponse>("ListPodSandbox", {
-      filter: { id: filter?.id ?? "", state: filter?.state ? { state: filter.state } : undefined },
+      filter: {
+        id: filter?.id ?? "",
+        state: filter?.state ? { state: filter.state } : undefined,
+        labelSelector: filter?.labelSelector ?? {},
+      },
     });
     // The list carries no IPs: ask each sandbox once per state (its IP does not change meanwhile).
     const live = new Set(res.items.map((s) => s.id));
-    if (!filter?.id && !filter?.state) {
+    if (!filter?.id && !filter?.state && !filter?.labelSelector) {
       for (const id of this.sandboxCache.keys()) if (!live.has(id)) this.sandboxCache.delete(id);
     }
     return Promise.all(

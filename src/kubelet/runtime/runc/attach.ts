@@ -2,6 +2,7 @@
 // stderr; stdin goes straight into the container's stdin pipe. conmon's attach socket (which would
 // carry stdin) is SOCK_SEQPACKET, which Node's net module cannot open; but a container run with
 // conmon --stdin has a pipe as fd 0, and /proc/<pid>/fd/0 opened for writing is that pipe.
+import { execFile } from "node:child_process";
 import { constants } from "node:fs";
 import { open, readFile } from "node:fs/promises";
 import { PassThrough, type Writable } from "node:stream";
@@ -23,6 +24,11 @@ export interface FollowOptions extends StreamOptions {
   exited: Promise<number>;
   /** The container's stdin (openContainerStdin), when the attach asks for it. */
   stdinPipe?: Writable;
+  /**
+   * stdinOnce: called once when this session's stdin ends (the client closed it) or the session
+   * ends, to close the container's stdin for good.
+   */
+  closeStdin?: () => Promise<void>;
   pollMs?: number;
 }
 
@@ -52,12 +58,22 @@ export async function attachToLog(options: FollowOptions): Promise<StreamSession
       }
     }
   };
+  let stdinClosed = false;
+  const closeStdin = async () => {
+    if (stdinClosed || !options.closeStdin) return;
+    stdinClosed = true;
+    options.stdinPipe?.destroy();
+    await options.closeStdin().catch(() => {});
+  };
+  // The client ended stdin (kubectl read EOF): with stdinOnce the container sees EOF now.
+  options.stdinPipe?.once("finish", () => void closeStdin());
   const finish = async () => {
     if (closed) return;
     closed = true;
     clearInterval(timer);
     await drain().catch(() => {});
     await file.close().catch(() => {});
+    await closeStdin();
     options.stdinPipe?.destroy();
     stdout.end();
     stderr.end();
@@ -83,8 +99,8 @@ export async function attachToLog(options: FollowOptions): Promise<StreamSession
 
 /**
  * The write side of a container's stdin pipe, through its init's fd 0 (`pidFile`: conmon's
- * --container-pidfile). Closing it does not close the container's stdin: conmon keeps the pipe
- * open, so stdinOnce's end-of-file after the first attach is not delivered on runc.
+ * --container-pidfile). Closing it alone does not close the container's stdin: conmon keeps its
+ * own write end open (closeConmonStdin below closes that one).
  */
 export async function openContainerStdin(pidFile: string): Promise<Writable> {
   const pid = Number.parseInt((await readFile(pidFile, "utf8")).trim(), 10);
@@ -94,4 +110,23 @@ export async function openContainerStdin(pidFile: string): Promise<Writable> {
   // A client that goes away mid-write must not crash the agent (EPIPE once the container exits).
   stream.on("error", () => {});
   return stream;
+}
+
+/**
+ * Makes conmon close its end of the container's stdin pipe: conmon (without --leave-stdin-open)
+ * does so when a client of its attach socket (`<bundle>/attach`, from --full-attach) goes away. The
+ * socket is SOCK_SEQPACKET, which Node cannot open, so perl (perl-base is Essential on Debian) opens
+ * it and closes it; cwd is the bundle so the address stays short whatever the path's length.
+ */
+export function closeConmonStdin(bundle: string): Promise<void> {
+  const script =
+    "use Socket; socket(my $s, AF_UNIX, SOCK_SEQPACKET, 0) or die qq(socket: $!\\n); " +
+    "connect($s, pack_sockaddr_un(q(attach))) or die qq(connect: $!\\n); close($s);";
+  return new Promise((resolve, reject) => {
+    execFile("perl", ["-e", script], { cwd: bundle, timeout: 10_000 }, (err, _stdout, stderr) => {
+      if (err)
+        reject(new Error(`closing the stdin of the container in ${bundle}: ${stderr.trim() || err.message}`));
+      else resolve();
+    });
+  });
 }

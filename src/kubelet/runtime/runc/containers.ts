@@ -60,6 +60,7 @@ export async function createContainer(
     bundle,
     rootfsMounted: false,
     ...(config.stdin ? { stdin: true } : {}),
+    ...(config.stdin && config.stdinOnce ? { stdinOnce: true } : {}),
     ...(image.config.StopSignal ? { stopSignal: image.config.StopSignal } : {}),
   };
   await mkdir(bundle, { recursive: true });

@@ -23,7 +23,7 @@ import type {
   StreamSession,
 } from "../runtime.ts";
 import { RuntimeNotFoundError, RuntimeUnsupportedError } from "../runtime.ts";
-import { attachToLog, openContainerStdin } from "./attach.ts";
+import { attachToLog, closeConmonStdin, openContainerStdin } from "./attach.ts";
 import { cgroupUsage } from "./cgroups.ts";
 import { reopenConmonLog } from "./conmon.ts";
 import * as containers from "./containers.ts";
@@ -146,8 +146,10 @@ export class RuncRuntime implements Runtime {
   }
 
   async listPodSandboxes(filter: PodSandboxFilter = {}): Promise<PodSandboxStatus[]> {
+    const labels = Object.entries(filter.labelSelector ?? {});
     return [...this.#sandboxes.values()]
       .filter((s) => (!filter.id || s.id === filter.id) && (!filter.state || s.state === filter.state))
+      .filter((s) => labels.every(([k, v]) => s.labels[k] === v))
       .map(toSandboxStatus);
   }
 
@@ -286,13 +288,21 @@ export class RuncRuntime implements Runtime {
   async attach(containerId: string, options: StreamOptions): Promise<StreamSession> {
     const record = this.#running(containerId);
     // A container without stdin in its spec has /dev/null there: nothing to write into (as on CRI).
+    // A stdinOnce container's stdin is closed after its first attach (later ones get none, as on CRI).
     const stdinPipe =
-      options.stdin && record.stdin ? await openContainerStdin(join(record.bundle, "pid")) : undefined;
+      options.stdin && record.stdin && !record.stdinClosed
+        ? await openContainerStdin(join(record.bundle, "pid"))
+        : undefined;
+    const closeStdin = async () => {
+      record.stdinClosed = true;
+      await closeConmonStdin(record.bundle);
+    };
     return attachToLog({
       ...options,
       logPath: record.logPath,
       exited: this.#exitCodeOf(record),
       ...(stdinPipe ? { stdinPipe } : {}),
+      ...(stdinPipe && record.stdinOnce ? { closeStdin } : {}),
     });
   }
 

@@ -55,6 +55,10 @@ export interface ContainerRecord {
   rootfsMounted: boolean;
   /** The container keeps a stdin pipe (spec stdin: true): conmon runs with --stdin. */
   stdin?: boolean;
+  /** stdinOnce: the first attach session's end closes the container's stdin (EOF), as on CRI. */
+  stdinOnce?: boolean;
+  /** A stdinOnce container whose stdin was closed: later attaches get no stdin. */
+  stdinClosed?: boolean;
 }
 
 export class RecordStore<T extends { id: string }> {

@@ -1,0 +1,40 @@
+// The kubelet server's HTTP errors (answered as a Kubernetes Status) and the query/header helpers
+// its plain and streaming endpoints share.
+import type { IncomingMessage } from "node:http";
+
+export class HttpError extends Error {
+  constructor(
+    readonly code: number,
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function statusBody(err: HttpError): string {
+  return JSON.stringify({
+    kind: "Status",
+    apiVersion: "v1",
+    metadata: {},
+    status: "Failure",
+    message: err.message,
+    reason: err.reason,
+    code: err.code,
+  });
+}
+
+export function flag(query: URLSearchParams, name: string): boolean {
+  const v = query.get(name);
+  return v === "true" || v === "1";
+}
+
+/** Values of a header that may be repeated or comma-separated (X-Stream-Protocol-Version). */
+export function headerList(req: IncomingMessage, name: string): string[] {
+  const raw = req.headers[name.toLowerCase()];
+  const values = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+  return values
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter((v) => v !== "");
+}
