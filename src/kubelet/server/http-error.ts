@@ -1,27 +1,13 @@
 // The kubelet server's HTTP errors (answered as a Kubernetes Status) and the query/header helpers
 // its plain and streaming endpoints share.
 import type { IncomingMessage } from "node:http";
+import { ApiError, toStatus } from "../../api/errors.ts";
 
-export class HttpError extends Error {
-  constructor(
-    readonly code: number,
-    readonly reason: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/** The kubelet server's errors are the API's: one Status shape (src/api/errors.ts). */
+export class HttpError extends ApiError {}
 
 export function statusBody(err: HttpError): string {
-  return JSON.stringify({
-    kind: "Status",
-    apiVersion: "v1",
-    metadata: {},
-    status: "Failure",
-    message: err.message,
-    reason: err.reason,
-    code: err.code,
-  });
+  return JSON.stringify(toStatus(err));
 }
 
 export function flag(query: URLSearchParams, name: string): boolean {
