@@ -153,7 +153,9 @@ test("port-forward reaches a server on the sandbox's loopback; exec runs through
   assert.equal(session.stderr, undefined);
   session.resize({ width: 123, height: 45 });
   assert.equal(await session.exitCode, 0);
-  const text = Buffer.concat(out).toString();
+  // A NUL byte sometimes precedes a line of the pty's output (seen once in CI as "^@45 123"; likely
+  // `script` handing its stdin's immediate EOF to the pty): NULs are not part of what we check.
+  const text = Buffer.concat(out).toString().replaceAll("\0", "");
   assert.match(text, /\/dev\/pts\/\d+/);
   assert.match(text, /^45 123\r?$/m, "the resize reached the container's terminal");
   assert.match(text, /in-a-tty/);
