@@ -267,16 +267,32 @@ export class NetnsCluster {
   }
 
   /** Stops everything and returns what was left behind (empty when the host is clean). */
+  /**
+   * Deletes the workloads and waits until the API holds no pod at all, so that the agents have
+   * stopped every container before they are stopped themselves (an agent's stop leaves running
+   * pods alone, as a kubelet restart must). A ReplicaSet can create a replacement pod after
+   * `kubectl delete --wait` has listed the pods it waits for, before the garbage collector
+   * removes the ReplicaSet: that pod is deleted later, so wait for the list to be empty.
+   */
+  private async deleteAllPods(left: string[]): Promise<void> {
+    await this.server.kubectl(
+      ["delete", "deployments,replicasets,pods,services", "--all", "--wait=true", "--timeout=90s"],
+      { timeoutMs: 100_000 },
+    );
+    let pods = "";
+    for (let i = 0; i < 300; i++) {
+      const r = await this.server.kubectl(["get", "pods", "-A", "-o", "name"]);
+      pods = r.code === 0 ? r.stdout.trim() : `kubectl failed: ${r.stderr.trim()}`;
+      if (pods === "") return;
+      if (i % 50 === 49) await this.server.kubectl(["delete", "pods", "--all", "-A", "--wait=false"]);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    left.push(`pods still in the API after 60 s: ${pods.replace(/\n/g, " ")}`);
+  }
+
   async teardown(): Promise<string[]> {
     const left: string[] = [];
-    if (this.server.alive) {
-      await this.server.kubectl(
-        ["delete", "deployments,pods,services", "--all", "--wait=true", "--timeout=90s"],
-        {
-          timeoutMs: 100_000,
-        },
-      );
-    }
+    if (this.server.alive) await this.deleteAllPods(left);
     for (const m of this.machines) await m.agent?.stop();
     await this.server.stop();
     for (const m of this.machines) sh("ip", ["netns", "del", m.netns]);
