@@ -15,6 +15,7 @@ import type { AgentNodeSpec } from "../node/agent-node.ts";
 import { hostCapacity, hostInfo } from "../node/host.ts";
 import { BackOff } from "../pod/backoff.ts";
 import { parseResolvConf, podUidLabel } from "../pod/sandbox-config.ts";
+import { fakeRuntimeName } from "../runtime/fake/fake-runtime.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { VolumeManager } from "../volumes/manager.ts";
 import { AgentApi, resources } from "./api.ts";
@@ -307,6 +308,8 @@ export class Kubelet {
     this.staticPods?.start();
     await this.relist();
     for (let i = 0; i < (o.workers ?? 16); i++) this.workers.push(this.work());
+    // Pods deleted from the API while the agent was down are orphans now: clean them up at once.
+    void this.housekeeping();
     this.timers.push(
       setInterval(() => void this.relist(), o.relistMs ?? 2000),
       setInterval(() => void this.housekeeping(), o.housekeepingMs ?? 10_000),
@@ -376,7 +379,9 @@ export class Kubelet {
     }
   }
 
-  /** Removes sandboxes and volume dirs of pods the API no longer binds here. */
+  private runtimeName: string | undefined;
+
+  /** Removes sandboxes, volume dirs and cgroups of pods the API no longer binds here. */
   async housekeeping(): Promise<void> {
     const worker = this.worker;
     if (this.stopping || !worker || !this.informer.hasSynced()) return;
@@ -385,12 +390,19 @@ export class Kubelet {
       for (const p of this.staticPods?.pods() ?? []) known.add(p.metadata?.uid ?? "");
       for (const key of worker.keys()) known.add(worker.uidOf(key) ?? "");
       const orphans = new Set<string>();
+      const withSandbox = new Set<string>();
       for (const s of await this.o.runtime.listPodSandboxes()) {
         const uid = s.labels[podUidLabel] ?? s.metadata.uid;
+        withSandbox.add(uid);
         if (uid && !known.has(uid)) orphans.add(uid);
       }
       for (const uid of (await this.volumes?.podsOnDisk()) ?? []) if (!known.has(uid)) orphans.add(uid);
       for (const uid of orphans) await worker.removeOrphan(uid);
+      // Like the kubelet's orphaned pod cgroup clean-up: a sandbox that failed half-way, or one
+      // whose processes were still leaving when it was removed, can leave an empty pod cgroup.
+      this.runtimeName ??= (await this.o.runtime.version()).runtimeName;
+      if (this.runtimeName !== fakeRuntimeName)
+        worker.removeOrphanCgroups((uid) => known.has(uid) || (withSandbox.has(uid) && !orphans.has(uid)));
     } catch (err) {
       this.error(err, "housekeeping");
     }

@@ -7,7 +7,7 @@ import type { Clock } from "../clock.ts";
 import type { BackOff } from "../pod/backoff.ts";
 import { containerHash, containerHashAnnotation } from "../pod/container-config.ts";
 import { type SandboxOptions, sandboxConfig } from "../pod/sandbox-config.ts";
-import { removeCgroup } from "../runtime/containerd/cgroups.ts";
+import { podCgroupUids, removeCgroup } from "../runtime/containerd/cgroups.ts";
 import type { ContainerStatus, PodSandboxStatus, Runtime } from "../runtime/runtime.ts";
 import { rfc3339 } from "../status/container-status.ts";
 import { deepEqual } from "../status/equal.ts";
@@ -359,9 +359,14 @@ export class PodWorker {
     for (const s of observed.sandboxes) await this.o.runtime.removePodSandbox(s.id);
     // Runtimes may leave the pod's cgroup parent behind (RUNTIME.md): the kubelet removes it,
     // under whichever QoS class the pod had. Busy (non-empty) cgroups stay.
+    // Processes of a just-stopped sandbox can take a moment to leave their cgroup (EBUSY): retry
+    // briefly; housekeeping sweeps whatever still stays (removeOrphanCgroups).
     const root = this.o.sandbox.cgroupRoot ?? "/skiff/kubepods";
-    if (observed.sandboxes.length > 0)
-      for (const qos of ["", "burstable/", "besteffort/"]) removeCgroup(`${root}/${qos}pod${uid}`);
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const gone = ["", "burstable/", "besteffort/"].map((qos) => removeCgroup(`${root}/${qos}pod${uid}`));
+      if (gone.every(Boolean)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     await this.o.volumes.tearDown(uid);
     this.o.backOff.resetPrefix(`${uid}/`);
   }
@@ -385,6 +390,15 @@ export class PodWorker {
     }
     for (const s of observed.sandboxes) await this.o.runtime.stopPodSandbox(s.id);
     await this.removeRuntimeState(uid, observed);
+  }
+
+  /** Removes the (empty) pod cgroups under the cgroup root of uids that `keep` rejects. */
+  removeOrphanCgroups(keep: (uid: string) => boolean): void {
+    const root = this.o.sandbox.cgroupRoot ?? "/skiff/kubepods";
+    for (const uid of podCgroupUids(root)) {
+      if (keep(uid)) continue;
+      for (const qos of ["", "burstable/", "besteffort/"]) removeCgroup(`${root}/${qos}pod${uid}`);
+    }
   }
 
   /** Marks a pod for node-pressure eviction; the caller requeues its key. False when unknown or done. */

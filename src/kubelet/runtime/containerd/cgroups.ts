@@ -1,6 +1,6 @@
 // Removes a pod's cgroup parent from every cgroup v1 hierarchy (and the unified one) after its
 // sandbox is gone: containerd removes the container cgroups but leaves the parent (RUNTIME.md).
-import { readdirSync, rmdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, rmdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 const cgroupRoot = "/sys/fs/cgroup";
@@ -48,9 +48,40 @@ function removeTree(path: string): void {
   }
 }
 
-/** `cgroupParent` is a cgroupfs path such as `/skiff/kubepods/pod<uid>`; "" or "/" does nothing. */
-export function removeCgroup(cgroupParent: string, root = cgroupRoot): void {
+/**
+ * `cgroupParent` is a cgroupfs path such as `/skiff/kubepods/pod<uid>`; "" or "/" does nothing.
+ * True when no hierarchy holds it any more (false: a cgroup still had processes).
+ */
+export function removeCgroup(cgroupParent: string, root = cgroupRoot): boolean {
   const relative = cgroupParent.replace(/^\/+/, "");
-  if (relative === "" || relative.split("/").includes("..")) return;
-  for (const hierarchy of hierarchies(root)) removeTree(join(hierarchy, relative));
+  if (relative === "" || relative.split("/").includes("..")) return true;
+  let gone = true;
+  for (const hierarchy of hierarchies(root)) {
+    const path = join(hierarchy, relative);
+    removeTree(path);
+    if (existsSync(path)) gone = false;
+  }
+  return gone;
+}
+
+/**
+ * The pod uids with a `pod<uid>` cgroup under `parent` or its QoS children (burstable,
+ * besteffort) in any hierarchy: the kubelet's view of pod cgroups, swept when orphaned.
+ */
+export function podCgroupUids(parent: string, root = cgroupRoot): Set<string> {
+  const relative = parent.replace(/^\/+/, "");
+  const uids = new Set<string>();
+  if (relative === "" || relative.split("/").includes("..")) return uids;
+  for (const hierarchy of hierarchies(root)) {
+    for (const qos of ["", "burstable", "besteffort"]) {
+      let names: string[];
+      try {
+        names = readdirSync(join(hierarchy, relative, qos));
+      } catch {
+        continue;
+      }
+      for (const name of names) if (name.startsWith("pod") && name.length > 3) uids.add(name.slice(3));
+    }
+  }
+  return uids;
 }
