@@ -58,17 +58,20 @@ export class GatedTransport implements Transport {
 }
 
 /**
- * Polls until the check passes (or fails after `tries` × 20 ms with the last failure). Checks
- * must give assert.ok a message: without one Node re-reads and parses the test source on every
- * failed poll, which under tsx can take seconds and starve the event loop.
+ * Polls until the check passes, or fails with the last failure after `tries` polls 20 ms apart
+ * and at least 20 s: a loaded 2-core CI machine can starve a test process for seconds, and a
+ * slow pass is not what these checks are about (performance lives in bench/). Checks must give
+ * assert.ok a message: without one Node re-reads and parses the test source on every failed
+ * poll, which under tsx can take seconds and starve the event loop.
  */
 export async function eventually(check: () => void | Promise<void>, tries = 250): Promise<void> {
+  const deadline = Date.now() + Math.max(20_000, tries * 20);
   for (let i = 0; ; i++) {
     try {
       await check();
       return;
     } catch (err) {
-      if (i >= tries) throw err;
+      if (i >= tries && Date.now() >= deadline) throw err;
       await new Promise((r) => setTimeout(r, 20));
     }
   }
