@@ -131,18 +131,60 @@ export class CpuMeter {
   }
 }
 
-/** Mutating API requests by "VERB resource[/subresource]", summed from apiserver_request_total. */
-export function writeCounts(metricsText: string): Record<string, number> {
-  const out: Record<string, number> = {};
+const mutatingVerbs = new Set(["POST", "PUT", "PATCH", "DELETE", "DELETECOLLECTION", "APPLY"]);
+
+/** API requests and watch events counted by the server, keyed "VERB resource[/subresource]". */
+export interface RequestCounts {
+  /** Mutating requests (POST, PUT, PATCH, APPLY, DELETE). */
+  writes: Record<string, number>;
+  /** GET, LIST and WATCH requests (a WATCH counts when it opens). */
+  reads: Record<string, number>;
+  /** Watch events sent to watchers, by resource: the fan-out of the writes. */
+  watchEvents: Record<string, number>;
+  /** Controller syncs (workqueue_work_duration_seconds_count) by queue; only in-process controllers. */
+  syncs: Record<string, number>;
+}
+
+function labelsOf(line: string): Record<string, string> {
+  return Object.fromEntries([...line.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1] ?? "", m[2] ?? ""]));
+}
+
+function add(into: Record<string, number>, key: string, line: string): void {
+  into[key] = (into[key] ?? 0) + Number(line.slice(line.lastIndexOf(" ") + 1));
+}
+
+/** Sums apiserver_request_total and apiserver_watch_events_total from a /metrics text. */
+export function requestCounts(metricsText: string): RequestCounts {
+  const out: RequestCounts = { writes: {}, reads: {}, watchEvents: {}, syncs: {} };
   for (const line of metricsText.split("\n")) {
+    if (line.startsWith("workqueue_work_duration_seconds_count{")) {
+      add(out.syncs, labelsOf(line).name ?? "", line);
+      continue;
+    }
+    if (line.startsWith("apiserver_watch_events_total{")) {
+      add(out.watchEvents, labelsOf(line).resource ?? "", line);
+      continue;
+    }
     if (!line.startsWith("apiserver_request_total{")) continue;
-    const labels = Object.fromEntries(
-      [...line.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1] ?? "", m[2] ?? ""]),
-    );
+    const labels = labelsOf(line);
     const verb = labels.verb ?? "";
-    if (!["POST", "PUT", "PATCH", "DELETE", "APPLY", "CREATE", "UPDATE"].includes(verb)) continue;
+    if (!labels.resource) continue;
     const what = `${verb} ${labels.resource}${labels.subresource ? `/${labels.subresource}` : ""}`;
-    out[what] = (out[what] ?? 0) + Number(line.slice(line.lastIndexOf(" ") + 1));
+    add(mutatingVerbs.has(verb) ? out.writes : out.reads, what, line);
+  }
+  return out;
+}
+
+/** `to - from` per key, zero entries left out; with `per`, divided by it (2 decimals). */
+export function countDelta(
+  from: Record<string, number>,
+  to: Record<string, number>,
+  per = 1,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(to)) {
+    const d = v - (from[k] ?? 0);
+    if (d > 0) out[k] = per === 1 ? d : +(d / per).toFixed(2);
   }
   return out;
 }

@@ -5,8 +5,9 @@
 //   `skiff sim` as separate processes, so each one's CPU time is measured on its own.
 // Prints JSON per configuration: for a Deployment of 1,000 replicas becoming available, its
 // rolling update (default 25%/25%) and a burst of ReplicaSets, the wall time, the CPU ms of every
-// component, each main thread's time on a core / waiting for one / asleep, the API writes, and a
-// timeline (when pods were created, bound, Running, Ready, deleted; when the ReplicaSet and
+// component, each main thread's time on a core / waiting for one / asleep, the API requests
+// (writes by verb/resource/subresource, reads, watch events sent; `writesPerPod` divides them by
+// the replicas), controller syncs per queue (embedded), and a timeline (when pods were created, bound, Running, Ready, deleted; when the ReplicaSet and
 // Deployment status counts moved); ReplicaSet reconcile throughput; the controllers' peak RSS.
 // Usage: node --import tsx bench/controllers.ts [replicas=1000] [nodes=100] [replicaSets=300]
 //   [--mode split|embedded|both (default both)] [--no-timeline]
@@ -22,7 +23,16 @@ import { HttpsTransport } from "../src/client/https-transport.ts";
 import { loadKubeconfig } from "../src/client/kubeconfig.ts";
 import { RestClient } from "../src/client/rest.ts";
 import { SkiffServer } from "../test/support/skiff-server.ts";
-import { CpuMeter, childPidWith, rssMb, startSkiff, stopChild, writeCounts } from "./controllers-procs.ts";
+import {
+  CpuMeter,
+  childPidWith,
+  countDelta,
+  type RequestCounts,
+  requestCounts,
+  rssMb,
+  startSkiff,
+  stopChild,
+} from "./controllers-procs.ts";
 import { Timeline } from "./controllers-timeline.ts";
 
 type Mode = "split" | "embedded";
@@ -38,6 +48,8 @@ const replicaSetCount = Number(positional[2] ?? 300);
 const modes: Mode[] = modeArg === "both" ? ["embedded", "split"] : [modeArg as Mode];
 if (!modes.every((m) => m === "split" || m === "embedded"))
   throw new Error(`--mode ${modeArg}: split, embedded or both`);
+/** Node heartbeats: their count follows the nodes and the phase's length, not the pods. */
+const backgroundWrites = new Set(["PUT leases", "PATCH leases", "PATCH nodes/status", "PUT nodes/status"]);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Phase {
@@ -45,6 +57,12 @@ interface Phase {
   cpuMs: Record<string, number>;
   /** Mutating API requests during the phase, by verb and resource (apiserver_request_total). */
   writes: Record<string, number>;
+  /** GET/LIST/WATCH requests during the phase (the bench's own polling GETs included). */
+  reads: Record<string, number>;
+  /** Watch events the server sent, by resource. */
+  watchEvents: Record<string, number>;
+  /** Syncs per controller queue (embedded only: the server's /metrics shows its own controllers). */
+  syncs: Record<string, number>;
   /** Main thread per component: ms on a core, waiting for one (load), asleep (waiting on others). */
   mainThreadMs: Record<string, { onCpu: number; runQueue: number; idle: number }>;
   /** When pods reached each milestone and the status counts moved (ms from the phase's start). */
@@ -98,12 +116,13 @@ async function run(mode: Mode): Promise<Record<string, unknown>> {
     const sampler = setInterval(() => {
       peakRss = Math.max(peakRss, rssMb(controllersPid));
     }, 200);
-    const writes = async () => writeCounts((await server.kubectl(["get", "--raw", "/metrics"])).stdout);
+    const counts = async (): Promise<RequestCounts> =>
+      requestCounts((await server.kubectl(["get", "--raw", "/metrics"])).stdout);
     const phase = async (
       work: () => Promise<void>,
       openTimeline?: () => Promise<Timeline>,
     ): Promise<Phase> => {
-      const writesBefore = await writes();
+      const countsBefore = await counts();
       const timeline = await openTimeline?.();
       timeline?.begin();
       const before = meter.sample();
@@ -113,13 +132,15 @@ async function run(mode: Mode): Promise<Record<string, unknown>> {
       const wallMs = performance.now() - t;
       const seconds = +(wallMs / 1000).toFixed(2);
       const cpuMs = CpuMeter.delta(before, meter.sample());
+      const countsAfter = await counts();
       return {
         seconds,
         cpuMs,
         mainThreadMs: CpuMeter.threadTime(schedBefore, meter.sched(), wallMs),
-        writes: Object.fromEntries(
-          Object.entries(CpuMeter.delta(writesBefore, await writes())).filter(([, n]) => n > 0),
-        ),
+        writes: countDelta(countsBefore.writes, countsAfter.writes),
+        reads: countDelta(countsBefore.reads, countsAfter.reads),
+        watchEvents: countDelta(countsBefore.watchEvents, countsAfter.watchEvents),
+        syncs: countDelta(countsBefore.syncs, countsAfter.syncs),
         ...(timeline ? { timeline: timeline.summary() } : {}),
       };
     };
@@ -229,6 +250,17 @@ async function run(mode: Mode): Promise<Record<string, unknown>> {
     );
     clearInterval(sampler);
     const cmCpu = (p: Phase) => p.cpuMs.controllerManager ?? 0;
+    // Writes per pod of the Deployment; `pipeline` leaves out the nodes' heartbeats (per node, not per pod).
+    const perPod = (p: Phase) => {
+      const sum = (w: Record<string, number>) => Object.values(w).reduce((a, n) => a + n, 0);
+      const pipeline = Object.fromEntries(Object.entries(p.writes).filter(([k]) => !backgroundWrites.has(k)));
+      return {
+        total: +(sum(p.writes) / replicas).toFixed(2),
+        pipeline: +(sum(pipeline) / replicas).toFixed(2),
+        byRequest: countDelta({}, pipeline, replicas),
+        watchEventsPerPod: countDelta({}, p.watchEvents, replicas),
+      };
+    };
     const total = (p: Phase) =>
       Object.entries(p.cpuMs).reduce((a, [k, v]) => (k === "benchClient" ? a : a + v), 0);
     return {
@@ -242,6 +274,11 @@ async function run(mode: Mode): Promise<Record<string, unknown>> {
           available: +(total(available) / replicas).toFixed(2),
           rollingUpdate: +(total(rollingUpdate) / replicas).toFixed(2),
         },
+        // The `skiff server` process (embedded: API, scheduler and controllers), all threads.
+        apiServer: {
+          available: +((available.cpuMs.apiServer ?? 0) / replicas).toFixed(2),
+          rollingUpdate: +((rollingUpdate.cpuMs.apiServer ?? 0) / replicas).toFixed(2),
+        },
         ...(mode === "split"
           ? {
               controllerManager: {
@@ -252,6 +289,7 @@ async function run(mode: Mode): Promise<Record<string, unknown>> {
             }
           : {}),
       },
+      writesPerPod: { available: perPod(available), rollingUpdate: perPod(rollingUpdate) },
       // Embedded, the whole server's.
       controllersPeakRssMb: peakRss,
       targets: {

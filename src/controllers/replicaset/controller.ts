@@ -64,7 +64,7 @@ export class ReplicaSetController {
           this.pods.addEventHandler({
             onAdd: (p) => this.podAdded(p),
             onUpdate: (old, p) => this.podUpdated(old, p),
-            onDelete: (p) => this.podDeleted(p),
+            onDelete: (p) => this.podDeleted(p, true),
           }),
         ];
       },
@@ -93,8 +93,9 @@ export class ReplicaSetController {
     }
     const owner = this.resolve(pod.metadata?.namespace ?? "", getControllerOf(pod));
     if (owner) {
-      this.expectations.creationObserved(objectKey(owner));
-      this.queue?.add(objectKey(owner));
+      const key = objectKey(owner);
+      this.expectations.creationObserved(key);
+      this.enqueueObserved(key);
     } else if (!getControllerOf(pod)) this.enqueueSelecting(pod);
   }
 
@@ -129,12 +130,30 @@ export class ReplicaSetController {
     if (!ref && (labelsChanged || refChanged)) this.enqueueSelecting(pod);
   }
 
-  private podDeleted(pod: Pod): void {
+  /** A pod began terminating, or (`gone`) left the cache. */
+  private podDeleted(pod: Pod, gone = false): void {
     const owner = this.resolve(pod.metadata?.namespace ?? "", getControllerOf(pod));
     if (!owner) return;
     const key = objectKey(owner);
+    const awaited = !this.expectations.satisfied(key);
     this.expectations.deletionObserved(key, objectKey(pod));
-    this.queue?.add(key);
+    if (gone && pod.metadata?.deletionTimestamp !== undefined && !awaited) {
+      // Its termination was seen already and it stopped counting then: its removal moves no count.
+      this.queue?.addAfter(key, statusBatchMs);
+      return;
+    }
+    this.enqueueObserved(key);
+  }
+
+  /**
+   * After a create or delete was observed: sync now when nothing more is awaited (the next
+   * slow-start batch, or a replacement for a pod deleted by someone else), else within the status
+   * window. Until the last awaited one arrives a sync can only rewrite the counts, and a burst of
+   * 500 observations would otherwise cost up to 500 syncs over every pod of the owner.
+   */
+  private enqueueObserved(key: string): void {
+    if (this.expectations.satisfied(key)) this.queue?.add(key);
+    else this.queue?.addAfter(key, statusBatchMs);
   }
 
   async sync(key: string): Promise<void> {

@@ -6,12 +6,15 @@ import type { Clock } from "../clock.ts";
 import { exitCodeAnnotation, type FakeRuntime, runSecondsAnnotation } from "../runtime/fake/fake-runtime.ts";
 import type { ContainerStatus as RuntimeContainerStatus } from "../runtime/runtime.ts";
 import { apiContainerStatus, rfc3339 } from "../status/container-status.ts";
-import { deepEqual } from "../status/equal.ts";
 import { buildPodStatus, isRestartableInit } from "../status/pod-status.ts";
+import { podStatusPatch } from "./status-patch.ts";
 
 /** The API calls a pod worker makes. */
 export interface PodApi {
-  /** Strategic-merge-patches pods/status; the uid guards against a re-created namesake. */
+  /**
+   * Strategic-merge-patches pods/status with `status` (the changed fields only, see
+   * status-patch.ts); the uid guards against a re-created namesake.
+   */
   patchStatus(pod: Pod, status: PodStatus): Promise<void>;
   /** DELETE with gracePeriodSeconds 0 and a uid precondition; a missing pod is fine. */
   deleteNow(pod: Pod): Promise<void>;
@@ -55,6 +58,8 @@ interface PodRecord {
   deleteSent: boolean;
   /** JSON of the last status written (or found already in place), to skip repeats. */
   lastStatus?: string;
+  /** The last status written: the server holds it even while the informer's copy lags. */
+  lastWritten?: PodStatus;
 }
 
 const slot = (spec: Container): Slot => ({ spec, restartCount: 0, nextBackOffMs: 0 });
@@ -237,7 +242,11 @@ export class PodWorker {
   private async write(pod: Pod, rec: PodRecord, status: PodStatus): Promise<void> {
     const json = JSON.stringify(status);
     if (json === rec.lastStatus) return;
-    if (!deepEqual(pod.status, status)) await this.o.api.patchStatus(pod, status);
+    const patch = podStatusPatch(status, [pod.status, rec.lastWritten]);
+    if (patch) {
+      await this.o.api.patchStatus(pod, patch);
+      rec.lastWritten = status;
+    }
     rec.lastStatus = json;
   }
 
