@@ -146,3 +146,61 @@ test("a static pod gets a mirror pod; removing its manifest stops it and deletes
     [],
   );
 });
+
+test("stop() does not wait out a pod's termination grace period: the kill is left running", async () => {
+  // A runtime whose StopContainer never returns: a container ignoring SIGTERM, a long grace.
+  let stopCalled: () => void = () => undefined;
+  const killing = new Promise<void>((r) => {
+    stopCalled = r;
+  });
+  class StubbornRuntime extends FakeRuntime {
+    override stopContainer(): Promise<void> {
+      stopCalled();
+      return new Promise(() => undefined);
+    }
+  }
+  const stubborn = new StubbornRuntime({ clock });
+  const dir2 = mkdtempSync(join(tmpdir(), "skiff-kubelet-"));
+  const second = new Kubelet({
+    client: api.client,
+    runtime: stubborn,
+    nodeName: "n2",
+    dataDir: dir2,
+    podCidr: "10.200.1.0/24",
+    clusterDNS: "10.43.0.10",
+    relistMs: 200,
+    statusUpdateMs: 300,
+    stopWaitMs: 100,
+  });
+  try {
+    await second.start();
+    await second.waitReady();
+    await pods().create({
+      metadata: { name: "stubborn", namespace: "default" },
+      spec: {
+        nodeName: "n2",
+        containers: [{ name: "c", image: "busybox:1" }],
+        terminationGracePeriodSeconds: 3600,
+      },
+    });
+    await eventually(
+      "Running",
+      () => pods().get("stubborn", { namespace: "default" }),
+      (p) => p.status?.phase === "Running",
+    );
+    await pods().delete("stubborn", { namespace: "default" });
+    await killing;
+    await second.stop();
+    assert.equal((await stubborn.listContainers()).length, 1, "the container is still there");
+  } finally {
+    await second.stop();
+    await stubborn.close();
+    await pods()
+      .delete("stubborn", { namespace: "default", gracePeriodSeconds: 0 })
+      .catch(() => undefined);
+    await nodes()
+      .delete("n2")
+      .catch(() => undefined);
+    rmSync(dir2, { recursive: true, force: true });
+  }
+});

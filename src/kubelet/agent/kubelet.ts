@@ -66,6 +66,12 @@ export interface KubeletOptions {
   statusUpdateMs?: number;
   /** Pod sync workers (default 16: sandbox creation waits on the runtime, so pods start in parallel). */
   workers?: number;
+  /**
+   * How long stop() waits for pod syncs in flight (default 2 s). A sync may be killing a pod
+   * through its termination grace period; the agent does not wait that out (it exits, the
+   * containers keep running, and the next start syncs the pod again), as a kubelet restart does.
+   */
+  stopWaitMs?: number;
   labels?: Record<string, string>;
   /** Directory of static pod manifests (--pod-manifest-path). */
   staticPodPath?: string;
@@ -398,6 +404,11 @@ export class Kubelet {
 
   private async work(): Promise<void> {
     for (let key = await this.queue.get(); key !== undefined; key = await this.queue.get()) {
+      if (this.stopping) {
+        // Keys still queued at stop are left to the next start's relist.
+        this.queue.done(key);
+        return;
+      }
       try {
         await this.syncKey(key);
         this.queue.forget(key);
@@ -439,7 +450,14 @@ export class Kubelet {
     await this.informer.stop();
     await this.nodeInformer.stop();
     this.queue.shutDown();
-    await Promise.all(this.workers);
+    let waited: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(this.workers),
+      new Promise((r) => {
+        waited = setTimeout(r, this.o.stopWaitMs ?? 2000);
+      }),
+    ]);
+    clearTimeout(waited);
     this.worker?.close();
     this.prober.stop();
     await this.events.stop();
