@@ -170,7 +170,6 @@ test("stop() does not wait out a pod's termination grace period: the kill is lef
     clusterDNS: "10.43.0.10",
     relistMs: 200,
     statusUpdateMs: 300,
-    stopWaitMs: 100,
   });
   try {
     await second.start();

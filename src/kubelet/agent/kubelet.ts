@@ -66,12 +66,6 @@ export interface KubeletOptions {
   statusUpdateMs?: number;
   /** Pod sync workers (default 16: sandbox creation waits on the runtime, so pods start in parallel). */
   workers?: number;
-  /**
-   * How long stop() waits for pod syncs in flight (default 2 s). A sync may be killing a pod
-   * through its termination grace period; the agent does not wait that out (it exits, the
-   * containers keep running, and the next start syncs the pod again), as a kubelet restart does.
-   */
-  stopWaitMs?: number;
   labels?: Record<string, string>;
   /** Directory of static pod manifests (--pod-manifest-path). */
   staticPodPath?: string;
@@ -101,6 +95,9 @@ export class Kubelet {
   private volumes: PodVolumes | undefined;
   private worker: PodWorker | undefined;
   private workers: Promise<void>[] = [];
+  /** Workers inside a sync. */
+  private busy = 0;
+  private runner: ContainerRunner | undefined;
   private timers: NodeJS.Timeout[] = [];
   private unsubscribe: (() => void) | undefined;
   private stopping = false;
@@ -265,6 +262,17 @@ export class Kubelet {
         tokens: this.api.tokens(),
         event: (pod, type, reason, message) => event(pod, type, reason, message),
       });
+    this.runner = new ContainerRunner({
+      runtime: o.runtime,
+      clock: this.clock,
+      images,
+      objects,
+      allocatable,
+      memoryCapacityBytes: capacity.memoryBytes,
+      hooks: o.probeRunner ?? new DefaultProbeRunner(o.runtime),
+      event,
+      serviceEnv: (pod) => serviceEnvFor(services, pod.metadata?.namespace ?? "default"),
+    });
     this.worker = new PodWorker({
       hostIP: info.internalIP,
       runtime: o.runtime,
@@ -277,17 +285,7 @@ export class Kubelet {
         podLogsRoot: `${o.dataDir}/pods-logs`,
         ...(o.cgroupRoot ? { cgroupRoot: o.cgroupRoot } : {}),
       },
-      containers: new ContainerRunner({
-        runtime: o.runtime,
-        clock: this.clock,
-        images,
-        objects,
-        allocatable,
-        memoryCapacityBytes: capacity.memoryBytes,
-        hooks: o.probeRunner ?? new DefaultProbeRunner(o.runtime),
-        event,
-        serviceEnv: (pod) => serviceEnvFor(services, pod.metadata?.namespace ?? "default"),
-      }),
+      containers: this.runner,
       volumes: this.volumes,
       prober: this.prober,
       backOff,
@@ -356,6 +354,30 @@ export class Kubelet {
     }
   }
 
+  /**
+   * Lets the workers finish the queued and in-flight syncs (so a pod deleted just before the stop
+   * is cleaned up), except those waiting out a termination grace period: the agent does not wait
+   * for those (its containers keep running with their signal; the next start stops them again),
+   * as a kubelet restart does not.
+   */
+  private async drain(): Promise<void> {
+    let finished = false;
+    const all = Promise.all(this.workers).then(() => {
+      finished = true;
+    });
+    const onlyGraceWaits = () => this.queue.len() === 0 && this.busy <= (this.runner?.gracefulStops ?? 0);
+    while (!finished && !onlyGraceWaits()) {
+      let tick: NodeJS.Timeout | undefined;
+      await Promise.race([
+        all,
+        new Promise((r) => {
+          tick = setTimeout(r, 50);
+        }),
+      ]);
+      clearTimeout(tick);
+    }
+  }
+
   /** PLEG: lists containers and requeues the pods whose containers changed state. */
   async relist(): Promise<void> {
     if (this.stopping) return;
@@ -404,11 +426,7 @@ export class Kubelet {
 
   private async work(): Promise<void> {
     for (let key = await this.queue.get(); key !== undefined; key = await this.queue.get()) {
-      if (this.stopping) {
-        // Keys still queued at stop are left to the next start's relist.
-        this.queue.done(key);
-        return;
-      }
+      this.busy++;
       try {
         await this.syncKey(key);
         this.queue.forget(key);
@@ -416,6 +434,7 @@ export class Kubelet {
         this.error(err, `pod ${key}`);
         if (!this.stopping) this.queue.addRateLimited(key);
       } finally {
+        this.busy--;
         this.queue.done(key);
       }
     }
@@ -450,14 +469,7 @@ export class Kubelet {
     await this.informer.stop();
     await this.nodeInformer.stop();
     this.queue.shutDown();
-    let waited: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.all(this.workers),
-      new Promise((r) => {
-        waited = setTimeout(r, this.o.stopWaitMs ?? 2000);
-      }),
-    ]);
-    clearTimeout(waited);
+    await this.drain();
     this.worker?.close();
     this.prober.stop();
     await this.events.stop();
