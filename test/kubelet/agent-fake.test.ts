@@ -60,6 +60,19 @@ after(async () => {
 const nodes = () => api.client.resource<Node>(resources.nodes);
 const pods = () => api.client.resource<Pod>(resources.pods);
 
+/** Creates a busybox pod bound to `nodeName` and waits until it runs. */
+async function runningPod(name: string, nodeName: string, grace: number): Promise<Pod> {
+  await pods().create({
+    metadata: { name, namespace: "default" },
+    spec: { nodeName, containers: [{ name: "c", image: "busybox:1" }], terminationGracePeriodSeconds: grace },
+  });
+  return eventually(
+    "Running",
+    () => pods().get(name, { namespace: "default" }),
+    (p) => p.status?.phase === "Running",
+  );
+}
+
 test("registers a Ready node with the pod CIDR applied and a lease", async () => {
   const node = await nodes().get("n1");
   assert.equal(node.status?.conditions?.find((c) => c.type === "Ready")?.status, "True");
@@ -91,19 +104,7 @@ test("a runtime whose network is not ready makes the node NotReady with its mess
 });
 
 test("a bound pod runs with an IP from the pod CIDR; deleting it stops and removes it", async () => {
-  await pods().create({
-    metadata: { name: "web", namespace: "default" },
-    spec: {
-      nodeName: "n1",
-      containers: [{ name: "c", image: "busybox:1" }],
-      terminationGracePeriodSeconds: 1,
-    },
-  });
-  const running = await eventually(
-    "Running",
-    () => pods().get("web", { namespace: "default" }),
-    (p) => p.status?.phase === "Running",
-  );
+  const running = await runningPod("web", "n1", 1);
   assert.match(running.status?.podIP ?? "", /^10\.200\.0\.\d+$/);
   assert.equal(running.status?.containerStatuses?.[0]?.ready, true);
   await pods().delete("web", { namespace: "default" });
@@ -174,19 +175,7 @@ test("stop() does not wait out a pod's termination grace period: the kill is lef
   try {
     await second.start();
     await second.waitReady();
-    await pods().create({
-      metadata: { name: "stubborn", namespace: "default" },
-      spec: {
-        nodeName: "n2",
-        containers: [{ name: "c", image: "busybox:1" }],
-        terminationGracePeriodSeconds: 3600,
-      },
-    });
-    await eventually(
-      "Running",
-      () => pods().get("stubborn", { namespace: "default" }),
-      (p) => p.status?.phase === "Running",
-    );
+    await runningPod("stubborn", "n2", 3600);
     await pods().delete("stubborn", { namespace: "default" });
     await killing;
     await second.stop();

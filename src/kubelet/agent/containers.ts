@@ -184,35 +184,25 @@ export class ContainerRunner {
     }
     this.gracefulStops++;
     try {
-      await this.stopGracefully(pod, c, cur, graceSeconds, podIP);
+      const began = this.o.clock.now();
+      const preStop = c?.lifecycle?.preStop;
+      if (preStop && cur.state === "CONTAINER_RUNNING" && c) {
+        let timer: { cancel(): void } | undefined;
+        const r = await Promise.race([
+          this.o.hooks.run(preStop, { podIP, container: c, containerId: cur.id }, graceSeconds),
+          new Promise<{ ok: false; message: string }>((done) => {
+            timer = this.o.clock.at(began + graceSeconds * 1000, () =>
+              done({ ok: false, message: "timed out" }),
+            );
+          }),
+        ]);
+        timer?.cancel();
+        if (!r.ok) this.o.event(pod, "Warning", "FailedPreStopHook", `PreStopHook failed: ${r.message}`);
+      }
+      const left = graceSeconds - Math.floor((this.o.clock.now() - began) / 1000);
+      await this.o.runtime.stopContainer(cur.id, Math.max(2, left));
     } finally {
       this.gracefulStops--;
     }
-  }
-
-  private async stopGracefully(
-    pod: Pod,
-    c: Container | undefined,
-    cur: ContainerStatus,
-    graceSeconds: number,
-    podIP: string,
-  ): Promise<void> {
-    const began = this.o.clock.now();
-    const preStop = c?.lifecycle?.preStop;
-    if (preStop && cur.state === "CONTAINER_RUNNING" && c) {
-      let timer: { cancel(): void } | undefined;
-      const r = await Promise.race([
-        this.o.hooks.run(preStop, { podIP, container: c, containerId: cur.id }, graceSeconds),
-        new Promise<{ ok: false; message: string }>((done) => {
-          timer = this.o.clock.at(began + graceSeconds * 1000, () =>
-            done({ ok: false, message: "timed out" }),
-          );
-        }),
-      ]);
-      timer?.cancel();
-      if (!r.ok) this.o.event(pod, "Warning", "FailedPreStopHook", `PreStopHook failed: ${r.message}`);
-    }
-    const left = graceSeconds - Math.floor((this.o.clock.now() - began) / 1000);
-    await this.o.runtime.stopContainer(cur.id, Math.max(2, left));
   }
 }
