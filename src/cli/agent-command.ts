@@ -23,6 +23,14 @@ import {
 } from "../kubelet/logs/rotation.ts";
 import type { RuntimeChoice } from "../kubelet/runtime/open.ts";
 import { clusterDnsFor, type RunningAgent, startAgent } from "./agent.ts";
+import {
+  buildImagesFlag,
+  buildImagesInChild,
+  importBuiltImages,
+  importImagesFlag,
+  importImagesInChild,
+  printBuiltImages,
+} from "./agent-images.ts";
 import { UsageError } from "./usage.ts";
 export interface AgentFlags {
   server?: string;
@@ -157,6 +165,8 @@ export async function runAgent(flags: AgentFlags): Promise<void> {
       nodeName,
       dataDir,
       runtime: flags.runtime,
+      buildImages: buildImagesInChild,
+      importImages: importImagesInChild,
       ...(flags.containerRuntimeEndpoint ? { endpoint: flags.containerRuntimeEndpoint } : {}),
       ...(flags.podCidr ? { podCidr: flags.podCidr } : {}),
       clusterDNS: flags.clusterDns ?? clusterDnsFor(flags.serviceCidr),
@@ -297,7 +307,12 @@ export function registerAgent(program: Command): void {
       "image disk usage image garbage collection frees down to",
       "80",
     )
+    .addOption(new Option(`${buildImagesFlag} <dir>`).hideHelp())
+    .addOption(new Option(`${importImagesFlag} <dataDir>`).hideHelp())
     .action(async (opts) => {
-      await runAgent(opts);
+      if (typeof opts.buildBuiltinImages === "string") await printBuiltImages(opts.buildBuiltinImages);
+      else if (typeof opts.importBuiltinImages === "string")
+        await importBuiltImages(opts.importBuiltinImages);
+      else await runAgent(opts);
     });
 }

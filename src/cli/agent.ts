@@ -13,7 +13,12 @@ import { hostInfo } from "../kubelet/node/host.ts";
 import { writeNodeRecord } from "../kubelet/reset.ts";
 import { fakeRuntimeName } from "../kubelet/runtime/fake/fake-runtime.ts";
 import { formatCidr, formatIpv4, parseIpv4Cidr, subnet } from "../kubelet/runtime/fake/ipam.ts";
-import { openRuntime, type RuntimeChoice, RuntimeUnavailableError } from "../kubelet/runtime/open.ts";
+import {
+  type OpenRuntimeOptions,
+  openRuntime,
+  type RuntimeChoice,
+  RuntimeUnavailableError,
+} from "../kubelet/runtime/open.ts";
 import type { Runtime } from "../kubelet/runtime/runtime.ts";
 import { ensureServingCert } from "../kubelet/server/cert.ts";
 import { type RunningKubeletServer, startKubeletServer } from "../kubelet/server/server.ts";
@@ -69,6 +74,10 @@ export interface StartAgentOptions {
   containerLogs?: LogRotationPolicy;
   /** Kubelet server port (default 10250; 0 picks a free one). */
   kubeletPort?: number;
+  /** Builds the pause/busybox archives when missing (default: in this process). */
+  buildImages?: OpenRuntimeOptions["buildImages"];
+  /** runc: imports them into the image store when missing (default: in this process). */
+  importImages?: OpenRuntimeOptions["importImages"];
   /** The cluster CA (PEM) that signs the API server's client certificate; absent: nobody is let in. */
   clusterCa?: string;
   /**
@@ -110,6 +119,8 @@ export async function startAgent(o: StartAgentOptions): Promise<RunningAgent> {
       ...(o.endpoint ? { endpoint: o.endpoint } : {}),
       ...(o.bridge ? { bridge: o.bridge } : {}),
       say: o.say,
+      ...(o.buildImages ? { buildImages: o.buildImages } : {}),
+      ...(o.importImages ? { importImages: o.importImages } : {}),
     });
   } catch (err) {
     if (err instanceof RuntimeUnavailableError) throw new UsageError(err.message);

@@ -60,6 +60,19 @@ after(async () => {
 const nodes = () => api.client.resource<Node>(resources.nodes);
 const pods = () => api.client.resource<Pod>(resources.pods);
 
+/** Creates a busybox pod bound to `nodeName` and waits until it runs. */
+async function runningPod(name: string, nodeName: string, grace: number): Promise<Pod> {
+  await pods().create({
+    metadata: { name, namespace: "default" },
+    spec: { nodeName, containers: [{ name: "c", image: "busybox:1" }], terminationGracePeriodSeconds: grace },
+  });
+  return eventually(
+    "Running",
+    () => pods().get(name, { namespace: "default" }),
+    (p) => p.status?.phase === "Running",
+  );
+}
+
 test("registers a Ready node with the pod CIDR applied and a lease", async () => {
   const node = await nodes().get("n1");
   assert.equal(node.status?.conditions?.find((c) => c.type === "Ready")?.status, "True");
@@ -91,19 +104,7 @@ test("a runtime whose network is not ready makes the node NotReady with its mess
 });
 
 test("a bound pod runs with an IP from the pod CIDR; deleting it stops and removes it", async () => {
-  await pods().create({
-    metadata: { name: "web", namespace: "default" },
-    spec: {
-      nodeName: "n1",
-      containers: [{ name: "c", image: "busybox:1" }],
-      terminationGracePeriodSeconds: 1,
-    },
-  });
-  const running = await eventually(
-    "Running",
-    () => pods().get("web", { namespace: "default" }),
-    (p) => p.status?.phase === "Running",
-  );
+  const running = await runningPod("web", "n1", 1);
   assert.match(running.status?.podIP ?? "", /^10\.200\.0\.\d+$/);
   assert.equal(running.status?.containerStatuses?.[0]?.ready, true);
   await pods().delete("web", { namespace: "default" });
@@ -145,4 +146,49 @@ test("a static pod gets a mirror pod; removing its manifest stops it and deletes
     errors.filter((e) => !e.includes("mirror pod")),
     [],
   );
+});
+
+test("stop() does not wait out a pod's termination grace period: the kill is left running", async () => {
+  // A runtime whose StopContainer never returns: a container ignoring SIGTERM, a long grace.
+  let stopCalled: () => void = () => undefined;
+  const killing = new Promise<void>((r) => {
+    stopCalled = r;
+  });
+  class StubbornRuntime extends FakeRuntime {
+    override stopContainer(): Promise<void> {
+      stopCalled();
+      return new Promise(() => undefined);
+    }
+  }
+  const stubborn = new StubbornRuntime({ clock });
+  const dir2 = mkdtempSync(join(tmpdir(), "skiff-kubelet-"));
+  const second = new Kubelet({
+    client: api.client,
+    runtime: stubborn,
+    nodeName: "n2",
+    dataDir: dir2,
+    podCidr: "10.200.1.0/24",
+    clusterDNS: "10.43.0.10",
+    relistMs: 200,
+    statusUpdateMs: 300,
+  });
+  try {
+    await second.start();
+    await second.waitReady();
+    await runningPod("stubborn", "n2", 3600);
+    await pods().delete("stubborn", { namespace: "default" });
+    await killing;
+    await second.stop();
+    assert.equal((await stubborn.listContainers()).length, 1, "the container is still there");
+  } finally {
+    await second.stop();
+    await stubborn.close();
+    await pods()
+      .delete("stubborn", { namespace: "default", gracePeriodSeconds: 0 })
+      .catch(() => undefined);
+    await nodes()
+      .delete("n2")
+      .catch(() => undefined);
+    rmSync(dir2, { recursive: true, force: true });
+  }
 });

@@ -55,6 +55,9 @@ export interface StartInput {
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 export class ContainerRunner {
+  /** Graceful stops in progress (preStop hook and SIGTERM → SIGKILL within a grace period > 0). */
+  gracefulStops = 0;
+
   constructor(private readonly o: ContainerRunnerOptions) {}
 
   private mounts(i: StartInput, env: Map<string, string>): Mount[] {
@@ -175,22 +178,31 @@ export class ContainerRunner {
     podIP: string,
   ): Promise<void> {
     if (cur.state !== "CONTAINER_RUNNING" && cur.state !== "CONTAINER_CREATED") return;
-    const began = this.o.clock.now();
-    const preStop = c?.lifecycle?.preStop;
-    if (preStop && cur.state === "CONTAINER_RUNNING" && graceSeconds > 0 && c) {
-      let timer: { cancel(): void } | undefined;
-      const r = await Promise.race([
-        this.o.hooks.run(preStop, { podIP, container: c, containerId: cur.id }, graceSeconds),
-        new Promise<{ ok: false; message: string }>((done) => {
-          timer = this.o.clock.at(began + graceSeconds * 1000, () =>
-            done({ ok: false, message: "timed out" }),
-          );
-        }),
-      ]);
-      timer?.cancel();
-      if (!r.ok) this.o.event(pod, "Warning", "FailedPreStopHook", `PreStopHook failed: ${r.message}`);
+    if (graceSeconds <= 0) {
+      await this.o.runtime.stopContainer(cur.id, 0);
+      return;
     }
-    const left = graceSeconds - Math.floor((this.o.clock.now() - began) / 1000);
-    await this.o.runtime.stopContainer(cur.id, graceSeconds === 0 ? 0 : Math.max(2, left));
+    this.gracefulStops++;
+    try {
+      const began = this.o.clock.now();
+      const preStop = c?.lifecycle?.preStop;
+      if (preStop && cur.state === "CONTAINER_RUNNING" && c) {
+        let timer: { cancel(): void } | undefined;
+        const r = await Promise.race([
+          this.o.hooks.run(preStop, { podIP, container: c, containerId: cur.id }, graceSeconds),
+          new Promise<{ ok: false; message: string }>((done) => {
+            timer = this.o.clock.at(began + graceSeconds * 1000, () =>
+              done({ ok: false, message: "timed out" }),
+            );
+          }),
+        ]);
+        timer?.cancel();
+        if (!r.ok) this.o.event(pod, "Warning", "FailedPreStopHook", `PreStopHook failed: ${r.message}`);
+      }
+      const left = graceSeconds - Math.floor((this.o.clock.now() - began) / 1000);
+      await this.o.runtime.stopContainer(cur.id, Math.max(2, left));
+    } finally {
+      this.gracefulStops--;
+    }
   }
 }

@@ -96,6 +96,9 @@ export class Kubelet {
   private volumes: PodVolumes | undefined;
   private worker: PodWorker | undefined;
   private workers: Promise<void>[] = [];
+  /** Workers inside a sync. */
+  private busy = 0;
+  private runner: ContainerRunner | undefined;
   private timers: NodeJS.Timeout[] = [];
   private unsubscribe: (() => void) | undefined;
   private stopping = false;
@@ -260,6 +263,17 @@ export class Kubelet {
         tokens: this.api.tokens(),
         event: (pod, type, reason, message) => event(pod, type, reason, message),
       });
+    this.runner = new ContainerRunner({
+      runtime: o.runtime,
+      clock: this.clock,
+      images,
+      objects,
+      allocatable,
+      memoryCapacityBytes: capacity.memoryBytes,
+      hooks: o.probeRunner ?? new DefaultProbeRunner(o.runtime),
+      event,
+      serviceEnv: (pod) => serviceEnvFor(services, pod.metadata?.namespace ?? "default"),
+    });
     this.worker = new PodWorker({
       hostIP: info.internalIP,
       runtime: o.runtime,
@@ -272,17 +286,7 @@ export class Kubelet {
         podLogsRoot: `${o.dataDir}/pods-logs`,
         ...(o.cgroupRoot ? { cgroupRoot: o.cgroupRoot } : {}),
       },
-      containers: new ContainerRunner({
-        runtime: o.runtime,
-        clock: this.clock,
-        images,
-        objects,
-        allocatable,
-        memoryCapacityBytes: capacity.memoryBytes,
-        hooks: o.probeRunner ?? new DefaultProbeRunner(o.runtime),
-        event,
-        serviceEnv: (pod) => serviceEnvFor(services, pod.metadata?.namespace ?? "default"),
-      }),
+      containers: this.runner,
       volumes: this.volumes,
       prober: this.prober,
       backOff,
@@ -353,6 +357,30 @@ export class Kubelet {
     }
   }
 
+  /**
+   * Lets the workers finish the queued and in-flight syncs (so a pod deleted just before the stop
+   * is cleaned up), except those waiting out a termination grace period: the agent does not wait
+   * for those (its containers keep running with their signal; the next start stops them again),
+   * as a kubelet restart does not.
+   */
+  private async drain(): Promise<void> {
+    let finished = false;
+    const all = Promise.all(this.workers).then(() => {
+      finished = true;
+    });
+    const onlyGraceWaits = () => this.queue.len() === 0 && this.busy <= (this.runner?.gracefulStops ?? 0);
+    while (!finished && !onlyGraceWaits()) {
+      let tick: NodeJS.Timeout | undefined;
+      await Promise.race([
+        all,
+        new Promise((r) => {
+          tick = setTimeout(r, 50);
+        }),
+      ]);
+      clearTimeout(tick);
+    }
+  }
+
   /** PLEG: lists containers and requeues the pods whose containers changed state. */
   async relist(): Promise<void> {
     if (this.stopping) return;
@@ -410,6 +438,7 @@ export class Kubelet {
 
   private async work(): Promise<void> {
     for (let key = await this.queue.get(); key !== undefined; key = await this.queue.get()) {
+      this.busy++;
       try {
         await this.syncKey(key);
         this.queue.forget(key);
@@ -417,6 +446,7 @@ export class Kubelet {
         this.error(err, `pod ${key}`);
         if (!this.stopping) this.queue.addRateLimited(key);
       } finally {
+        this.busy--;
         this.queue.done(key);
       }
     }
@@ -451,7 +481,7 @@ export class Kubelet {
     await this.informer.stop();
     await this.nodeInformer.stop();
     this.queue.shutDown();
-    await Promise.all(this.workers);
+    await this.drain();
     this.worker?.close();
     this.prober.stop();
     await this.events.stop();

@@ -33,13 +33,13 @@ interface HttpAnswer {
   body: string;
 }
 
-function get(url: URL, ca: string | undefined): Promise<HttpAnswer> {
+function get(url: URL, ca: string | undefined, bearer?: string): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const req = request(
       url,
       {
         method: "GET",
-        headers: { accept: "application/json" },
+        headers: { accept: "application/json", ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
         // The first read cannot verify: trust comes from the signature or the pin afterwards.
         ...(ca ? { ca } : { rejectUnauthorized: false }),
         timeout: 10_000,
@@ -92,6 +92,33 @@ export function caOfKubeconfig(text: string): string {
   return Buffer.from(data, "base64").toString("utf8");
 }
 
+/**
+ * Whether the server (verified with a CA that matches a pin) answers 401 to the bootstrap token.
+ * undefined when that cannot be asked: no kubeconfig, no pin match, or the server is unreachable.
+ */
+async function tokenRefused(
+  server: string,
+  kubeconfig: string | undefined,
+  pins: readonly string[],
+  token: BootstrapToken,
+): Promise<boolean | undefined> {
+  if (!kubeconfig) return undefined;
+  let ca: string;
+  try {
+    ca = caOfKubeconfig(kubeconfig);
+  } catch {
+    return undefined;
+  }
+  // Never send the secret to a server the pin does not vouch for.
+  if (!matchesPin(ca, pins)) return undefined;
+  try {
+    const answer = await get(new URL("/api", server), ca, `${token.id}.${token.secret}`);
+    return answer.status === 401;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Finds and verifies the cluster CA; throws JoinTrustError with one line saying why not. */
 export async function discoverCluster(o: DiscoveryOptions): Promise<DiscoveredCluster> {
   const pins = o.caCertHashes ?? [];
@@ -99,7 +126,14 @@ export async function discoverCluster(o: DiscoveryOptions): Promise<DiscoveredCl
   let insecure = await readClusterInfo(o.server, undefined);
   // The signer adds a new token's signature moments after the token is created.
   const deadline = Date.now() + (o.signatureWaitMs ?? 15_000);
+  let tokenChecked = false;
   while (insecure[jwsKey] === undefined && o.requireSignature !== false && Date.now() < deadline) {
+    if (!tokenChecked && pins.length > 0) {
+      // Conclusive at once with a pin: over TLS verified by the pinned CA the server may see the
+      // token, and a 401 for it means it is unknown or expired, so no signature will ever come.
+      tokenChecked = true;
+      if ((await tokenRefused(o.server, insecure.kubeconfig, pins, o.token)) === true) break;
+    }
     await new Promise((r) => setTimeout(r, 500));
     insecure = await readClusterInfo(o.server, undefined);
   }

@@ -11,6 +11,11 @@ import type { TarEntry } from "./tar.ts";
 
 export const BusyboxRefs = ["docker.io/library/busybox:latest", "skiff.local/busybox:1"];
 export const PauseRef = "skiff.local/pause:3.9";
+/** Where a node keeps the archives it built (`<dataDir>/images-build/<content key>/`). */
+export function builtinImagesDir(dataDir: string): string {
+  return join(dataDir, "images-build");
+}
+
 /** Bump when the image contents change for reasons other than the busybox binary (cache keys). */
 export const BusyboxBuilderVersion = 1;
 
@@ -167,14 +172,26 @@ export function cachedBusyboxArchives(cacheRoot: string, options: BusyboxBuildOp
  */
 export async function ensureBuiltinImages(
   images: ImageService,
-  options: BusyboxBuildOptions & { cacheRoot: string; busybox?: boolean },
+  options: BusyboxBuildOptions & {
+    cacheRoot: string;
+    busybox?: boolean;
+    /**
+     * Builds (or finds) the archives; default: cachedBusyboxArchives in this process. The agent
+     * builds them in a child process: tar and gzip of the layer left ~6 MB of malloc residue in a
+     * first start's RSS for good.
+     */
+    build?: (cacheRoot: string) => Promise<BuiltImages>;
+  },
 ): Promise<Image[]> {
   const wanted: { ref: string; archive: keyof BuiltImages }[] = [{ ref: PauseRef, archive: "pause" }];
   if (options.busybox) wanted.push({ ref: BusyboxRefs[1] as string, archive: "busybox" });
   const imported: Image[] = [];
+  let built: BuiltImages | undefined;
   for (const { ref, archive } of wanted) {
     if (await images.imageStatus({ image: ref })) continue;
-    const built = cachedBusyboxArchives(options.cacheRoot, options);
+    built ??= options.build
+      ? await options.build(options.cacheRoot)
+      : cachedBusyboxArchives(options.cacheRoot, options);
     imported.push(...(await images.importImage(built[archive])));
   }
   return imported;

@@ -3,7 +3,13 @@
 // and otherwise says exactly what to install. The local pause image is imported when missing.
 import { join } from "node:path";
 import { TimerQueue } from "../clock.ts";
-import { ensureBuiltinImages } from "../images/busybox.ts";
+import {
+  type BuiltImages,
+  BusyboxRefs,
+  builtinImagesDir,
+  ensureBuiltinImages,
+  PauseRef,
+} from "../images/busybox.ts";
 import { ImageStore } from "../images/store.ts";
 import { FakeRuntime } from "./fake/fake-runtime.ts";
 import { InstrumentedRuntime } from "./instrumented.ts";
@@ -25,6 +31,10 @@ export interface OpenRuntimeOptions {
   bridge?: string;
   /** Progress lines (which runtime was picked and why). */
   say?: (line: string) => void;
+  /** Builds the pause/busybox archives when missing (default: in this process). */
+  buildImages?: (cacheRoot: string) => Promise<BuiltImages>;
+  /** runc: imports them into the image store under the data dir, busybox unpacked (default: in this process). */
+  importImages?: (dataDir: string) => Promise<void>;
 }
 
 export interface OpenedRuntime {
@@ -44,8 +54,12 @@ export const installHint =
   "or run with --runtime fake (no real containers)";
 
 /** The pause and busybox images, built offline from the host's busybox-static, when missing. */
-async function ensureLocalImages(runtime: Runtime, dataDir: string): Promise<void> {
-  await ensureBuiltinImages(runtime.images, { cacheRoot: join(dataDir, "images-build"), busybox: true });
+async function ensureLocalImages(runtime: Runtime, o: OpenRuntimeOptions): Promise<void> {
+  await ensureBuiltinImages(runtime.images, {
+    cacheRoot: builtinImagesDir(o.dataDir),
+    busybox: true,
+    ...(o.buildImages ? { build: o.buildImages } : {}),
+  });
 }
 
 async function openRunc(o: OpenRuntimeOptions): Promise<OpenedRuntime> {
@@ -63,7 +77,11 @@ async function openRunc(o: OpenRuntimeOptions): Promise<OpenedRuntime> {
     throw err;
   }
   try {
-    await ensureLocalImages(runtime, o.dataDir);
+    const missing = async () =>
+      !(await runtime.images.imageStatus({ image: PauseRef })) ||
+      !(await runtime.images.imageStatus({ image: BusyboxRefs[1] ?? "" }));
+    if (o.importImages && (await missing())) await o.importImages(o.dataDir);
+    await ensureLocalImages(runtime, o);
   } catch (err) {
     await runtime.close();
     throw err;
@@ -79,7 +97,7 @@ async function openContainerd(o: OpenRuntimeOptions): Promise<OpenedRuntime> {
     network: { name: o.bridge ?? "skiff", bridge: o.bridge ?? "skiff0" },
   });
   try {
-    if (!o.endpoint) await ensureLocalImages(runtime, o.dataDir);
+    if (!o.endpoint) await ensureLocalImages(runtime, o);
   } catch (err) {
     await runtime.close();
     throw err;

@@ -1,6 +1,6 @@
 // A container's root filesystem: overlayfs with the image's shared unpacked rootfs as the lowerdir
 // and a per-container upper/work pair, so containers of one image share its files on disk.
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile, realpath } from "node:fs/promises";
 import { join } from "node:path";
 import { run } from "../../network/exec-file.ts";
 
@@ -32,7 +32,15 @@ export async function unmountOverlay(bundle: string): Promise<void> {
   await run("umount", ["-l", target]);
 }
 
+/** Whether `path` (symlinks resolved) is a mount point in this mount namespace; read in-process, no spawn. */
 export async function isMountPoint(path: string): Promise<boolean> {
-  const result = await run("mountpoint", ["-q", path], { allowFailure: true });
-  return result.code === 0;
+  let real: string;
+  try {
+    real = await realpath(path);
+  } catch {
+    return false;
+  }
+  const mountinfo = await readFile("/proc/self/mountinfo", "utf8");
+  // Field 5 is the mount point, with spaces escaped as \040.
+  return mountinfo.split("\n").some((line) => line.split(" ")[4]?.replace(/\\040/g, " ") === real);
 }
