@@ -220,7 +220,7 @@ interface TraceEvent {
   ts: number;
   dur?: number;
   tdur?: number;
-  args?: { name?: string };
+  args?: { name?: string; [key: string]: unknown };
 }
 
 function mainThreadFigures(trace: Buffer) {
@@ -242,11 +242,12 @@ function mainThreadFigures(trace: Buffer) {
   const isTask = (e: TraceEvent) => e.name === "ThreadControllerImpl::RunTask";
   const sum = (xs: TraceEvent[], f: (e: TraceEvent) => number | undefined) =>
     xs.reduce((n, e) => n + (f(e) ?? 0), 0);
-  // The page's renderer is the one that worked the most (a fresh context's about:blank did not).
-  const thread =
-    [...byThread.values()].sort(
-      (a, b) => sum(b.filter(isTask), (e) => e.tdur) - sum(a.filter(isTask), (e) => e.tdur),
-    )[0] ?? [];
+  // The page's renderer: its main thread's events name the dashboard's URLs (headless Chromium
+  // also runs WebUI renderers of its own, which work at every load).
+  const pageThread = [...byThread.entries()].find(([, xs]) =>
+    xs.some((e) => e.args !== undefined && JSON.stringify(e.args).includes("/dashboard/")),
+  );
+  const thread = pageThread?.[1] ?? [];
   const page = thread.filter(isTask);
   const ms = (us: number) => Math.round(us / 100) / 10;
   const longest = [...page].sort((a, b) => (b.tdur ?? 0) - (a.tdur ?? 0))[0];
@@ -346,7 +347,8 @@ async function coldLoad(variant: Variant, url: string, views: Views) {
   page.on("pageerror", (e) => failures.push(`page error: ${e.message}`));
   // Top-level tasks (with their CPU time) of every thread; the page's main thread is picked after.
   await variant.browser.startTracing(undefined, {
-    categories: ["toplevel", "devtools.timeline", "v8.execute", "blink"],
+    // Light categories (what DevTools' performance panel records): tracing slows the page a little.
+    categories: ["toplevel", "devtools.timeline"],
   });
   let tracing = true;
   try {

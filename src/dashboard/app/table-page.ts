@@ -14,6 +14,8 @@ export interface PageRequest {
 
 export type PageReply =
   | { id: number; rows: Row[]; columns: Column[]; metadata: NonNullable<TableJson["metadata"]> }
+  /** Rows ahead of the last message, which carries the rest. */
+  | { id: number; partial: Row[] }
   | { id: number; error: { code: number; message: string; reason: string } };
 
 export interface Page {
@@ -37,10 +39,7 @@ function tableWorker(): Worker | null {
   if (worker !== undefined) return worker;
   try {
     const w = new Worker(new URL("./table-worker.ts", import.meta.url), { type: "module" });
-    w.onmessage = (e: MessageEvent<PageReply>) => {
-      waiting.get(e.data.id)?.settle(e.data);
-      waiting.delete(e.data.id);
-    };
+    w.onmessage = (e: MessageEvent<PageReply>) => waiting.get(e.data.id)?.settle(e.data);
     // The script did not load or run (a policy, an old browser): the main thread does the work.
     w.onerror = () => {
       w.terminate();
@@ -86,10 +85,17 @@ export function listTablePage(
     };
     if (o.signal.aborted) return abort();
     o.signal.addEventListener("abort", abort, { once: true });
+    const earlier: Row[] = [];
     waiting.set(id, {
       settle: (reply) => {
+        if ("partial" in reply) {
+          for (const row of reply.partial) earlier.push(row);
+          return;
+        }
+        waiting.delete(id);
         o.signal.removeEventListener("abort", abort);
-        if (!("error" in reply)) resolve(reply);
+        if ("rows" in reply)
+          resolve({ ...reply, rows: earlier.length ? earlier.concat(reply.rows) : reply.rows });
         // Code 0: the request itself failed (network), as fetch's TypeError on the main thread.
         else if (reply.error.code === 0) reject(new Error(reply.error.message));
         else reject(new ApiError(reply.error.code, reply.error.message, reply.error.reason));
