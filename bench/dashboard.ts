@@ -306,8 +306,6 @@ interface Variant {
   browser: Browser;
   /** undefined: the page as the server serves it (this tree's build). */
   indexHtml: Buffer | undefined;
-  /** Ask for uncompressed responses, as if the server did not compress. */
-  identity: boolean;
 }
 
 /** What a load waits for: the meaningful content, and (lists) the end of the work it started. */
@@ -321,7 +319,6 @@ async function coldLoad(variant: Variant, url: string, views: Views) {
   const context = await variant.browser.newContext({
     ignoreHTTPSErrors: true,
     viewport: { width: 1280, height: 900 },
-    ...(variant.identity ? { extraHTTPHeaders: { "Accept-Encoding": "identity" } } : {}),
   });
   await context.addInitScript({ content: longTaskRecorder });
   const page = await context.newPage();
@@ -496,9 +493,9 @@ try {
   const browser = await launchChromium();
   browsers.push(browser);
   const variants: Record<"before" | "after", Variant> = {
-    before: { browser, indexHtml: indexHtml.before, identity: false },
+    before: { browser, indexHtml: indexHtml.before },
     // The server serves this tree's index.html itself, as a user gets it.
-    after: { browser, indexHtml: undefined, identity: false },
+    after: { browser, indexHtml: undefined },
   };
   const fragment = `#token=${encodeURIComponent(token)}`;
   // A first load warms the browser (process start-up, code caches) and is not counted.
