@@ -12,10 +12,12 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
-import type { Browser, CDPSession, Page } from "playwright-core";
+import type { Browser, CDPSession } from "playwright-core";
 import { artifactsDir, buildDashboard, launchChromium, repoRoot } from "../test/dashboard/browser.ts";
 import { SkiffServer } from "../test/support/skiff-server.ts";
 import { tempDir } from "../test/support/tempdir.ts";
+import { mainThreadFigures } from "./dashboard-trace.ts";
+import { longTaskRecorder, quietMs, type Shown, shown, waitQuiet } from "./dashboard-tti.ts";
 
 const pods = Number(process.argv[2] ?? 1000);
 const runs = Number(process.argv[3] ?? 5);
@@ -132,148 +134,6 @@ function readComm(pid: number): string {
   } catch {
     return "";
   }
-}
-
-/**
- * What a view shows once it is meaningful: the number in `count` is at least `n` and, when given,
- * `row` exists. Polled in requestAnimationFrame callbacks, so the first time it holds is the frame
- * that paints it; that time is kept in the page as `mark` (performance.now()).
- */
-interface Shown {
-  count: string;
-  n: number;
-  row?: string;
-  /** Or: `gone` no longer exists (a list's "loading…" mark). */
-  gone?: string;
-  mark: string;
-}
-
-function shown(page: Page, s: Shown): Promise<unknown> {
-  // A function, not a string: the dashboard's Content-Security-Policy forbids eval.
-  return page.waitForFunction(
-    (s) => {
-      const g = globalThis as unknown as {
-        document: { querySelector(s: string): { textContent: string | null } | null };
-        performance: { now(): number };
-      } & Record<string, number | undefined>;
-      const doc = g.document;
-      const ok =
-        s.gone !== undefined
-          ? doc.querySelector(s.gone) === null
-          : Number(doc.querySelector(s.count)?.textContent) >= s.n &&
-            (s.row === undefined || doc.querySelector(s.row) !== null);
-      if (ok) g[s.mark] ??= g.performance.now();
-      return ok;
-    },
-    s,
-    { timeout: 60_000, polling: "raf" },
-  );
-}
-
-/**
- * Records the page's long tasks (main-thread tasks over 50 ms) from the start of the document
- * (an init script runs before the page's own, and CDP-injected scripts are not subject to CSP).
- */
-const longTaskRecorder = `globalThis.__longTasks = [];
-new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) globalThis.__longTasks.push([e.startTime, e.startTime + e.duration]);
-}).observe({ type: "longtask", buffered: true });`;
-
-/**
- * Time to interactive, as this bench defines it (Lighthouse's definition without its network
- * rule, since a live view keeps its watches open by design): the page is interactive once its
- * first meaningful content is painted and its main thread is free for input, i.e.
- * TTI = max(content painted, end of the last long task (> 50 ms) before a quiet window of
- * `quietMs` without long tasks). The quiet window starts only once the view has finished the
- * work its load started (every page of a list), so late work cannot escape the measure.
- */
-const quietMs = 5000;
-
-async function waitQuiet(
-  page: Page,
-): Promise<{ contentMs: number; completeMs: number; longTasks: number[][] }> {
-  await page.waitForFunction(
-    (quietMs) => {
-      const g = globalThis as unknown as {
-        __longTasks: number[][];
-        __complete: number;
-        performance: { now(): number };
-      };
-      const lastEnd = Math.max(g.__complete, ...g.__longTasks.map((t) => t[1] ?? 0));
-      return g.performance.now() - lastEnd >= quietMs;
-    },
-    quietMs,
-    { timeout: 120_000, polling: 250 },
-  );
-  return page.evaluate(() => {
-    const g = globalThis as unknown as { __longTasks: number[][]; __content: number; __complete: number };
-    return { contentMs: g.__content, completeMs: g.__complete, longTasks: g.__longTasks };
-  });
-}
-
-/** Main-thread tasks of the page's renderer from a Chromium trace: wall (dur) and CPU (tdur) ms. */
-interface TraceEvent {
-  name: string;
-  ph: string;
-  pid: number;
-  tid: number;
-  ts: number;
-  dur?: number;
-  tdur?: number;
-  args?: { name?: string; [key: string]: unknown };
-}
-
-function mainThreadFigures(trace: Buffer) {
-  const parsed = JSON.parse(trace.toString()) as { traceEvents: TraceEvent[] } | TraceEvent[];
-  const events = Array.isArray(parsed) ? parsed : parsed.traceEvents;
-  const mains = new Set(
-    events
-      .filter((e) => e.ph === "M" && e.name === "thread_name" && e.args?.name === "CrRendererMain")
-      .map((e) => `${e.pid}:${e.tid}`),
-  );
-  const byThread = new Map<string, TraceEvent[]>();
-  for (const e of events) {
-    const key = `${e.pid}:${e.tid}`;
-    if (e.ph !== "X" || !mains.has(key)) continue;
-    const list = byThread.get(key);
-    if (list) list.push(e);
-    else byThread.set(key, [e]);
-  }
-  const isTask = (e: TraceEvent) => e.name === "ThreadControllerImpl::RunTask";
-  const sum = (xs: TraceEvent[], f: (e: TraceEvent) => number | undefined) =>
-    xs.reduce((n, e) => n + (f(e) ?? 0), 0);
-  // The page's renderer: its main thread's events name the dashboard's URLs (headless Chromium
-  // also runs WebUI renderers of its own, which work at every load).
-  const pageThread = [...byThread.entries()].find(([, xs]) =>
-    xs.some((e) => e.args !== undefined && JSON.stringify(e.args).includes("/dashboard/")),
-  );
-  const thread = pageThread?.[1] ?? [];
-  const page = thread.filter(isTask);
-  const ms = (us: number) => Math.round(us / 100) / 10;
-  const longest = [...page].sort((a, b) => (b.tdur ?? 0) - (a.tdur ?? 0))[0];
-  /** What a task did: the CPU ms of the trace events inside it, by name (nested ones counted too). */
-  const parts = (task: TraceEvent) => {
-    const end = task.ts + (task.dur ?? 0);
-    const by = new Map<string, number>();
-    for (const e of thread)
-      if (e !== task && !isTask(e) && e.ts >= task.ts && e.ts < end)
-        by.set(e.name, (by.get(e.name) ?? 0) + (e.tdur ?? 0));
-    return [...by]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, 6)
-      .map(([name, us]) => `${name} ${ms(us)}`)
-      .join(", ");
-  };
-  return {
-    mainThreadCpuMs: ms(sum(page, (e) => e.tdur)),
-    mainThreadTaskMs: ms(sum(page, (e) => e.dur)),
-    longestTaskCpuMs: ms(longest?.tdur ?? 0),
-    longestTaskMs: ms(longest?.dur ?? 0),
-    // Tasks that took over 50 ms of CPU: long tasks even on an idle machine, and what they did.
-    cpuLongTasks: page
-      .filter((e) => (e.tdur ?? 0) > 50_000)
-      .map((e) => ({ cpuMs: ms(e.tdur ?? 0), ms: ms(e.dur ?? 0), parts: parts(e) })),
-  };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
