@@ -1,25 +1,27 @@
 // Dashboard cost: the built bundle (raw and gzipped bytes) and, with N pods Running on hollow
-// nodes (`skiff sim`), cold loads in Chromium: time to interactive of the overview (pod count
-// shown) and of the all-namespaces pod list (count and first page of 100 rows shown), with the
-// CPU time the browser's processes spent on each load (wall time swings with the machine's load)
-// and the API server's, and the bytes the API sent. Each load runs twice, against the same cluster,
-// interleaved so both see the same machine: "after" is this tree's dashboard as a user gets it
-// (HTTP/2, gzip); "before" is the dashboard of git revision BASE as it was served then: HTTP/1.1
-// only (a browser launched with --disable-http2) and no compression (Accept-Encoding: identity).
-// The API server serves both builds' files; only the page's index.html is swapped (serveIndex).
-// Usage: node --import tsx bench/dashboard.ts [pods=1000] [runs=3] [base=e8d0189]   (prints JSON)
+// nodes (`skiff sim`), cold loads in Chromium of the overview (pod count shown) and of the
+// all-namespaces pod list (count and first page of 100 rows shown): time to interactive (TTI,
+// defined at `quietMs` below), the page's main-thread CPU time and longest task from a Chromium
+// trace (CPU figures hold on a loaded machine; wall times do not), the CPU time of the browser's
+// processes and of the API server, and the bytes the API sent. Each load runs `runs` times
+// (medians reported), interleaved against the same cluster: "after" is this tree's dashboard as
+// the server serves it; "before" is the dashboard of git revision BASE, served by the same server
+// (HTTP/2, gzip) with only its index.html swapped in (serveIndex), so the comparison is the app's.
+// Usage: node --import tsx bench/dashboard.ts [pods=1000] [runs=5] [base=2753f54]   (prints JSON)
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
-import type { Browser, CDPSession, Page } from "playwright-core";
+import type { Browser, CDPSession } from "playwright-core";
 import { artifactsDir, buildDashboard, launchChromium, repoRoot } from "../test/dashboard/browser.ts";
 import { SkiffServer } from "../test/support/skiff-server.ts";
 import { tempDir } from "../test/support/tempdir.ts";
+import { mainThreadFigures } from "./dashboard-trace.ts";
+import { longTaskRecorder, quietMs, type Shown, shown, waitQuiet } from "./dashboard-tti.ts";
 
 const pods = Number(process.argv[2] ?? 1000);
-const runs = Number(process.argv[3] ?? 3);
-const base = process.argv[4] ?? "e8d0189";
+const runs = Number(process.argv[3] ?? 5);
+const base = process.argv[4] ?? "2753f54";
 const nodes = Math.max(1, Math.ceil(pods / 100));
 
 /** Builds the dashboard of git revision `rev` into `outDir` (its sources in a scratch tree). */
@@ -134,23 +136,6 @@ function readComm(pid: number): string {
   }
 }
 
-/** Waits until the number shown by `selector` reaches `n` (the cluster may hold a few more pods). */
-function atLeast(page: Page, selector: string, n: number): Promise<unknown> {
-  // A function, not a string: the dashboard's Content-Security-Policy forbids eval.
-  return page.waitForFunction(
-    ({ selector, n }) => {
-      const doc = (
-        globalThis as unknown as {
-          document: { querySelector(s: string): { textContent: string | null } | null };
-        }
-      ).document;
-      return Number(doc.querySelector(selector)?.textContent) >= n;
-    },
-    { selector, n },
-    { timeout: 60_000, polling: "raf" },
-  );
-}
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
 async function countRunning(server: SkiffServer): Promise<number> {
@@ -176,128 +161,131 @@ async function coldLoadRetried(...args: Parameters<typeof coldLoad>): ReturnType
   }
 }
 
-/** How one side of the comparison loads: its browser and its build's index.html. */
+/** How one side of the comparison loads: its browser and, when swapped in, its build's index.html. */
 interface Variant {
   browser: Browser;
-  indexHtml: Buffer;
-  /** Ask for uncompressed responses, as if the server did not compress. */
-  identity: boolean;
+  /** undefined: the page as the server serves it (this tree's build). */
+  indexHtml: Buffer | undefined;
 }
 
-/** One cold load in a fresh context: navigation start to `ready`, with the renderer's CPU time. */
-async function coldLoad(
-  variant: Variant,
-  url: string,
-  ready: (page: Page) => Promise<unknown>,
-  /** After interactive: until the view has every row (a list loads its later pages after). */
-  settled?: (page: Page) => Promise<unknown>,
-) {
+/** What a load waits for: the meaningful content, and (lists) the end of the work it started. */
+interface Views {
+  content: Omit<Shown, "mark">;
+  complete?: Omit<Shown, "mark">;
+}
+
+/** One cold load in a fresh context: navigation start to interactive, with CPU figures. */
+async function coldLoad(variant: Variant, url: string, views: Views) {
   const context = await variant.browser.newContext({
     ignoreHTTPSErrors: true,
     viewport: { width: 1280, height: 900 },
-    ...(variant.identity ? { extraHTTPHeaders: { "Accept-Encoding": "identity" } } : {}),
   });
+  await context.addInitScript({ content: longTaskRecorder });
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
-  await serveIndex(cdp, variant.indexHtml);
-  await cdp.send("Performance.enable");
-  // Bytes of API responses on the wire until interactive (compressed, if they were), open
-  // watches included.
-  await cdp.send("Network.enable");
-  const apiRequests = new Set<string>();
-  let apiBytes = 0;
-  // Decoded body bytes: what the page had to parse (and all a routed load reports: requests that
-  // routing intercepted report no wire bytes).
-  let apiBodyBytes = 0;
-  cdp.on("Network.requestWillBeSent", (e) => {
-    if (/\/apis?\//.test(new URL(e.request.url).pathname)) apiRequests.add(e.requestId);
-  });
-  // Chromium reports an HTTP/2 response's wire bytes when it has finished, not with its data
-  // chunks: count those of finished responses then, and the chunks' of open ones (watches).
-  const chunkBytes = new Map<string, number>();
-  cdp.on("Network.dataReceived", (e) => {
-    if (!apiRequests.has(e.requestId)) return;
-    chunkBytes.set(e.requestId, (chunkBytes.get(e.requestId) ?? 0) + e.encodedDataLength);
-    apiBodyBytes += e.dataLength;
-  });
-  cdp.on("Network.loadingFinished", (e) => {
-    if (!apiRequests.has(e.requestId)) return;
-    apiBytes += Math.max(e.encodedDataLength, chunkBytes.get(e.requestId) ?? 0);
-    chunkBytes.delete(e.requestId);
+  if (variant.indexHtml) await serveIndex(cdp, variant.indexHtml);
+  // Bytes of the API responses on the wire (compressed, if they were), of the page's requests and
+  // its worker's (Playwright reports both; CDP's page session would miss the worker's). Open
+  // watches are not counted: they have not finished.
+  const apiSizes: Promise<number>[] = [];
+  page.on("requestfinished", (r) => {
+    if (/\/apis?\//.test(new URL(r.url()).pathname))
+      apiSizes.push(
+        r.sizes().then(
+          (z) => z.responseBodySize + z.responseHeadersSize,
+          () => 0,
+        ),
+      );
   });
   const cpuBefore = browserCpuMs();
   const serverCpuBefore = serverCpuMs();
   const failures: string[] = [];
   page.on("requestfailed", (r) => failures.push(`${r.url()}: ${r.failure()?.errorText ?? "failed"}`));
   page.on("pageerror", (e) => failures.push(`page error: ${e.message}`));
-  await page.goto(url, { waitUntil: "commit" });
+  // Top-level tasks (with their CPU time) of every thread; the page's main thread is picked after.
+  await variant.browser.startTracing(undefined, {
+    // Light categories (what DevTools' performance panel records): tracing slows the page a little.
+    categories: ["toplevel", "devtools.timeline"],
+  });
+  let tracing = true;
   try {
-    await ready(page);
-  } catch (err) {
-    // What the page showed instead, and why, for whoever reads the failure.
-    await page.screenshot({ path: join(artifactsDir("dashboard-bench"), "timeout.png"), fullPage: true });
+    await page.goto(url, { waitUntil: "commit" });
+    let timing: Awaited<ReturnType<typeof waitQuiet>>;
+    try {
+      await shown(page, { ...views.content, mark: "__content" });
+      await shown(page, { ...(views.complete ?? views.content), mark: "__complete" });
+      timing = await waitQuiet(page);
+    } catch (err) {
+      // What the page showed instead, and why, for whoever reads the failure.
+      await page.screenshot({ path: join(artifactsDir("dashboard-bench"), "timeout.png"), fullPage: true });
+      throw new Error(`${url.replace(/#.*/, "")} not interactive: ${failures.join("; ") || String(err)}`);
+    }
+    const trace = await variant.browser.stopTracing();
+    tracing = false;
+    // Raw traces for chrome://tracing or DevTools, when asked for.
+    const traces = process.env.DASHBOARD_BENCH_TRACES;
+    if (traces) {
+      mkdirSync(traces, { recursive: true });
+      writeFileSync(join(traces, `${new URL(url).pathname.replaceAll("/", "_")}-${Date.now()}.json`), trace);
+    }
+    const interactiveMs = Math.max(timing.contentMs, ...timing.longTasks.map((t) => t[1] ?? 0));
+    const browserCpu = browserCpuMs() - cpuBefore;
+    const serverCpu = serverCpuMs() - serverCpuBefore;
+    const apiBytes = (await Promise.all(apiSizes)).reduce((n, b) => n + b, 0);
+    const transferred = await page.evaluate(() =>
+      performance
+        .getEntriesByType("resource")
+        .filter((e) => e.name.includes("/dashboard/"))
+        .reduce((n, e) => n + ((e as unknown as { transferSize?: number }).transferSize ?? 0), 0),
+    );
+    // Where the time went: the page, its files and each API list (watches excluded: they have not
+    // ended), with sizes and the connection set-up of the request that opened it.
+    const requests = await page.evaluate(() =>
+      performance
+        .getEntries()
+        .filter((e) => ["navigation", "resource"].includes(e.entryType) && !e.name.includes("watch="))
+        .map((e) => {
+          const t = e as unknown as {
+            connectStart: number;
+            connectEnd: number;
+            responseStart: number;
+            responseEnd: number;
+            encodedBodySize?: number;
+            nextHopProtocol?: string;
+          };
+          return {
+            path: new URL(e.name).pathname,
+            protocol: t.nextHopProtocol ?? "",
+            startMs: Math.round(e.startTime),
+            connectMs: Math.round(t.connectEnd - t.connectStart),
+            firstByteMs: Math.round(t.responseStart),
+            endMs: Math.round(t.responseEnd),
+            bytes: t.encodedBodySize ?? 0,
+          };
+        }),
+    );
+    const paint = await page.evaluate(() =>
+      Math.round(performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? 0),
+    );
+    const round = (ms: number) => Math.round(ms);
+    return {
+      firstContentfulPaintMs: paint,
+      contentMs: round(timing.contentMs),
+      interactiveMs: round(interactiveMs),
+      completeMs: round(timing.completeMs),
+      longTasks: timing.longTasks.map(([a = 0, b = 0]) => ({ startMs: round(a), ms: round(b - a) })),
+      ...mainThreadFigures(trace),
+      requests,
+      apiBytes,
+      apiRequests: apiSizes.length,
+      browserCpuMs: browserCpu,
+      serverCpuMs: serverCpu,
+      staticBytesTransferred: transferred,
+    };
+  } finally {
+    if (tracing) await variant.browser.stopTracing().catch(() => undefined);
     await context.close();
-    throw new Error(`${url.replace(/#.*/, "")} not interactive: ${failures.join("; ") || String(err)}`);
   }
-  const interactiveMs = await page.evaluate(() => performance.now());
-  const browserCpu = browserCpuMs() - cpuBefore;
-  const serverCpu = serverCpuMs() - serverCpuBefore;
-  const apiBytesUntilInteractive = apiBytes + [...chunkBytes.values()].reduce((n, b) => n + b, 0);
-  const apiBodyBytesUntilInteractive = apiBodyBytes;
-  let completeMs = interactiveMs;
-  if (settled) {
-    await settled(page);
-    completeMs = await page.evaluate(() => performance.now());
-  }
-  const metrics = (await cdp.send("Performance.getMetrics")).metrics;
-  const metric = (name: string) => Math.round((metrics.find((m) => m.name === name)?.value ?? 0) * 1000);
-  const transferred = await page.evaluate(() =>
-    performance
-      .getEntriesByType("resource")
-      .filter((e) => e.name.includes("/dashboard/"))
-      .reduce((n, e) => n + ((e as unknown as { transferSize?: number }).transferSize ?? 0), 0),
-  );
-  // Where the time went: the page, its files and each API list (watches excluded: they have not
-  // ended), with sizes. Files a routed build served never reached the network (no protocol).
-  const requests = await page.evaluate(() =>
-    performance
-      .getEntries()
-      .filter((e) => ["navigation", "resource"].includes(e.entryType) && !e.name.includes("watch="))
-      .map((e) => {
-        const t = e as unknown as {
-          responseStart: number;
-          responseEnd: number;
-          encodedBodySize?: number;
-          nextHopProtocol?: string;
-        };
-        return {
-          path: new URL(e.name).pathname,
-          protocol: t.nextHopProtocol ?? "",
-          startMs: Math.round(e.startTime),
-          firstByteMs: Math.round(t.responseStart),
-          endMs: Math.round(t.responseEnd),
-          bytes: t.encodedBodySize ?? 0,
-        };
-      }),
-  );
-  const paint = await page.evaluate(() =>
-    Math.round(performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? 0),
-  );
-  await context.close();
-  return {
-    firstContentfulPaintMs: paint,
-    requests,
-    interactiveMs: Math.round(interactiveMs),
-    completeMs: Math.round(completeMs),
-    apiBytes: apiBytesUntilInteractive,
-    apiBodyBytes: apiBodyBytesUntilInteractive,
-    browserCpuMs: browserCpu,
-    serverCpuMs: serverCpu,
-    // Main-thread busy time as the renderer measures it (wall time of its tasks).
-    rendererTaskMs: metric("TaskDuration"),
-    rendererScriptMs: metric("ScriptDuration"),
-    staticBytesTransferred: transferred,
-  };
 }
 
 const build = tempDir("skiff-dashboard-bench-");
@@ -362,20 +350,19 @@ try {
   const token = (
     await server.kubectl(["create", "token", "skiff-dashboard-admin", "-n", "kube-system"])
   ).stdout.trim();
-  const http1Browser = await launchChromium(["--disable-http2"]);
-  browsers.push(http1Browser);
   const browser = await launchChromium();
   browsers.push(browser);
   const variants: Record<"before" | "after", Variant> = {
-    before: { browser: http1Browser, indexHtml: indexHtml.before, identity: true },
-    after: { browser, indexHtml: indexHtml.after, identity: false },
+    before: { browser, indexHtml: indexHtml.before },
+    // The server serves this tree's index.html itself, as a user gets it.
+    after: { browser, indexHtml: undefined },
   };
   const fragment = `#token=${encodeURIComponent(token)}`;
   // A first load warms the browser (process start-up, code caches) and is not counted.
   for (const variant of Object.values(variants)) {
-    await coldLoadRetried(variant, `${server.url}/dashboard/nodes${fragment}`, (page) =>
-      page.locator("table[data-kind=nodes] tbody tr").first().waitFor({ timeout: 60_000 }),
-    );
+    await coldLoadRetried(variant, `${server.url}/dashboard/nodes${fragment}`, {
+      content: { count: "h2 .count", n: nodes, row: "table[data-kind=nodes] tbody tr" },
+    });
   }
   type Load = Awaited<ReturnType<typeof coldLoad>>;
   const names = Object.keys(variants) as (keyof typeof variants)[];
@@ -384,38 +371,37 @@ try {
   for (let i = 0; i < runs; i++) {
     for (const variant of names) {
       overview[variant].push(
-        await coldLoadRetried(variants[variant], `${server.url}/dashboard/${fragment}`, (page) =>
-          atLeast(page, ".card[data-kind=pods] .total", pods),
-        ),
+        await coldLoadRetried(variants[variant], `${server.url}/dashboard/${fragment}`, {
+          content: { count: ".card[data-kind=pods] .total", n: pods },
+        }),
       );
     }
     for (const variant of names) {
       podList[variant].push(
-        await coldLoadRetried(
-          variants[variant],
-          `${server.url}/dashboard/pods${fragment}`,
-          async (page) => {
-            // The list shows its first page of 100 rows and counts all of them.
-            await atLeast(page, "h2 .count", pods);
-            await page
-              .locator(`table[data-kind=pods] tbody tr:nth-child(${Math.min(pods, 100)})`)
-              .waitFor({ timeout: 60_000 });
+        await coldLoadRetried(variants[variant], `${server.url}/dashboard/pods${fragment}`, {
+          // The list shows its first page of 100 rows and counts all of them.
+          content: {
+            count: "h2 .count",
+            n: pods,
+            row: `table[data-kind=pods] tbody tr:nth-child(${Math.min(pods, 100)})`,
           },
           // Every page listed: the "loading…" mark is gone.
-          (page) => page.locator("h2 .more").waitFor({ state: "detached", timeout: 60_000 }),
-        ),
+          complete: { count: "", n: 0, gone: "h2 .more" },
+        }),
       );
     }
   }
   const summary = (xs: Load[]) => ({
     interactiveMsMedian: median(xs.map((x) => x.interactiveMs)),
+    interactiveMsMax: Math.max(...xs.map((x) => x.interactiveMs)),
+    contentMsMedian: median(xs.map((x) => x.contentMs)),
     completeMsMedian: median(xs.map((x) => x.completeMs)),
+    mainThreadCpuMsMedian: median(xs.map((x) => x.mainThreadCpuMs)),
+    longestTaskCpuMsMedian: median(xs.map((x) => x.longestTaskCpuMs)),
+    longestTaskMsMedian: median(xs.map((x) => x.longestTaskMs)),
     apiBytesMedian: median(xs.map((x) => x.apiBytes)),
-    apiBodyBytesMedian: median(xs.map((x) => x.apiBodyBytes)),
     browserCpuMsMedian: median(xs.map((x) => x.browserCpuMs)),
     serverCpuMsMedian: median(xs.map((x) => x.serverCpuMs)),
-    rendererTaskMsMedian: median(xs.map((x) => x.rendererTaskMs)),
-    rendererScriptMsMedian: median(xs.map((x) => x.rendererScriptMs)),
     runs: xs,
   });
   const bundle = bundleSize(build.path);
@@ -423,6 +409,7 @@ try {
     loadAverage: readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" "),
     bundle,
     targets: { gzipBytes: 150 * 1024, interactiveMs: 1000 },
+    interactiveDefinition: `max(content painted, end of the last long task (> 50 ms) before ${quietMs} ms without long tasks after the view's load work is complete)`,
     pods,
     hollowNodes: nodes,
     base,

@@ -75,17 +75,23 @@ const notBuilt = `<!doctype html><meta charset="utf-8"><title>Skiff dashboard</t
  * to build it). Only GET and HEAD are served; anything else falls through (and ends as a 404).
  */
 export function dashboardHandler(root: string | undefined): DashboardHandler {
-  const files = root && existsSync(join(root, "index.html")) ? load(root) : new Map<string, StaticFile>();
-  if (files.size === 0) {
-    const body = Buffer.from(notBuilt);
-    files.set("index.html", {
-      body,
-      gzip: undefined,
-      type: contentTypes[".html"] ?? "",
-      etag: '"0"',
-      immutable: false,
-    });
-  }
+  // Read (and gzipped) on the first request, not at server start: a server nobody opens the
+  // dashboard of keeps neither the files nor zlib's buffers in memory.
+  let loaded: Map<string, StaticFile> | undefined;
+  const files = (): Map<string, StaticFile> => {
+    if (loaded) return loaded;
+    loaded = root && existsSync(join(root, "index.html")) ? load(root) : new Map<string, StaticFile>();
+    if (loaded.size === 0) {
+      loaded.set("index.html", {
+        body: Buffer.from(notBuilt),
+        gzip: undefined,
+        type: contentTypes[".html"] ?? "",
+        etag: '"0"',
+        immutable: false,
+      });
+    }
+    return loaded;
+  };
   return (req, res, url) => {
     if (url.pathname === "/dashboard") {
       res.writeHead(301, { Location: dashboardPrefix, "Content-Length": "0" });
@@ -100,7 +106,7 @@ export function dashboardHandler(root: string | undefined): DashboardHandler {
     } catch {
       rel = "";
     }
-    let file = files.get(rel);
+    let file = files().get(rel);
     if (!file) {
       // A missing asset is a 404 (never HTML where a script was asked for); other paths are
       // the app's own routes, which index.html resolves in the browser.
@@ -114,7 +120,7 @@ export function dashboardHandler(root: string | undefined): DashboardHandler {
         res.end(req.method === "HEAD" ? undefined : text);
         return true;
       }
-      file = files.get("index.html");
+      file = files().get("index.html");
       if (!file) return false;
     }
     const headers: Record<string, string> = {

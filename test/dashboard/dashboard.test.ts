@@ -88,6 +88,74 @@ test("log in by pasting a token; the overview shows the node and workload counts
   await screenshot(page, shots, "01-overview");
 });
 
+test("every kind has a list page; stable objects open their detail page; a node charts its usage", async () => {
+  // In-app navigation from the nav bar (no reloads), across all namespaces.
+  const resources = ["namespaces", "nodes", "pods", "deployments", "replicasets", "daemonsets"].concat([
+    "statefulsets",
+    "jobs",
+    "cronjobs",
+    "services",
+    "ingresses",
+    "configmaps",
+    "secrets",
+    "events",
+  ]);
+  // More ConfigMaps than a list's first page (100 rows with metadata): the rest is listed by the
+  // dashboard's worker.
+  const items = Array.from({ length: 110 }, (_, i) => ({
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: `many-${i}`, namespace: "default" },
+  }));
+  await kubectl(["create", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items }));
+  await page.locator("select[name=namespace]").selectOption("");
+  // Objects every cluster has, which no other test changes.
+  const stable = new Set(["namespaces", "nodes", "services", "configmaps"]);
+  for (const resource of resources) {
+    await page.locator(`nav a[href="/dashboard/${resource}"]`).click();
+    // The list's own section: a failed list shows an alert instead of its count.
+    await page.locator(`section.list[data-kind=${resource}]`).waitFor();
+    const count = page.locator(`section.list[data-kind=${resource}] h2 .count`, { hasText: /^\d+$/ });
+    await count.or(page.getByRole("alert")).first().waitFor();
+    assert.equal(
+      await page.getByRole("alert").count(),
+      0,
+      `${resource}: ${await text(page.locator("main"))}`,
+    );
+    await page.locator(`table[data-kind=${resource}]`).waitFor();
+    if (resource === "configmaps") {
+      await page.locator("section.list h2 .more").waitFor({ state: "detached" });
+      assert.ok(Number(await text(count)) > 110, await text(count));
+      assert.ok(
+        page.workers().some((w) => /table-worker/.test(w.url())),
+        "the later page was listed by the worker",
+      );
+      await page.locator(".pager button").last().click();
+      await page.locator("table[data-kind=configmaps] tr[data-name=many-99]").waitFor();
+      await page.locator(".pager button").first().click();
+    }
+    if (!stable.has(resource)) continue;
+    assert.ok(Number(await text(count)) > 0, `${resource}: none listed`);
+    const first = page.locator(`table[data-kind=${resource}] tbody tr`).first();
+    const name = (await first.getAttribute("data-name")) ?? "";
+    await first.locator("a").first().click();
+    await page.locator(`.detail[data-kind=${resource}][data-name="${name}"]`).waitFor();
+    if (resource === "nodes") {
+      // CPU and memory from metrics.k8s.io, drawn as SVG lines.
+      await page
+        .locator(".charts figure svg polyline")
+        .nth(1)
+        .waitFor({ state: "attached", timeout: 45_000 });
+      const captions = await page.locator(".charts figcaption").allTextContents();
+      assert.deepEqual(
+        captions.map((c) => c.split(" ")[0]),
+        ["CPU", "Memory"],
+      );
+    }
+  }
+  await screenshot(page, shots, "01b-node-detail");
+});
+
 test("the login link's fragment logs in and leaves the address bar", async () => {
   // A context of its own: its own sessionStorage and its own connections.
   const own = await browser.newContext({ ignoreHTTPSErrors: true });
@@ -200,6 +268,27 @@ test("secret values stay hidden until revealed", async () => {
   await page.getByRole("button", { name: "Reveal" }).click();
   assert.match(await text(page.locator(".kv.secret .value")), /s3cr3t-value/);
   await screenshot(page, shots, "07-secret");
+});
+
+test("a secret applied client-side keeps its values hidden in its last-applied annotation too", async () => {
+  // kubectl apply (client-side) copies the whole manifest into an annotation.
+  const manifest = {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name: "applied-secret", namespace: "default" },
+    stringData: { token: "applied-t0ken-value" },
+  };
+  await kubectl(["apply", "-f", "-"], JSON.stringify(manifest));
+  await goto(
+    page,
+    `${server.url}/dashboard/secrets/default/applied-secret#token=${encodeURIComponent(token)}`,
+  );
+  await page.locator(".detail[data-name=applied-secret] .kv.secret").first().waitFor();
+  assert.doesNotMatch(await text(page.locator(".detail")), /applied-t0ken-value/);
+  const applied = page.locator(".kv.secret div", { hasText: "last-applied-configuration" });
+  await applied.getByRole("button", { name: "Reveal" }).click();
+  await applied.getByRole("button", { name: "Hide" }).waitFor();
+  assert.match(await text(applied.locator(".value")), /applied-t0ken-value/);
 });
 
 test("delete from the detail page", async () => {

@@ -3,6 +3,9 @@
 
 const tokenKey = "skiff.dashboard.token";
 
+/** Lists as server-side Tables (meta.k8s.io/v1) instead of whole objects. */
+export const tableAccept = "application/json;as=Table;v=v1;g=meta.k8s.io";
+
 export function getToken(): string {
   return sessionStorage.getItem(tokenKey) ?? "";
 }
@@ -40,12 +43,17 @@ export function describeError(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-function headers(extra: Record<string, string> = {}): Record<string, string> {
-  const token = getToken();
+function headers(extra: Record<string, string> = {}, token = getToken()): Record<string, string> {
   return { Accept: "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}), ...extra };
 }
 
-async function failure(res: Response): Promise<ApiError> {
+/** Headers of a Table request made where sessionStorage is not (a worker): the token is given. */
+export function tableHeaders(token: string): Record<string, string> {
+  return headers({ Accept: tableAccept }, token);
+}
+
+/** The error a failed response stands for, with the server's Status message when it sent one. */
+export async function failure(res: Response): Promise<ApiError> {
   const text = await res.text().catch(() => "");
   try {
     const status = JSON.parse(text) as { message?: string; reason?: string };

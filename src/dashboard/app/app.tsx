@@ -75,7 +75,8 @@ function Content(props: { route: string[]; namespace: string }) {
   if (first === "apply") return <ApplyView namespace={props.namespace} />;
   const k = kindOf(first);
   if (!k) return <p class="error">No page {first}.</p>;
-  if (a === "") return <ListView kind={k} namespace={props.namespace} />;
+  // Keyed by kind: another kind's list starts afresh (no rows, filter or page of the last one).
+  if (a === "") return <ListView key={k.resource} kind={k} namespace={props.namespace} />;
   const ns = k.namespaced ? a : "";
   const name = k.namespaced ? b : a;
   if (first === "pods" && c === "logs") return <LogsView namespace={ns} name={name} />;

@@ -94,19 +94,21 @@ function KeyValues(props: { title: string; values: Record<string, string> | unde
   );
 }
 
-function SecretData(props: { data: Record<string, string> | undefined }) {
+/** Values shown as dots until the user reveals each one (secret data, base64 unless `plain`). */
+function HiddenValues(props: { title: string; values: Record<string, string> | undefined; plain?: boolean }) {
   const [shown, setShown] = useState<Set<string>>(new Set());
-  const entries = Object.entries(props.data ?? {});
+  const entries = Object.entries(props.values ?? {});
+  if (entries.length === 0) return null;
   return (
     <div>
-      <h3>Data</h3>
+      <h3>{props.title}</h3>
       <dl class="kv secret">
         {entries.map(([key, v]) => (
           <div key={key}>
             <dt>{key}</dt>
             <dd>
               {shown.has(key) ? (
-                <code class="value">{decode(v)}</code>
+                <code class="value">{props.plain ? v : decode(v)}</code>
               ) : (
                 <span class="hidden">{"•".repeat(8)}</span>
               )}{" "}
@@ -123,6 +125,22 @@ function SecretData(props: { data: Record<string, string> | undefined }) {
         ))}
       </dl>
     </div>
+  );
+}
+
+// A Secret applied client-side (`kubectl apply`) carries its whole manifest, values included, in
+// this annotation: it stays hidden like the data.
+const lastApplied = "kubectl.kubernetes.io/last-applied-configuration";
+
+function SecretAnnotations(props: { values: Record<string, string> | undefined }) {
+  const { [lastApplied]: applied, ...rest } = props.values ?? {};
+  return (
+    <>
+      <KeyValues title="Annotations" values={rest} />
+      {applied !== undefined && (
+        <HiddenValues title="Last applied" values={{ [lastApplied]: applied }} plain />
+      )}
+    </>
   );
 }
 
@@ -249,10 +267,18 @@ export function DetailView(props: { kind: Kind; namespace: string; name: string 
         <UsageCharts kind={k.resource} namespace={o.metadata.namespace ?? ""} name={o.metadata.name} />
       )}
       {k.resource === "pods" && <Containers pod={as<Pod>(o)} />}
-      {k.resource === "secrets" ? <SecretData data={o.data} /> : <KeyValues title="Data" values={o.data} />}
+      {k.resource === "secrets" ? (
+        <HiddenValues title="Data" values={o.data} />
+      ) : (
+        <KeyValues title="Data" values={o.data} />
+      )}
       <Conditions object={o} />
       <KeyValues title="Labels" values={o.metadata.labels} />
-      <KeyValues title="Annotations" values={o.metadata.annotations} />
+      {k.resource === "secrets" ? (
+        <SecretAnnotations values={o.metadata.annotations} />
+      ) : (
+        <KeyValues title="Annotations" values={o.metadata.annotations} />
+      )}
       <Events kind={k} object={o} />
       {k.resource !== "secrets" && (
         <details>

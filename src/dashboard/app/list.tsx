@@ -105,7 +105,7 @@ export function ListView(props: { kind: Kind; namespace: string }) {
   const shown = items.slice(current * pageSize, (current + 1) * pageSize);
   const failed = list.error !== "" && items.length === 0;
   return (
-    <section>
+    <section class="list" data-kind={k.resource}>
       <h2>
         {k.title}{" "}
         <small class="count">{failed ? "" : !list.loaded ? "…" : filter ? items.length : list.total}</small>

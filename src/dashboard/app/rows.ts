@@ -1,8 +1,6 @@
 // Lists as server-side Tables (meta.k8s.io/v1): rows of printed cells instead of whole objects,
 // and the set of rows a list-then-watch keeps, including rows listed without their metadata.
 
-export const tableAccept = "application/json;as=Table;v=v1;g=meta.k8s.io";
-
 export interface Column {
   name: string;
   priority: number;

@@ -2,10 +2,11 @@
 // watch from the list's resourceVersion. "Lean" lists ask for rows without metadata (about a
 // tenth of the bytes of whole objects); the watch always carries metadata, to key its events.
 import { useLayoutEffect, useState } from "preact/hooks";
-import { ApiError, describeError, request, streamLines } from "./api.ts";
+import { ApiError, describeError, streamLines, tableAccept } from "./api.ts";
 import { releaseStream, retryDelay, sleep, takeStream } from "./hooks.ts";
 import { apiPath, type Kind } from "./kinds.ts";
-import { type Column, type Row, RowSet, rowsOf, type TableJson, tableAccept } from "./rows.ts";
+import { type Column, type Row, RowSet, rowsOf, type TableJson } from "./rows.ts";
+import { listTablePage, prepareTableWorker } from "./table-page.ts";
 
 export interface Rows {
   rows: Row[];
@@ -64,14 +65,22 @@ async function listPages(
     const size = lean ? pageSize.lean : token ? pageSize.metadata : pageSize.firstMetadata;
     const q = new URLSearchParams({ limit: String(size), includeObject: lean ? "None" : "Metadata" });
     if (token) q.set("continue", token);
-    const t = await request<TableJson>(`${src.path}?${q}`, { accept: tableAccept, signal });
-    if (t.columnDefinitions) src.columns = t.columnDefinitions;
-    for (const row of rowsOf(t, src.columns, src.namespace)) set.listed(row);
+    // The first page is small and awaited by the user; later ones are parsed off the main thread.
+    const first = token === "";
+    if (first && !lean) prepareTableWorker();
+    const t = await listTablePage(`${src.path}?${q}`, {
+      columns: src.columns,
+      namespace: src.namespace,
+      signal,
+      offMainThread: !first,
+    });
+    src.columns = t.columns;
+    for (const row of t.rows) set.listed(row);
     // Every page of one list is read at the first page's revision.
-    rv ||= t.metadata?.resourceVersion ?? "";
-    token = t.metadata?.continue ?? "";
+    rv ||= t.metadata.resourceVersion ?? "";
+    token = t.metadata.continue ?? "";
     // Without a count from the server, at least one more row is coming.
-    page(token === "" ? 0 : Math.max(1, t.metadata?.remainingItemCount ?? 1));
+    page(token === "" ? 0 : Math.max(1, t.metadata.remainingItemCount ?? 1));
     // Let this page reach the screen before the next (larger) one takes the main thread.
     if (token) await afterPaint(signal);
   } while (token);
