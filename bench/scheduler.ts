@@ -16,7 +16,7 @@
 // Two runs on one cluster: plain pods, then pods with required anti-affinity (one per hostname).
 // Usage: node --import tsx bench/scheduler.ts [--nodes 5000] [--pods 10000] [--affinity-pods 1000]
 //          [--split] [--bare-nodes] [--calibration-pods 1000] [--idle-seconds 5] [--cpu-prof DIR]
-//          [--sim-stats] [--synchronous normal] [--lease-renew 10s]
+//          [--sim-stats] [--synchronous normal] [--lease-renew 10s] [--sim-transport http2|https]
 // Unless --sim-stats, the sim runs with --no-stats and the API server's metrics collector scrapes
 // once a day: scraping 5,000 kubelets is not scheduling work (upstream's scheduler_perf runs no
 // metrics-server), and without the sim's stats listener it would dial unroutable node addresses.
@@ -156,6 +156,8 @@ const simStats = args.includes("--sim-stats");
 const split = args.includes("--split");
 // E.g. 1s with 500 nodes: 5,000 nodes' renewal rate (500/s) at a tenth of the registration cost.
 const leaseRenew = textFlag("lease-renew");
+// The sim's wire: http2 (its default, one shared TLS session) or https (HTTP/1.1, a socket per request).
+const simTransport = textFlag("sim-transport");
 // `skiff server` opens its store with synchronous=full (acknowledged writes are fsynced).
 const synchronous = textFlag("synchronous") === "normal" ? "normal" : "full";
 // One anti-affinity pod per hostname: more pods than nodes would wait for the 10-minute timeout.
@@ -338,6 +340,7 @@ const result: Record<string, unknown> = {
   synchronous,
   nodes,
   ...(leaseRenew ? { lease_renew: leaseRenew } : {}),
+  ...(simTransport ? { sim_transport: simTransport } : {}),
   hollow_nodes: !bareNodes,
   sim_stats: simStats,
 };
@@ -382,6 +385,7 @@ try {
         labels,
         ...(simStats ? [] : ["--no-stats"]),
         ...(leaseRenew ? ["--lease-renew", leaseRenew] : []),
+        ...(simTransport ? ["--transport", simTransport] : []),
       ],
       { stdio: ["ignore", "pipe", "inherit"] },
     );
