@@ -2,7 +2,8 @@
 // and of the client, for the HTTPS (HTTP/1.1) and the HTTP/2 transport, paced like N nodes
 // renewing every 10 s. Isolates what the Lease background of bench/scheduler costs per op.
 // Usage: node --import tsx bench/scheduler-lease-wire.ts [--nodes 2000] [--rate 500] [--seconds 10]
-//          [--transport https,http2] [--concurrency 64] [--sessions 1]
+//          [--transport https,http2] [--concurrency 64] [--sessions 1] [--renew hollow|node]
+// --renew: the hollow nodes' renewal (src/kubelet/hollow/lease.ts, default) or the kubelet's shared one.
 import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import type { Lease } from "kubernetes-types/coordination/v1.js";
@@ -11,7 +12,8 @@ import { HttpsTransport } from "../src/client/https-transport.ts";
 import { loadKubeconfig } from "../src/client/kubeconfig.ts";
 import { RestClient } from "../src/client/rest.ts";
 import type { Transport } from "../src/client/transport.ts";
-import { renewNodeLease as renewHollowLease } from "../src/kubelet/node/heartbeat.ts";
+import { renewHollowLease } from "../src/kubelet/hollow/lease.ts";
+import { renewNodeLease } from "../src/kubelet/node/heartbeat.ts";
 import { ConcurrencyLimiter } from "../src/kubelet/node/limiter.ts";
 import { leasesResource } from "../src/scheduler/coords.ts";
 import { SkiffServer } from "../test/support/skiff-server.ts";
@@ -27,6 +29,7 @@ const seconds = Number(flag("seconds", "10"));
 const concurrency = Number(flag("concurrency", "64"));
 const sessions = Number(flag("sessions", "1"));
 const kinds = flag("transport", "https,http2").split(",");
+const renew = flag("renew", "hollow") === "node" ? renewNodeLease : renewHollowLease;
 const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
 
 function procCpuMs(pid: number): number {
@@ -60,11 +63,7 @@ try {
       names.map(async (name, i) => {
         last.set(
           i,
-          await renewHollowLease(
-            leases,
-            { name, uid: "u", leaseDurationSeconds: 40, now: Date.now() },
-            limiter,
-          ),
+          await renew(leases, { name, uid: "u", leaseDurationSeconds: 40, now: Date.now() }, limiter),
         );
       }),
     );
@@ -79,7 +78,7 @@ try {
       if (due > 0) await new Promise((r) => setTimeout(r, due));
       const i = k % nodes;
       all.push(
-        renewHollowLease(
+        renew(
           leases,
           { name: names[i] ?? "", uid: "u", leaseDurationSeconds: 40, now: Date.now(), last: last.get(i) },
           limiter,
@@ -107,5 +106,5 @@ try {
   await server.stop();
 }
 process.stdout.write(
-  `${JSON.stringify({ nodes, rate, seconds, concurrency, sessions, load: readFileSync("/proc/loadavg", "utf8").split(" ")[0], results }, null, 2)}\n`,
+  `${JSON.stringify({ nodes, rate, renew: flag("renew", "hollow"), seconds, concurrency, sessions, load: readFileSync("/proc/loadavg", "utf8").split(" ")[0], results }, null, 2)}\n`,
 );
