@@ -12,7 +12,13 @@ import {
 } from "node:http2";
 import { createSecureContext } from "node:tls";
 import type { ClusterConnection } from "./kubeconfig.ts";
-import type { Transport, TransportRequest, TransportResponse, TransportStream } from "./transport.ts";
+import {
+  readableStream,
+  type Transport,
+  type TransportRequest,
+  type TransportResponse,
+  type TransportStream,
+} from "./transport.ts";
 
 export interface Http2TransportOptions {
   connection: ClusterConnection;
@@ -218,40 +224,14 @@ export class Http2Transport implements Transport {
   async stream(r: TransportRequest): Promise<TransportStream> {
     const { stream, headers } = await this.start(r);
     stream.setEncoding("utf8");
-    let cancelled = false;
-    let listener: ((c: string) => void) | undefined;
-    const pending: string[] = [];
-    stream.on("data", (c: string) => {
-      if (listener) listener(c);
-      else pending.push(c);
-    });
-    const done = new Promise<void>((ok, fail) => {
-      stream.once("end", ok);
-      stream.once("close", () =>
-        cancelled || stream.readableEnded ? ok() : fail(new Error("stream closed")),
-      );
-      stream.once("error", (e) => (cancelled ? ok() : fail(e)));
-    });
-    // A watch that is never awaited must not become an unhandled rejection.
-    done.catch(() => {});
-    const cancel = (): void => {
-      if (cancelled) return;
-      cancelled = true;
-      this.cancels.delete(cancel);
-      stream.close(constants.NGHTTP2_CANCEL);
-    };
-    this.cancels.add(cancel);
-    stream.once("close", () => this.cancels.delete(cancel));
-    return {
+    const s = readableStream(stream, {
       status: Number(headers[":status"] ?? 0),
       headers: plainHeaders(headers),
-      onChunk(l) {
-        listener = l;
-        for (const c of pending.splice(0)) l(c);
-      },
-      done,
-      cancel,
-    };
+      close: () => stream.close(constants.NGHTTP2_CANCEL),
+    });
+    this.cancels.add(s.cancel);
+    stream.once("close", () => this.cancels.delete(s.cancel));
+    return s;
   }
 
   close(): void {

@@ -39,13 +39,17 @@ function ownerReferences(r: LeaseRenewal): string {
   return `[{"apiVersion":"v1","kind":"Node","name":${JSON.stringify(r.name)},"uid":${JSON.stringify(r.uid)}}]`;
 }
 
-/** The PUT body of a renewal: the Lease with its new renewTime, written as text. */
-export function renewalBody(r: LeaseRenewal, last: Lease, renewTime: string): string {
-  const m = last.metadata ?? {};
+/**
+ * The body of a renewal, written as text: the node's Lease with its new renewTime; given the last
+ * written Lease, its uid and resourceVersion (a PUT), otherwise none (the POST that creates it).
+ */
+export function renewalBody(r: LeaseRenewal, last: Lease | undefined, renewTime: string): string {
+  const m = last?.metadata ?? {};
   return (
     `{"apiVersion":"coordination.k8s.io/v1","kind":"Lease","metadata":{"name":${JSON.stringify(r.name)},` +
     `"namespace":"${nodeLeaseNamespace}",${m.uid ? `"uid":${JSON.stringify(m.uid)},` : ""}` +
-    `"resourceVersion":${JSON.stringify(m.resourceVersion ?? "")},"ownerReferences":${ownerReferences(r)}},` +
+    `${m.resourceVersion ? `"resourceVersion":${JSON.stringify(m.resourceVersion)},` : ""}` +
+    `"ownerReferences":${ownerReferences(r)}},` +
     `"spec":{"holderIdentity":${JSON.stringify(r.name)},"leaseDurationSeconds":${r.leaseDurationSeconds},` +
     `"renewTime":"${renewTime}"}}`
   );
@@ -59,23 +63,19 @@ export async function renewHollowLease(
 ): Promise<Lease> {
   const renewTime = microTime(r.now);
   const last = r.last;
+  // A PUT of the last Lease, or at registration (no last Lease) a POST creating it.
+  const put = last?.metadata?.resourceVersion !== undefined;
   try {
-    if (last?.metadata?.resourceVersion) {
-      const path = resourcePath(leases.def, { namespace: nodeLeaseNamespace, name: r.name });
+    if (put || !last) {
+      const path = resourcePath(leases.def, {
+        namespace: nodeLeaseNamespace,
+        ...(put ? { name: r.name } : {}),
+      });
       const body = renewalBody(r, last, renewTime);
-      const written = await limiter.run(() => leases.client.request<Lease>("PUT", path, { body }));
+      const written = await limiter.run(() =>
+        leases.client.request<Lease>(put ? "PUT" : "POST", path, { body }),
+      );
       return kept(r, written, renewTime);
-    }
-    if (!last) {
-      const lease: Lease = {
-        metadata: {
-          name: r.name,
-          namespace: nodeLeaseNamespace,
-          ownerReferences: [{ apiVersion: "v1", kind: "Node", name: r.name, uid: r.uid }],
-        },
-        spec: { holderIdentity: r.name, leaseDurationSeconds: r.leaseDurationSeconds, renewTime },
-      };
-      return kept(r, await limiter.run(() => leases.create(lease)), renewTime);
     }
   } catch (err) {
     if (!isReason(err, "Conflict", "NotFound", "AlreadyExists")) throw err;
