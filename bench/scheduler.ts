@@ -66,7 +66,7 @@ const simStats = args.includes("--sim-stats");
 const split = args.includes("--split");
 // E.g. 1s with 500 nodes: 5,000 nodes' renewal rate (500/s) at a tenth of the registration cost.
 const leaseRenew = textFlag("lease-renew");
-// The sim's wire: http2 (its default, one shared TLS session) or https (HTTP/1.1, a socket per request).
+// The sim's wire: https (its default, HTTP/1.1) or http2 (one shared TLS session).
 const simTransport = textFlag("sim-transport");
 // `skiff server` opens its store with synchronous=full (acknowledged writes are fsynced).
 const synchronous = textFlag("synchronous") === "normal" ? "normal" : "full";

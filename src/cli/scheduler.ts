@@ -1,9 +1,8 @@
-// `skiff scheduler --kubeconfig F`: the scheduler alone, as an API client over HTTPS (HTTP/2: its
-// watches and bindings share one TLS session, as client-go's do); and the embedded form
-// `skiff server` starts on its in-process transport.
+// `skiff scheduler --kubeconfig F`: the scheduler alone, as an API client over HTTPS; and the
+// embedded form `skiff server` starts on its in-process transport.
 import pino from "pino";
 import type { ApiHandler } from "../apiserver/handler.ts";
-import { Http2Transport } from "../client/http2-transport.ts";
+import { HttpsTransport } from "../client/https-transport.ts";
 import { loadKubeconfig } from "../client/kubeconfig.ts";
 import { RestClient } from "../client/rest.ts";
 import { type RunningScheduler, runScheduler } from "../scheduler/run.ts";
@@ -20,8 +19,9 @@ export interface SchedulerFlags {
 export async function runSchedulerCommand(flags: SchedulerFlags): Promise<void> {
   const logger = pino({ level: process.env.SKIFF_LOG_LEVEL ?? "warn" }, pino.destination(2));
   const client = new RestClient({
-    transport: new Http2Transport({
+    transport: new HttpsTransport({
       connection: loadKubeconfig(flags.kubeconfig),
+      maxSockets: 64,
       userAgent: "skiff-scheduler",
     }),
   });

@@ -31,7 +31,11 @@ export interface SimFlags {
   readyDelay: string;
   leaseRenew: string;
   concurrency: string;
-  /** "http2" (default: every node's requests and the pod watch share one TLS session) or "https" (HTTP/1.1). */
+  /**
+   * "https" (HTTP/1.1, default) or "http2" (every node's requests and the pod watch share one TLS
+   * session). Not the default yet: at 5,000 nodes on a loaded box the HTTP/2 sim stopped renewing
+   * Leases after registration without an error (2,000 nodes were fine); not understood yet.
+   */
   transport?: string;
   cleanup?: boolean;
   /** commander's --no-stats. */
@@ -87,7 +91,7 @@ export async function runSim(flags: SimFlags): Promise<void> {
   const usageFraction = Number(flags.usageFraction ?? "0.5");
   if (!Number.isFinite(usageFraction) || usageFraction < 0)
     throw new UsageError(`--usage-fraction must be a number ≥ 0, got "${flags.usageFraction}"`);
-  const wire = flags.transport ?? "http2";
+  const wire = flags.transport ?? "https";
   if (wire !== "http2" && wire !== "https")
     throw new UsageError(`--transport must be http2 or https, got "${wire}"`);
   const transport =
