@@ -25,9 +25,9 @@ export function registerSim(program: Command): void {
     .option("--lease-renew <duration>", "node lease renewal interval (kubelet: 10s)", "10s")
     .option("--concurrency <n>", "API requests in flight at most", "64")
     .option(
-      "--transport <http2|https>",
-      "HTTP/2 (one shared TLS session) or HTTP/1.1 (a socket per request in flight)",
-      "http2",
+      "--transport <https|http2>",
+      "HTTP/1.1 (a socket per request in flight) or HTTP/2 (one shared TLS session; experimental)",
+      "https",
     )
     .option("--cleanup", "delete the Nodes and their Leases on exit")
     .option("--no-stats", "serve no resource metrics for the metrics API (kubectl top, HPA)")
