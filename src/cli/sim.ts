@@ -33,8 +33,8 @@ export interface SimFlags {
   concurrency: string;
   /**
    * "https" (HTTP/1.1, default) or "http2" (every node's requests and the pod watch share one TLS
-   * session). Not the default yet: at 5,000 nodes on a loaded box the HTTP/2 sim stopped renewing
-   * Leases after registration without an error (2,000 nodes were fine); not understood yet.
+   * session; ~2.3× less sim CPU per pod on a loaded box). Opt-in until a quiet 5,000-node run has
+   * shown it holds there as HTTP/1.1 does.
    */
   transport?: string;
   cleanup?: boolean;
