@@ -24,6 +24,11 @@ export function registerSim(program: Command): void {
     .option("--ready-delay <duration>", "time a running container takes to become ready", "0s")
     .option("--lease-renew <duration>", "node lease renewal interval (kubelet: 10s)", "10s")
     .option("--concurrency <n>", "API requests in flight at most", "64")
+    .option(
+      "--transport <https|http2>",
+      "HTTP/1.1 (a socket per request in flight) or HTTP/2 (one shared TLS session; experimental)",
+      "https",
+    )
     .option("--cleanup", "delete the Nodes and their Leases on exit")
     .option("--no-stats", "serve no resource metrics for the metrics API (kubectl top, HPA)")
     .option("--stats-port <port>", "loopback port of the nodes' shared stats listener (0: any free)", "0")

@@ -1,10 +1,12 @@
 // Records core/v1 Events about objects, correlated like client-go's EventCorrelator
 // (event-correlator.ts): similar events are combined into one, repeats become a count patch
 // (a merge patch of count, lastTimestamp and message) of the Event already written, and a flood
-// from one object is rate limited. Recording never blocks the caller: writes go out one at a time
-// in the background, a write still waiting is merged with a newer one for the same Event (so a
-// burst of 1,000 "Created pod" events costs a handful of requests), and like client-go's
-// broadcaster (maxQueuedEvents 1000, DropIfChannelFull) a full backlog drops new events.
+// from one object is rate limited. Recording never blocks the caller: writes go out in the
+// background, `maxInFlight` at once (default 1; a scheduler binding hundreds of pods per second
+// needs more, or its backlog fills and Scheduled events are dropped) but never two for the same
+// Event, a write still waiting is merged with a newer one for the same Event (so a burst of 1,000
+// "Created pod" events costs a handful of requests), and like client-go's broadcaster
+// (maxQueuedEvents 1000, DropIfChannelFull) a full backlog drops new events.
 import type { Event, ObjectReference } from "kubernetes-types/core/v1.js";
 import { NotFoundError } from "../api/errors.ts";
 import { type CorrelatorOptions, EventCorrelator } from "./event-correlator.ts";
@@ -26,6 +28,8 @@ export interface EventRecorderOptions {
   cacheSize?: number;
   /** Events waiting to be written at most; further ones are dropped (default 1000, as client-go). */
   maxQueued?: number;
+  /** Event writes in flight at most (default 1); writes of one Event stay in order. */
+  maxInFlight?: number;
   /** Aggregation and spam-filter settings (defaults: client-go's). */
   correlation?: Omit<CorrelatorOptions, "now" | "cacheSize">;
   /** Default `() => new Date()`. */
@@ -68,9 +72,15 @@ function seconds(d: Date): string {
 export class EventRecorder {
   private readonly correlator: EventCorrelator;
   private readonly queue: Write[] = [];
-  /** Writes still in `queue` (not started), by correlation key. */
+  /** Writes not started yet (in `queue` or `parked`), by correlation key. */
   private readonly waiting = new Map<string, Write>();
-  private running: Promise<void> | undefined;
+  /** Keys with a write in flight. */
+  private readonly active = new Set<string>();
+  /** The next write of a key in `active`: it starts once that one has finished. */
+  private readonly parked = new Map<string, Write>();
+  private workers = 0;
+  /** Settled when the last worker ends (nothing queued, parked or in flight). */
+  private idle: { promise: Promise<void>; resolve: () => void } | undefined;
   private droppedCount = 0;
   private stopped = false;
   private readonly now: () => Date;
@@ -129,12 +139,23 @@ export class EventRecorder {
     };
     this.queue.push(write);
     this.waiting.set(c.key, write);
-    this.running ??= this.drain();
+    const max = Math.max(1, o.maxInFlight ?? 1);
+    if (this.workers < max && this.workers < this.queue.length + this.active.size) {
+      this.workers++;
+      if (!this.idle) {
+        let resolve = (): void => {};
+        const promise = new Promise<void>((r) => {
+          resolve = r;
+        });
+        this.idle = { promise, resolve };
+      }
+      void this.work();
+    }
   }
 
   /** Resolves when every event recorded so far has been written (or failed). */
   async flush(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.idle) await this.idle.promise;
   }
 
   /** Stops accepting events and waits for the ones already recorded. */
@@ -145,7 +166,7 @@ export class EventRecorder {
 
   /** Writes waiting or in flight. */
   get queued(): number {
-    return this.queue.length + (this.running ? 1 : 0);
+    return this.queue.length + this.parked.size + this.active.size;
   }
 
   /** Events dropped because the backlog was full. */
@@ -153,18 +174,34 @@ export class EventRecorder {
     return this.droppedCount;
   }
 
-  private async drain(): Promise<void> {
-    try {
-      for (let w = this.queue.shift(); w; w = this.queue.shift()) {
-        this.waiting.delete(w.key);
-        try {
-          await this.write(w);
-        } catch (err) {
-          this.options.onError?.(err);
+  /** One of up to maxInFlight workers: takes writes off the queue until it is empty. */
+  private async work(): Promise<void> {
+    for (let w = this.queue.shift(); w; w = this.queue.shift()) {
+      // A patch must not overtake the create (or an earlier patch) of its Event.
+      if (this.active.has(w.key)) {
+        this.parked.set(w.key, w);
+        continue;
+      }
+      this.waiting.delete(w.key);
+      this.active.add(w.key);
+      try {
+        await this.write(w);
+      } catch (err) {
+        this.options.onError?.(err);
+      } finally {
+        this.active.delete(w.key);
+        const next = this.parked.get(w.key);
+        if (next) {
+          this.parked.delete(w.key);
+          this.queue.unshift(next);
         }
       }
-    } finally {
-      this.running = undefined;
+    }
+    this.workers--;
+    if (this.workers === 0) {
+      const idle = this.idle;
+      this.idle = undefined;
+      idle?.resolve();
     }
   }
 

@@ -9,6 +9,7 @@ import { Agent, request as httpsRequest } from "node:https";
 import { createSecureContext } from "node:tls";
 import type { ClusterConnection } from "./kubeconfig.ts";
 import type { Transport, TransportRequest, TransportResponse, TransportStream } from "./transport.ts";
+import { readableStream } from "./transport.ts";
 
 export interface HttpsTransportOptions {
   connection: ClusterConnection;
@@ -154,37 +155,16 @@ export class HttpsTransport implements Transport {
         r,
         (res) => {
           res.setEncoding("utf8");
-          let cancelled = false;
-          let listener: ((c: string) => void) | undefined;
-          const pending: string[] = [];
-          res.on("data", (c: string) => {
-            if (listener) listener(c);
-            else pending.push(c);
-          });
-          const done = new Promise<void>((ok, fail) => {
-            res.once("end", ok);
-            res.once("close", () =>
-              cancelled || res.complete ? ok() : fail(new Error("connection closed")),
-            );
-            res.once("error", (e) => (cancelled ? ok() : fail(e)));
-          });
-          // A watch that is never awaited must not become an unhandled rejection.
-          done.catch(() => {});
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: lowerHeaders(res),
-            onChunk(l) {
-              listener = l;
-              for (const c of pending.splice(0)) l(c);
-            },
-            done,
-            cancel() {
-              if (cancelled) return;
-              cancelled = true;
-              res.destroy();
-              req?.destroy();
-            },
-          });
+          resolve(
+            readableStream(res, {
+              status: res.statusCode ?? 0,
+              headers: lowerHeaders(res),
+              close: () => {
+                res.destroy();
+                req?.destroy();
+              },
+            }),
+          );
         },
         reject,
       );

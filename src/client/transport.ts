@@ -1,5 +1,6 @@
 // The seam between the REST client and the wire: one request/response form and one streaming
 // form (watches). HTTPS and the in-process handler chain both implement it.
+import type { Readable } from "node:stream";
 
 export interface TransportRequest {
   method: string;
@@ -46,4 +47,45 @@ export async function readAll(stream: TransportStream): Promise<string> {
   });
   await stream.done;
   return body;
+}
+
+/**
+ * The TransportStream of a response being read from a node stream (setEncoding("utf8") done):
+ * chunks wait for the listener, `done` settles on end, close or error (a cancelled stream ends
+ * quietly), and `cancel` calls `close` once.
+ */
+export function readableStream(
+  source: Readable,
+  o: { status: number; headers: Record<string, string>; close: () => void },
+): TransportStream {
+  let cancelled = false;
+  let listener: ((c: string) => void) | undefined;
+  const pending: string[] = [];
+  source.on("data", (c: string) => {
+    if (listener) listener(c);
+    else pending.push(c);
+  });
+  const done = new Promise<void>((ok, fail) => {
+    source.once("end", ok);
+    source.once("close", () =>
+      cancelled || source.readableEnded ? ok() : fail(new Error("connection closed")),
+    );
+    source.once("error", (e) => (cancelled ? ok() : fail(e)));
+  });
+  // A watch that is never awaited must not become an unhandled rejection.
+  done.catch(() => {});
+  return {
+    status: o.status,
+    headers: o.headers,
+    onChunk(l) {
+      listener = l;
+      for (const c of pending.splice(0)) l(c);
+    },
+    done,
+    cancel() {
+      if (cancelled) return;
+      cancelled = true;
+      o.close();
+    },
+  };
 }

@@ -5,6 +5,7 @@
 // and wait in the queue until a node or pod changes.
 import type { Namespace, Node, Pod } from "kubernetes-types/core/v1.js";
 import { ApiError } from "../api/errors.ts";
+import { EventRecorder } from "../client/events.ts";
 import { SharedInformerFactory } from "../client/informer/factory.ts";
 import { dropManagedFields } from "../client/informer/informer.ts";
 import type { RestClient } from "../client/rest.ts";
@@ -12,7 +13,6 @@ import { PodWriter } from "./binder.ts";
 import { SchedulerCache } from "./cache.ts";
 import { eventsResource, namespacesResource, nodesResource, podsResource } from "./coords.ts";
 import { fitErrorMessage } from "./diagnosis.ts";
-import { ShardedEventRecorder } from "./events.ts";
 import type { Framework } from "./framework.ts";
 import { SchedulerMetrics } from "./metrics.ts";
 import { podKey } from "./nodeinfo.ts";
@@ -77,7 +77,7 @@ export class Scheduler {
   private readonly schedulerName: string;
   private readonly factory: SharedInformerFactory;
   private readonly writer: PodWriter;
-  private readonly recorder: ShardedEventRecorder;
+  private readonly recorder: EventRecorder;
   private readonly inFlight = new Set<Promise<void>>();
   private loop: Promise<void> | undefined;
   private stopped = false;
@@ -105,9 +105,14 @@ export class Scheduler {
       },
     });
     this.writer = new PodWriter({ pods: options.client.resource<Pod>(podsResource) });
-    this.recorder = new ShardedEventRecorder({
+    this.recorder = new EventRecorder({
       events: options.client.resource(eventsResource),
       component: this.schedulerName,
+      // One Event write at a time falls behind hundreds of bindings per second and the backlog
+      // drops Scheduled events; 32 in flight are batched by the store's group commit, and the
+      // backlog holds a burst of 10,000 pods' (bench/scheduler checks every bound pod has one).
+      maxInFlight: 32,
+      maxQueued: 16_384,
       onError: (err) => options.logger?.warn({ err }, "recording an event failed"),
     });
   }

@@ -1,6 +1,7 @@
 // The event recorder against a real API server: identical events aggregate into one Event with
 // count and lastTimestamp; different ones stay separate; a deleted aggregate is re-created;
-// similar events are combined and waiting writes merged, without the caller ever waiting.
+// similar events are combined and waiting writes merged, without the caller ever waiting; with
+// maxInFlight several Events are written at once, but never two writes of one Event.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Event, Pod } from "kubernetes-types/core/v1.js";
@@ -14,12 +15,24 @@ describe("EventRecorder", () => {
   let f: ClientFixture;
   /** Methods of the requests that are not reads, in order. */
   const writes: string[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  /** While set, writes wait for it before they reach the server. */
+  let gate: Promise<void> | undefined;
   before(async () => {
     f = await startApi({
       wrap: (t: Transport): Transport => ({
-        request: (r: TransportRequest) => {
-          if (r.method !== "GET") writes.push(r.method);
-          return t.request(r);
+        request: async (r: TransportRequest) => {
+          if (r.method === "GET") return t.request(r);
+          writes.push(r.method);
+          inFlight++;
+          maxInFlight = Math.max(maxInFlight, inFlight);
+          try {
+            if (gate) await gate;
+            return await t.request(r);
+          } finally {
+            inFlight--;
+          }
         },
         stream: (r) => t.stream(r),
         close: () => t.close(),
@@ -151,5 +164,65 @@ describe("EventRecorder", () => {
     later.event(rs, "Normal", "Killing", "Stopping b-11");
     await later.stop();
     assert.deepEqual(writes.slice(-1), ["PATCH"]);
+  });
+
+  const scheduledPod = (i: number): Pod => ({
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: `p-${i}`, namespace: "default", uid: `uid-${i}` },
+  });
+
+  it("with maxInFlight writes every event of a burst, several at once; repeats still aggregate", async () => {
+    maxInFlight = 0;
+    const recorder = new EventRecorder({
+      events: f.client.resource<Event>(events),
+      component: "default-scheduler",
+      maxInFlight: 8,
+    });
+    for (let i = 0; i < 200; i++) recorder.event(scheduledPod(i), "Normal", "Scheduled", `assigned p-${i}`);
+    recorder.event(scheduledPod(7), "Normal", "Scheduled", "assigned p-7");
+    await recorder.stop();
+    const list = await f.client.resource<Event>(events).listAll({ namespace: "default" });
+    const scheduled = list.items.filter(
+      (e) => e.reason === "Scheduled" && e.involvedObject.name?.startsWith("p-"),
+    );
+    assert.equal(scheduled.length, 200);
+    assert.equal(scheduled.find((e) => e.involvedObject?.name === "p-7")?.count, 2);
+    assert.equal(recorder.dropped, 0);
+    assert.ok(maxInFlight > 1 && maxInFlight <= 8, `writes in flight at most: ${maxInFlight}`);
+  });
+
+  it("with maxInFlight a repeat waits for its Event's create instead of racing it", async () => {
+    const errors: unknown[] = [];
+    let release = (): void => {};
+    gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const recorder = new EventRecorder({
+      events: f.client.resource<Event>(events),
+      component: "default-scheduler",
+      maxInFlight: 4,
+      onError: (e) => errors.push(e),
+    });
+    const a = scheduledPod(1000);
+    writes.length = 0;
+    recorder.event(a, "Warning", "FailedScheduling", "0/3 nodes are available");
+    await Promise.resolve();
+    // The create is in flight (held at the gate); the repeat must not be sent beside it.
+    recorder.event(a, "Warning", "FailedScheduling", "0/3 nodes are available");
+    recorder.event(scheduledPod(1001), "Normal", "Scheduled", "assigned p-1001");
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(writes, ["POST", "POST"], "the other pod's event went out, the repeat waited");
+    gate = undefined;
+    release();
+    await recorder.stop();
+    assert.deepEqual(writes, ["POST", "POST", "PATCH"]);
+    const list = await f.client.resource<Event>(events).list({
+      namespace: "default",
+      fieldSelector: "involvedObject.name=p-1000",
+    });
+    assert.equal(list.items.length, 1);
+    assert.equal(list.items[0]?.count, 2);
+    assert.deepEqual(errors, []);
   });
 });

@@ -9,11 +9,12 @@ import { dropManagedFields, Informer } from "../../client/informer/informer.ts";
 import type { RestClient } from "../../client/rest.ts";
 import { WorkQueue } from "../../client/workqueue/queue.ts";
 import { TimerQueue } from "../clock.ts";
-import { NodeHeartbeat, nodeLeaseNamespace, type RegisteredNode } from "../node/heartbeat.ts";
+import { type NodeHeartbeat, nodeLeaseNamespace, type RegisteredNode } from "../node/heartbeat.ts";
 import { ConcurrencyLimiter } from "../node/limiter.ts";
 import { hollowLabel, labelsForIndex, type NodeResources } from "../node/node-object.ts";
 import { FakeRuntime, fakeRuntimeName, fakeRuntimeVersion } from "../runtime/fake/fake-runtime.ts";
 import { formatCidr, formatIpv4, PodIpAllocator, parseIpv4Cidr, subnet } from "../runtime/fake/ipam.ts";
+import { HollowHeartbeat } from "./lease.ts";
 import { PodWorker } from "./pod-worker.ts";
 import { type HollowPodView, HollowStats } from "./stats.ts";
 import {
@@ -102,7 +103,7 @@ export class HollowNodeManager {
 
   constructor(private readonly o: HollowNodeManagerOptions) {
     this.limiter = new ConcurrencyLimiter(o.concurrency ?? 64);
-    this.heartbeat = new NodeHeartbeat({
+    this.heartbeat = new HollowHeartbeat({
       nodes: o.client.resource<Node>(nodesResource),
       leases: o.client.resource<Lease>(leasesResource),
       clock: this.clock,
