@@ -3,7 +3,7 @@
 import { groupVersion, type KubeObject } from "../../api/object.ts";
 import type { ResourceDef } from "../../api/resource.ts";
 import { wantsMetadata, wantsTable } from "../http/negotiate.ts";
-import { jsonType, writeJson } from "../http/respond.ts";
+import { jsonType, writeJson, writeJsonText } from "../http/respond.ts";
 import type { RestContext } from "./context.ts";
 import type { EncodedItem } from "./source.ts";
 import { parseIncludeObject, tableHead, tableRow, toTable } from "./table.ts";
@@ -58,7 +58,8 @@ export function respondObject(ctx: RestContext, status: number, obj: KubeObject)
     );
     return;
   }
-  writeJson(ctx.res, status, obj);
+  // An object the watch cache's watchers just sent (a write's result) is serialized already.
+  writeJsonText(ctx.res, status, cachedJson(obj) ?? JSON.stringify(obj));
 }
 
 const flushBytes = 64 * 1024;

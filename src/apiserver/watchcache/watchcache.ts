@@ -26,6 +26,7 @@ import type {
   SourceWatchListener,
 } from "../rest/source.ts";
 import { storeErrorToApi } from "../storage/errors.ts";
+import { takeServed } from "../storage/handoff.ts";
 import { decodeKv, decodeStored, groupResource, keyPrefix, objectKey } from "../storage/objectstore.ts";
 import { StoreSource } from "../storage/storesource.ts";
 import { encodeItem, encodeObject } from "./encode.ts";
@@ -188,7 +189,11 @@ export class WatchCache implements ObjectSource {
     return { close: () => this.watchers.delete(w) };
   }
 
-  /** As storesource's toSourceEvent, with type meta set. Watchers treat the objects as read-only. */
+  /**
+   * As storesource's toSourceEvent, with type meta set. Watchers treat the objects as read-only.
+   * A put this process wrote carries the writer's object (no re-parse), and the previous state
+   * is decoded only if a watcher asks for it (selectors telling entering from leaving).
+   */
   private toSourceEvent(def: ResourceDef, e: WatchEvent): SourceEvent {
     const decode = (kv: KeyValue): KubeObject => withTypeMeta(def, decodeKv(def, kv));
     if (e.type === "delete") {
@@ -199,11 +204,18 @@ export class WatchCache implements ObjectSource {
         revision: e.revision,
       };
     }
-    const created = e.kv.createRevision === e.kv.modRevision || !e.prevKv;
+    const object = takeServed(def, e.kv) ?? decode(e.kv);
+    const prevKv = e.prevKv;
+    if (e.kv.createRevision === e.kv.modRevision || !prevKv)
+      return { type: "ADDED", object, revision: e.kv.modRevision };
+    let old: KubeObject | undefined;
     return {
-      type: created ? "ADDED" : "MODIFIED",
-      object: decode(e.kv),
-      ...(e.prevKv && !created ? { oldObject: decode(e.prevKv) } : {}),
+      type: "MODIFIED",
+      object,
+      get oldObject(): KubeObject {
+        old ??= decode(prevKv);
+        return old;
+      },
       revision: e.kv.modRevision,
     };
   }
