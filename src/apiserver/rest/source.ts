@@ -61,7 +61,8 @@ export interface ObjectSource {
   listEncoded?(def: ResourceDef, options: SourceListOptions): Promise<EncodedPage | undefined>;
   /**
    * The object as last seen, without waiting for the latest revision (like an informer's lister);
-   * undefined when not cached. For admission-time lookups that tolerate a little staleness.
+   * undefined when not cached. For admission-time lookups that tolerate a little staleness. The
+   * object may be handed to other callers too: read-only.
    */
   peek?(def: ResourceDef, namespace: string, name: string): KubeObject | undefined;
   /** Events with revision > fromRevision for the resource (one namespace or all). */

@@ -63,6 +63,8 @@ function eventRevision(e: WatchEvent): number {
 
 type Decoded = Map<ResourceDef, Map<WatchEvent, SourceEvent>>;
 
+const maxPeeked = 512;
+
 interface Entry {
   kv: KeyValue;
   /** The served form for the resource that last listed it (kinds may share storage). */
@@ -71,6 +73,8 @@ interface Entry {
 
 export class WatchCache implements ObjectSource {
   private readonly objects = new KeyIndex<Entry>();
+  /** Decoded objects peek() handed out, least recently peeked first (entries are replaced on writes). */
+  private readonly peeked = new Map<Entry, { def: ResourceDef; obj: KubeObject }>();
   private encodedBytes = 0;
   private readonly history: WatchEvent[] = [];
   private readonly watchers = new Set<CacheWatcher>();
@@ -90,6 +94,7 @@ export class WatchCache implements ObjectSource {
   async start(): Promise<void> {
     const { store } = this.options;
     this.objects.clear();
+    this.peeked.clear();
     this.encodedBytes = 0;
     let token: string | undefined;
     let revision = 0;
@@ -139,7 +144,19 @@ export class WatchCache implements ObjectSource {
   peek(def: ResourceDef, namespace: string, name: string): KubeObject | undefined {
     if (!this.live) return undefined;
     const entry = this.objects.get(objectKey(def, namespace, name));
-    return entry ? withTypeMeta(def, decodeKv(def, entry.kv)) : undefined;
+    if (!entry) return undefined;
+    // A pod create peeks at its namespace four times (lifecycle, PodSecurity, webhooks, policies)
+    // and at its ServiceAccount: the recently peeked stay decoded, a bounded number of them.
+    const hit = this.peeked.get(entry);
+    if (hit?.def === def) return hit.obj;
+    const obj = withTypeMeta(def, decodeKv(def, entry.kv));
+    this.peeked.delete(entry);
+    this.peeked.set(entry, { def, obj });
+    if (this.peeked.size > maxPeeked) {
+      const oldest = this.peeked.keys().next();
+      if (!oldest.done) this.peeked.delete(oldest.value);
+    }
+    return obj;
   }
 
   /** The cached entries a list asks for, in key order; undefined when the Store must answer. */
