@@ -51,6 +51,23 @@ export interface EncodedPage {
   revision: number;
 }
 
+export interface EncodedPageOptions {
+  namespace?: string;
+  /** Items per page; 0: all. */
+  limit: number;
+  /** Continues the list an earlier page began (its revision, and the last key it examined). */
+  after?: { revision: number; key: string };
+  /** Which items count (selectors); the others are skipped. */
+  match(item: EncodedItem): boolean;
+}
+
+export interface EncodedListPage extends EncodedPage {
+  /** Where the next page starts, when items remain. */
+  next?: { revision: number; key: string };
+  /** How many items remain after this page, selectors ignored. */
+  remaining?: number;
+}
+
 export interface ObjectSource {
   /** Objects the caller may modify (fresh copies). */
   list(def: ResourceDef, options: SourceListOptions): Promise<SourcePage>;
@@ -59,6 +76,12 @@ export interface ObjectSource {
    * no revision in `options`); undefined: use list().
    */
   listEncoded?(def: ResourceDef, options: SourceListOptions): Promise<EncodedPage | undefined>;
+  /**
+   * A page of the latest items in served form, paged at one revision as the Store pages. Undefined
+   * when the source cannot answer a first page from memory; a continued page it cannot answer any
+   * more (too old) is 410 Expired.
+   */
+  listEncodedPage?(def: ResourceDef, options: EncodedPageOptions): Promise<EncodedListPage | undefined>;
   /**
    * The object as last seen, without waiting for the latest revision (like an informer's lister);
    * undefined when not cached. For admission-time lookups that tolerate a little staleness. The

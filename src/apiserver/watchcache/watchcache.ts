@@ -4,6 +4,7 @@
 // consistent lists simply wait until the cache has caught up with the Store's current revision.
 // Objects are kept as stored and, once listed, as served JSON (never as decoded objects, which
 // take several times the memory): LISTs stream that JSON as it is.
+import { GoneError } from "../../api/errors.ts";
 import type { KubeObject } from "../../api/object.ts";
 import type { ResourceDef } from "../../api/resource.ts";
 import {
@@ -18,7 +19,9 @@ import type { Logger } from "../handler.ts";
 import { cachedJson, withTypeMeta } from "../rest/respond.ts";
 import type {
   EncodedItem,
+  EncodedListPage,
   EncodedPage,
+  EncodedPageOptions,
   ObjectSource,
   SourceEvent,
   SourceListOptions,
@@ -31,6 +34,7 @@ import { decodeKv, decodeStored, groupResource, keyPrefix, objectKey } from "../
 import { StoreSource } from "../storage/storesource.ts";
 import { encodeItem, encodeObject } from "./encode.ts";
 import { KeyIndex } from "./keyindex.ts";
+import { expiredContinue, firstAfter, ListSnapshots } from "./snapshots.ts";
 
 export interface WatchCacheOptions {
   store: Store;
@@ -73,6 +77,7 @@ interface Entry {
 
 export class WatchCache implements ObjectSource {
   private readonly objects = new KeyIndex<Entry>();
+  private readonly snapshots = new ListSnapshots<Entry>();
   /** Decoded objects peek() handed out, least recently peeked first (entries are replaced on writes). */
   private readonly peeked = new Map<Entry, { def: ResourceDef; obj: KubeObject }>();
   private encodedBytes = 0;
@@ -95,6 +100,7 @@ export class WatchCache implements ObjectSource {
     const { store } = this.options;
     this.objects.clear();
     this.peeked.clear();
+    this.snapshots.clear();
     this.encodedBytes = 0;
     let token: string | undefined;
     let revision = 0;
@@ -168,10 +174,45 @@ export class WatchCache implements ObjectSource {
     return entries;
   }
 
+  async listEncodedPage(def: ResourceDef, options: EncodedPageOptions): Promise<EncodedListPage | undefined> {
+    const prefix = keyPrefix(def, options.namespace);
+    let entries: Entry[];
+    let revision: number;
+    let start = 0;
+    if (options.after) {
+      revision = options.after.revision;
+      const snapshot = this.snapshots.lookup(prefix, revision);
+      if (!snapshot) throw new GoneError(expiredContinue);
+      entries = snapshot;
+      start = firstAfter(entries, options.after.key);
+    } else {
+      if (!(await this.fresh())) return undefined;
+      entries = this.objects.list(prefix);
+      revision = this.revision;
+    }
+    const items: EncodedItem[] = [];
+    let i = start;
+    for (; i < entries.length && (options.limit === 0 || items.length < options.limit); i++) {
+      const entry = entries[i] as Entry;
+      const item = this.encoded(def, entry);
+      if (options.match(item)) items.push(item);
+    }
+    const page: EncodedListPage = { items, revision };
+    const last = entries[i - 1];
+    if (i < entries.length && last) {
+      page.next = { revision, key: last.kv.key };
+      page.remaining = entries.length - i;
+      // The next pages read this same state, as the Store's pages read one revision.
+      this.snapshots.keep(prefix, revision, entries);
+    }
+    return page;
+  }
+
   private encoded(def: ResourceDef, entry: Entry): EncodedItem {
     if (entry.encoded?.def === def) return entry.encoded.item;
     const item = encodeItem(def, withTypeMeta(def, decodeKv(def, entry.kv)));
-    this.remember(def, entry, item);
+    // Entries a snapshot still holds after a write replaced them are not accounted for.
+    if (this.objects.get(entry.kv.key) === entry) this.remember(def, entry, item);
     return item;
   }
 
