@@ -160,7 +160,8 @@ export async function persistCreate(
   const generated = !requested && Boolean(meta(body).generateName);
   if (def.namespaced) await ensureNamespaceWritable(ctx, meta(body).namespace ?? "", requested ?? "");
   for (let attempt = 0; ; attempt++) {
-    let obj = cloneJson(body);
+    // `body` is the caller's to hand over; only a generated name may need a second, clean try.
+    let obj = generated ? cloneJson(body) : body;
     prepareCreateMeta(def, obj, deps.now());
     runHook(def, () => {
       def.strategy.prepareForCreate?.(obj);
