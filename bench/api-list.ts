@@ -6,22 +6,15 @@ import { mkdirSync } from "node:fs";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import { inProcessStream } from "../src/apiserver/inprocess.ts";
 import { podsResource } from "../src/scheduler/coords.ts";
-import { startBenchApi } from "./inprocess-api.ts";
+import { benchFlag, cpuMs, startBenchApi } from "./inprocess-api.ts";
 import { profiled } from "./inprocess-profile.ts";
 
 const args = process.argv.slice(2);
-function flag(name: string, def: string): string {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? (args[i + 1] ?? def) : def;
-}
+const flag = (name: string, def: string) => benchFlag(args, name, def);
 const podCount = Number(flag("pods", "10000"));
 const rounds = Number(flag("rounds", "5"));
 const profDir = args.includes("--cpu-prof") ? flag("cpu-prof", "") : "";
 if (profDir) mkdirSync(profDir, { recursive: true });
-const cpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
 const tableAccept = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json";
 
 const api = await startBenchApi({ prefix: "skiff-bench-list-", synchronous: "normal" });

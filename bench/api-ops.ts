@@ -5,23 +5,16 @@
 import { mkdirSync } from "node:fs";
 import type { ConfigMap } from "kubernetes-types/core/v1.js";
 import type { Watch } from "../src/client/watch.ts";
-import { startBenchApi } from "./inprocess-api.ts";
+import { benchFlag, configMapsResource, cpuMs, startBenchApi } from "./inprocess-api.ts";
 import { profiled } from "./inprocess-profile.ts";
 
 const args = process.argv.slice(2);
-function flag(name: string, def: string): string {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? (args[i + 1] ?? def) : def;
-}
+const flag = (name: string, def: string) => benchFlag(args, name, def);
 const ops = Number(flag("ops", "3000"));
 const watchers = Number(flag("watchers", "2"));
 const concurrency = Number(flag("concurrency", "16"));
 const profDir = args.includes("--cpu-prof") ? flag("cpu-prof", "") : "";
 if (profDir) mkdirSync(profDir, { recursive: true });
-const cpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
 
 async function pool(count: number, offset: number, fn: (i: number) => Promise<unknown>): Promise<void> {
   let next = 0;
@@ -44,13 +37,7 @@ async function measure(name: string, fn: (i: number) => Promise<unknown>): Promi
 }
 
 const api = await startBenchApi({ prefix: "skiff-bench-apiops-", synchronous: "full" });
-const configMaps = api.client.resource<ConfigMap>({
-  group: "",
-  version: "v1",
-  resource: "configmaps",
-  namespaced: true,
-  kind: "ConfigMap",
-});
+const configMaps = api.client.resource<ConfigMap>(configMapsResource);
 const cm = (i: number, n = 0): ConfigMap => ({
   metadata: { name: `cm-${i}`, namespace: "default", labels: { app: "bench" } },
   data: { payload: "x".repeat(200), n: String(n) },

@@ -9,7 +9,7 @@ import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import type { ConfigMap } from "kubernetes-types/core/v1.js";
 import { Compactor } from "../src/storage/sqlite/compactor.ts";
 import { Writer } from "../src/storage/sqlite/writer.ts";
-import { startBenchApi } from "./inprocess-api.ts";
+import { configMapsResource, startBenchApi } from "./inprocess-api.ts";
 
 const rate = Number(process.argv[2] ?? 500);
 const seconds = Number(process.argv[3] ?? 10);
@@ -41,13 +41,7 @@ const gcObserver = new PerformanceObserver((list) => {
 gcObserver.observe({ entryTypes: ["gc"] });
 
 const api = await startBenchApi({ prefix: "skiff-bench-tail-", synchronous: "full" });
-const configMaps = api.client.resource<ConfigMap>({
-  group: "",
-  version: "v1",
-  resource: "configmaps",
-  namespaced: true,
-  kind: "ConfigMap",
-});
+const configMaps = api.client.resource<ConfigMap>(configMapsResource);
 for (const times of [commits, compactions, shrinks]) times.length = 0;
 gcs.length = 0;
 const loop = monitorEventLoopDelay({ resolution: 5 });
