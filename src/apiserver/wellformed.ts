@@ -33,6 +33,14 @@ function resolve(ref: string): Ref {
   return r;
 }
 
+/** The JSON values each scalar schema type accepts (as typecheck.ts decides them). */
+const scalarTypes = new Map<string, (value: unknown) => boolean>([
+  ["string", (v) => typeof v === "string"],
+  ["boolean", (v) => typeof v === "boolean"],
+  ["integer", (v) => typeof v === "number" && Number.isInteger(v)],
+  ["number", (v) => typeof v === "number"],
+]);
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -51,15 +59,9 @@ function clean(schema: Schema | undefined, value: unknown, depth: number): boole
   }
   if (schema["x-kubernetes-preserve-unknown-fields"]) return true;
   if (schema["x-kubernetes-int-or-string"]) return typeof value !== "object";
+  const scalar = schema.type === undefined ? undefined : scalarTypes.get(schema.type);
+  if (scalar) return scalar(value);
   switch (schema.type) {
-    case "string":
-      return typeof value === "string";
-    case "boolean":
-      return typeof value === "boolean";
-    case "integer":
-      return typeof value === "number" && Number.isInteger(value);
-    case "number":
-      return typeof value === "number";
     case "array": {
       if (!Array.isArray(value)) return false;
       for (const item of value) if (!clean(schema.items, item, depth + 1)) return false;
