@@ -7,334 +7,37 @@
 // node flags to the server (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"). Each backend ends with
 // `server_cpu_us_per_op` (the figures to compare while the machine is shared) and `targets`
 // (the issue's four targets, met or missed; wall-clock ones are only conclusive on a quiet machine).
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import https from "node:https";
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { performance } from "node:perf_hooks";
-import { parse as parseYaml } from "yaml";
+import { join } from "node:path";
 import { EtcdStore } from "../src/storage/etcd/etcd-store.ts";
 import { SqliteStore } from "../src/storage/sqlite/sqlite-store.ts";
 import type { Store } from "../src/storage/store.ts";
 import { type EtcdServer, startEtcd } from "../test/support/etcd.ts";
-
-type Figures = Record<string, unknown>;
-
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
-function summary(latencies: number[], seconds: number): Figures {
-  const s = [...latencies].sort((a, b) => a - b);
-  return {
-    per_s: round(latencies.length / seconds, 0),
-    p50_ms: round(percentile(s, 50), 2),
-    p99_ms: round(percentile(s, 99), 2),
-  };
-}
-
-interface Credentials {
-  server: string;
-  ca: Buffer;
-  cert: Buffer;
-  key: Buffer;
-}
-
-function readKubeconfig(path: string): Credentials {
-  interface Kubeconfig {
-    clusters: { cluster: { server: string; "certificate-authority-data": string } }[];
-    users: { user: { "client-certificate-data": string; "client-key-data": string } }[];
-  }
-  const kc = parseYaml(readFileSync(path, "utf8")) as Kubeconfig;
-  const cluster = kc.clusters[0]?.cluster;
-  const user = kc.users[0]?.user;
-  if (!cluster || !user) throw new Error(`no cluster or user in ${path}`);
-  const b64 = (s: string) => Buffer.from(s, "base64");
-  return {
-    server: cluster.server,
-    ca: b64(cluster["certificate-authority-data"]),
-    cert: b64(user["client-certificate-data"]),
-    key: b64(user["client-key-data"]),
-  };
-}
-
-/** One HTTPS client: its own keep-alive connection, like one kubectl or controller. */
-class Client {
-  private readonly agent: https.Agent;
-  constructor(private readonly creds: Credentials) {
-    this.agent = new https.Agent({
-      keepAlive: true,
-      maxSockets: 1,
-      ca: creds.ca,
-      cert: creds.cert,
-      key: creds.key,
-    });
-  }
-
-  request(method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> {
-    return new Promise((done, fail) => {
-      const data = body === undefined ? undefined : JSON.stringify(body);
-      const req = https.request(
-        `${this.creds.server}${path}`,
-        {
-          method,
-          agent: this.agent,
-          headers: { accept: "application/json", ...(data ? { "content-type": "application/json" } : {}) },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () => done({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-        },
-      );
-      req.on("error", fail);
-      req.end(data);
-    });
-  }
-
-  async ok(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-    const res = await this.request(method, path, body);
-    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${res.body.slice(0, 300)}`);
-    return JSON.parse(res.body) as Record<string, unknown>;
-  }
-
-  close(): void {
-    this.agent.destroy();
-  }
-}
-
-const configMap = (name: string, n = 0) => ({
-  apiVersion: "v1",
-  kind: "ConfigMap",
-  metadata: { name, labels: { app: "bench" } },
-  data: { payload: "x".repeat(200), n: String(n) },
-});
-
-const pod = (name: string) => ({
-  apiVersion: "v1",
-  kind: "Pod",
-  metadata: { name, labels: { app: "bench" } },
-  spec: { containers: [{ name: "c", image: "busybox:1.36", command: ["sleep", "3600"] }] },
-});
-
-/** Closed loop: `clients` clients, each issuing its next request when the previous one ends. */
-async function closedLoop(clients: Client[], total: number, op: (c: Client, i: number) => Promise<unknown>) {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    clients.map(async (c) => {
-      while (next < total) {
-        const i = next++;
-        const t = performance.now();
-        await op(c, i);
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  return summary(latencies, (performance.now() - started) / 1000);
-}
-
-/** Open loop: writes issued at a fixed rate regardless of completions (the "p99 at 500 writes/s" figure). */
-async function openLoop(
-  clients: Client[],
-  ratePerS: number,
-  seconds: number,
-  op: (c: Client, i: number) => Promise<unknown>,
-) {
-  const latencies: number[] = [];
-  const pending: Promise<void>[] = [];
-  const started = performance.now();
-  const total = ratePerS * seconds;
-  for (let i = 0; i < total; i++) {
-    const due = started + (i * 1000) / ratePerS;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    const client = clients[i % clients.length] as Client;
-    const t = performance.now();
-    pending.push(
-      (async () => {
-        await op(client, i);
-        latencies.push(performance.now() - t);
-      })(),
-    );
-  }
-  await Promise.all(pending);
-  return { target_per_s: ratePerS, ...summary(latencies, (performance.now() - started) / 1000) };
-}
-
-async function watchLatency(
-  creds: Credentials,
-  writer: Client,
-  ns: string,
-  writes: number,
-): Promise<Figures> {
-  const sent = new Map<string, number>();
-  const latencies: number[] = [];
-  const list = await writer.ok("GET", `/api/v1/namespaces/${ns}/configmaps?limit=1`);
-  const rv = (list.metadata as { resourceVersion: string }).resourceVersion;
-  const agent = new https.Agent({ ca: creds.ca, cert: creds.cert, key: creds.key });
-  const req = https.get(
-    `${creds.server}/api/v1/namespaces/${ns}/configmaps?watch=true&resourceVersion=${rv}`,
-    {
-      agent,
-      headers: { accept: "application/json" },
-    },
-  );
-  let received = 0;
-  const opened = new Promise<void>((ready) =>
-    req.on("response", (res) => {
-      let buf = "";
-      res.on("data", (chunk: Buffer) => {
-        const now = performance.now();
-        buf += chunk.toString();
-        let nl = buf.indexOf("\n");
-        while (nl >= 0) {
-          const line = buf.slice(0, nl);
-          buf = buf.slice(nl + 1);
-          const name = (JSON.parse(line) as { object: { metadata: { name: string } } }).object.metadata.name;
-          const t0 = sent.get(name);
-          if (t0 !== undefined) latencies.push(now - t0);
-          received++;
-          nl = buf.indexOf("\n");
-        }
-      });
-      ready();
-    }),
-  );
-  await opened;
-  const started = performance.now();
-  for (let i = 0; i < writes; i++) {
-    const name = `w-${i}`;
-    sent.set(name, performance.now());
-    await writer.ok("POST", `/api/v1/namespaces/${ns}/configmaps`, configMap(name));
-  }
-  const deadline = Date.now() + 20_000;
-  while (received < writes && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-  req.destroy();
-  agent.destroy();
-  const s = [...latencies].sort((a, b) => a - b);
-  return {
-    events: received,
-    per_s: round(received / ((performance.now() - started) / 1000), 0),
-    p50_ms: round(percentile(s, 50), 2),
-    p99_ms: round(percentile(s, 99), 2),
-  };
-}
-
-async function rawStoreCreateRate(store: Store, n: number): Promise<number> {
-  const value = JSON.stringify(configMap("raw"));
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: 100 }, async () => {
-      while (next < n) await store.create(`rawbench/${next++}`, value);
-    }),
-  );
-  return round(n / ((performance.now() - started) / 1000), 0);
-}
-
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return m ? round(Number(m[1]) / 1024) : Number.NaN;
-}
-
-/**
- * Memory only this process uses (private pages). RSS also counts the node binary's code pages,
- * which every node process shares (about 40 MB of a skiff server's RSS).
- */
-function privateMb(pid: number): number {
-  const text = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
-  let kb = 0;
-  for (const m of text.matchAll(/^Private_(?:Clean|Dirty):\s+(\d+) kB/gm)) kb += Number(m[1]);
-  return round(kb / 1024);
-}
-
-/** CPU time (user + system, ms) the process has used so far. */
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  // Fields after the command name (which may contain spaces): state is field 3, utime 14, stime 15.
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux.
-  return (Number(fields[11]) + Number(fields[12])) / ticksPerMs;
-}
-
-/** Runs `phase` and adds the server's CPU time per operation to its figures. */
-async function withServerCpu(pid: number, ops: number, phase: () => Promise<Figures>): Promise<Figures> {
-  const before = cpuMs(pid);
-  const figures = await phase();
-  return { ...figures, server_cpu_ms_per_op: round((cpuMs(pid) - before) / ops, 3) };
-}
-
-/**
- * Launch settings that trade a little CPU for memory (see idleWithLowMemoryLaunch): a 1 MB V8 semi-space,
- * two malloc arenas, large allocations through mmap (given back to the OS when freed).
- */
-const lowMemoryNodeArgs = ["--max-semi-space-size=1"];
-const lowMemoryEnv = { MALLOC_ARENA_MAX: "2", MALLOC_MMAP_THRESHOLD_: "131072" };
-
-interface LaunchOptions {
-  datastore?: string;
-  extraNodeArgs?: string[];
-  env?: Record<string, string>;
-}
-
-async function startServer(
-  dir: string,
-  launch: LaunchOptions = {},
-): Promise<{ child: ChildProcess; url: string }> {
-  const { datastore } = launch;
-  const cli = resolve(process.env.SKIFF_BENCH_CLI ?? resolve(import.meta.dirname, "../dist/skiff.cjs"));
-  const nodeArgs = [
-    ...(process.env.SKIFF_BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean),
-    ...(launch.extraNodeArgs ?? []),
-  ];
-  const args = [
-    ...nodeArgs,
-    cli,
-    "server",
-    "--disable-agent",
-    "--disable-cluster-dns",
-    // The ingress controller would bind ports 80/443: not part of the API server.
-    "--disable-ingress",
-    "--data-dir",
-    dir,
-    "--listen",
-    "127.0.0.1:0",
-  ];
-  if (datastore) args.push("--datastore", datastore);
-  const child = spawn(process.execPath, args, {
-    stdio: ["ignore", "pipe", "inherit"],
-    env: { ...process.env, ...(launch.env ?? {}) },
-  });
-  const url = await new Promise<string>((ready, fail) => {
-    let out = "";
-    child.stdout?.on("data", (d: Buffer) => {
-      out += d.toString();
-      const m = /ready at (https:\/\/\S+)/.exec(out);
-      if (m?.[1]) ready(m[1]);
-    });
-    child.once("exit", (code) => fail(new Error(`skiff server exited with ${code}`)));
-  });
-  return { child, url };
-}
-
-/** SIGTERM, then SIGKILL if a graceful shutdown hangs (seen on a loaded machine, baseline too). */
-async function stopServer(child: ChildProcess, label: string): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGTERM");
-  // The figures must still be printed: the server is killed after a while, reported on stderr.
-  const killer = setTimeout(() => {
-    process.stderr.write(`bench: skiff server (${label}) did not exit 30 s after SIGTERM; killing it\n`);
-    child.kill("SIGKILL");
-  }, 30_000);
-  await exited;
-  clearTimeout(killer);
-}
+import {
+  Client,
+  closedLoop,
+  configMap,
+  type Figures,
+  openLoop,
+  percentile,
+  pod,
+  readKubeconfig,
+  round,
+} from "./api-client.ts";
+import {
+  cpuMs,
+  lowMemoryEnv,
+  lowMemoryNodeArgs,
+  privateMb,
+  rssMb,
+  startServer,
+  stopServer,
+  withServerCpu,
+} from "./api-server.ts";
+import { at, cpuSummary, targets } from "./api-targets.ts";
+import { rawStoreCreateRate, watchLatency } from "./api-watch.ts";
 
 const idleSettleMs = 3000;
 const idleLaterMs = 10_000;
@@ -370,74 +73,6 @@ async function idleWithLowMemoryLaunch(backend: string, datastore: string | unde
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-interface Target {
-  target: string;
-  measured: number;
-  limit: number;
-  met: boolean;
-  note?: string;
-}
-
-const at = (figures: Figures, ...path: string[]): number => {
-  let v: unknown = figures;
-  for (const p of path) v = (v as Record<string, unknown> | undefined)?.[p];
-  return typeof v === "number" ? v : Number.NaN;
-};
-
-/** The issue's targets, met or missed, from one backend's figures. */
-function targets(f: Figures, quiet: boolean): Target[] {
-  const wallNote = quiet
-    ? undefined
-    : "wall clock on a busy machine (load above the core count): not conclusive";
-  const withNote = (t: Omit<Target, "met">, met: boolean, note?: string): Target => ({
-    ...t,
-    met,
-    ...(note ? { note } : {}),
-  });
-  const p99 = at(f, "mutating_at_500_per_s", "p99_ms");
-  const rate = at(f, "mutating_at_500_per_s", "per_s");
-  const ratio = at(f, "api_to_raw_write_ratio");
-  const list = at(f, "list_10000_pods", "p99_ms");
-  const rss = at(f, "idle_rss_mb");
-  return [
-    withNote(
-      { target: "mutating p99 at 500 writes/s (open loop), ms", measured: p99, limit: 20 },
-      p99 <= 20 && rate >= 475,
-      rate < 475 ? `only ${rate} writes/s achieved` : wallNote,
-    ),
-    withNote(
-      { target: "API create rate / raw Store create rate (100 in flight)", measured: ratio, limit: 0.4 },
-      ratio >= 0.4,
-      wallNote,
-    ),
-    withNote({ target: "LIST 10,000 pods p99, ms", measured: list, limit: 300 }, list <= 300, wallNote),
-    withNote(
-      {
-        target: "idle server RSS 3 s after ready, MB (`node dist/skiff.cjs server`)",
-        measured: rss,
-        limit: 80,
-      },
-      rss <= 80,
-      `10 s after ready: ${at(f, "idle_rss_mb_10s")} MB; with --max-semi-space-size=1 and the malloc env (not applied by skiff): ${at(f, "idle_low_memory_launch", "idle_rss_mb")} MB`,
-    ),
-  ];
-}
-
-/** Server CPU per operation (µs), the figure that does not depend on how busy the machine is. */
-function cpuSummary(f: Figures): Figures {
-  const us = (...path: string[]) => Math.round(at(f, ...path) * 1000);
-  return {
-    configmap_create_10_clients: us("clients_10", "create", "server_cpu_ms_per_op"),
-    configmap_get_10_clients: us("clients_10", "get", "server_cpu_ms_per_op"),
-    configmap_update_10_clients: us("clients_10", "update", "server_cpu_ms_per_op"),
-    configmap_create_100_clients: us("clients_100", "create", "server_cpu_ms_per_op"),
-    configmap_create_open_loop_500_per_s: us("mutating_at_500_per_s", "server_cpu_ms_per_op"),
-    pod_create_50_clients: us("pod_create_50_clients", "server_cpu_ms_per_op"),
-    list_1000_pods: us("list_1000_pods", "server_cpu_ms_per_op"),
-    list_10000_pods: us("list_10000_pods", "server_cpu_ms_per_op"),
-  };
 }
 
 async function benchBackend(backend: "sqlite" | "etcd"): Promise<Figures> {

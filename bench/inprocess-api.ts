@@ -11,6 +11,27 @@ import { servedResources } from "../src/cli/resources.ts";
 import { RestClient } from "../src/client/rest.ts";
 import { SqliteStore } from "../src/storage/sqlite/sqlite-store.ts";
 
+/** The resource the API benches write (bench/api-ops.ts, bench/api-tail.ts). */
+export const configMapsResource = {
+  group: "",
+  version: "v1",
+  resource: "configmaps",
+  namespaced: true,
+  kind: "ConfigMap",
+} as const;
+
+/** `--name value` from a bench's command line, or `def`. */
+export function benchFlag(args: readonly string[], name: string, def: string): string {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? (args[i + 1] ?? def) : def;
+}
+
+/** Process CPU (user + system) in ms. */
+export function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 export interface BenchApi {
   server: ApiServer;
   client: RestClient;

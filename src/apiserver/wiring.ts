@@ -18,6 +18,7 @@ import type { JsonObject } from "./patch/json.ts";
 import { memoizedSchema } from "./patch/memoschema.ts";
 import type { Decoder, Patcher } from "./rest/context.ts";
 import { checkTypes } from "./typecheck.ts";
+import { wellFormed } from "./wellformed.ts";
 
 export const schemaDecoder: Decoder = ({ def, body, contentType, mode }) => {
   const format = bodyFormat(contentType);
@@ -31,20 +32,28 @@ export const schemaDecoder: Decoder = ({ def, body, contentType, mode }) => {
     kind: def.kind,
     fieldValidation: mode,
   };
-  const { object, warnings } = decodeJsonFast(options) ?? decodeBody(options);
+  const fast = decodeJsonFast(options);
+  const { object, warnings } = fast ?? decodeBody(options);
   if (!isPlainObject(object)) {
     throw new BadRequestError(
       `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: expected a JSON object`,
     );
   }
-  checkTypes(def.group, def.version, def.kind, object);
+  if (!fast?.wellFormed) checkTypes(def.group, def.version, def.kind, object);
   return { object: object as KubeObject, warnings };
 };
 
 export const dispatchPatcher: Patcher = ({ current, patch, contentType, schema, target }) => {
-  const result = applyPatch({ contentType, original: current as JsonObject, body: patch, schema });
+  const result = applyPatch({
+    contentType,
+    original: current as JsonObject,
+    body: patch,
+    schema,
+    owned: true,
+  });
   if (!isPlainObject(result)) throw new BadRequestError("the patch did not produce an object");
-  checkTypes(target.group, target.version, target.kind, result);
+  if (!wellFormed(target.group, target.version, target.kind, result))
+    checkTypes(target.group, target.version, target.kind, result);
   return result as KubeObject;
 };
 

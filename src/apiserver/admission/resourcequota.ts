@@ -89,12 +89,14 @@ export function resourceQuotaAdmission(options: ResourceQuotaAdmissionOptions): 
     async validate(attrs) {
       if (attrs.operation !== "CREATE" || attrs.subresource !== "" || !attrs.object || !attrs.def.namespaced)
         return;
-      const delta = objectUsage(attrs.def.group, attrs.def.resource, attrs.object as { spec?: unknown });
-      if (delta.size === 0) return;
+      // Most namespaces have no quota: look before computing the object's usage.
+      let delta: Usage | undefined;
       for (let attempt = 0; ; attempt++) {
         const page = await options.source.list(quotaDef, { namespace: attrs.namespace });
         const quotas = page.items as Quota[];
         if (quotas.length === 0) return;
+        delta ??= objectUsage(attrs.def.group, attrs.def.resource, attrs.object as { spec?: unknown });
+        if (delta.size === 0) return;
         const updates: { quota: Quota; used: Record<string, string> }[] = [];
         for (const quota of quotas) {
           if (!quotaTracks(quota, attrs.def.group, attrs.def.resource, attrs.object)) continue;

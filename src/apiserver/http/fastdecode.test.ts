@@ -45,12 +45,22 @@ describe("decodeJsonFast", () => {
     it(`decides as decodeBody does (${mode})`, () => {
       for (const body of bodies) {
         assert.deepEqual(
-          outcome(() => decodeJsonFast(options(body, mode))),
+          outcome(() => {
+            const fast = decodeJsonFast(options(body, mode));
+            if (!fast) return fast;
+            const { wellFormed: _, ...decoded } = fast;
+            return decoded;
+          }),
           outcome(() => decodeBody(options(body, mode))),
         );
       }
     });
   }
+  it("says wellFormed only for a body with nothing to report", () => {
+    assert.equal(decodeJsonFast(options(bodies[0] ?? "", "Strict"))?.wellFormed, true);
+    assert.equal(decodeJsonFast(options(bodies[1] ?? "", "Ignore"))?.wellFormed, false);
+    assert.equal(decodeJsonFast(options(bodies[2] ?? "", "Warn"))?.wellFormed, false);
+  });
   it("is not used for YAML or for bodies with duplicate fields", () => {
     assert.equal(decodeJsonFast({ ...options("a: 1", "Strict"), format: "yaml" }), undefined);
     assert.equal(decodeJsonFast(options('{"kind":"Pod","kind":"Pod"}', "Strict")), undefined);

@@ -12,6 +12,7 @@ import {
   strictDecodingMessage,
 } from "../../api/schema/field-validation.ts";
 import { strictIssues } from "../../api/schema/unknown-fields.ts";
+import { wellFormed } from "../wellformed.ts";
 
 /** Colons outside strings: one per object member in well-formed JSON. */
 function memberColons(text: string): number {
@@ -58,17 +59,25 @@ export function parseWithoutDuplicates(text: string): JsonValue | undefined {
   return memberColons(text) === members(value) ? value : undefined;
 }
 
+/** decodeJsonFast's answer; `wellFormed`: the object has no unknown field and no mistyped value. */
+export interface FastDecoded extends DecodedBody {
+  wellFormed: boolean;
+}
+
 /**
  * decodeBody() of a JSON body without duplicate members (same value, warnings and errors);
  * undefined when the body is not JSON or may hold duplicates.
  */
-export function decodeJsonFast(options: DecodeBodyOptions): DecodedBody | undefined {
+export function decodeJsonFast(options: DecodeBodyOptions): FastDecoded | undefined {
   if (options.format !== "json") return undefined;
   const object = parseWithoutDuplicates(options.body);
   if (object === undefined) return undefined;
-  if (options.fieldValidation === "Ignore") return { object, warnings: [] };
+  // The common case: one walk finds nothing to report, and the exact walks are skipped.
+  if (wellFormed(options.group, options.version, options.kind, object))
+    return { object, warnings: [], wellFormed: true };
+  if (options.fieldValidation === "Ignore") return { object, warnings: [], wellFormed: false };
   const problems = strictIssues(options.group, options.version, options.kind, object).map(issueMessage);
-  if (problems.length === 0) return { object, warnings: [] };
-  if (options.fieldValidation === "Warn") return { object, warnings: problems };
+  if (problems.length === 0) return { object, warnings: [], wellFormed: false };
+  if (options.fieldValidation === "Warn") return { object, warnings: problems, wellFormed: false };
   throw new BadRequestError(strictDecodingMessage(options, problems));
 }

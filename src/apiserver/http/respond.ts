@@ -5,7 +5,11 @@ import type { ResponseSink } from "./sink.ts";
 export const jsonType = "application/json";
 
 export function writeJson(res: ResponseSink, status: number, body: unknown, contentType = jsonType): void {
-  const text = JSON.stringify(body);
+  writeJsonText(res, status, JSON.stringify(body), contentType);
+}
+
+/** As writeJson, with the body already serialized. */
+export function writeJsonText(res: ResponseSink, status: number, text: string, contentType = jsonType): void {
   res.writeHead(status, { "Content-Type": contentType, "Content-Length": String(Buffer.byteLength(text)) });
   res.end(text);
 }

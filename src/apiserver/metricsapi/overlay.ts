@@ -18,6 +18,8 @@ export function metricsSource(inner: ObjectSource, collector: MetricsCollector):
     },
     listEncoded: async (def, options) =>
       isMetricsResource(def) ? undefined : inner.listEncoded?.(def, options),
+    listEncodedPage: async (def, options) =>
+      isMetricsResource(def) ? undefined : inner.listEncodedPage?.(def, options),
     peek: (def, namespace, name) => (isMetricsResource(def) ? undefined : inner.peek?.(def, namespace, name)),
     watch: (def, options, listener) => inner.watch(def, options, listener),
     currentRevision: () => inner.currentRevision(),

@@ -32,6 +32,8 @@ export interface ApplyPatchOptions {
   body: string | Uint8Array;
   /** Patch metadata of the kind; only strategic merge patch uses it. */
   schema: PatchSchema | undefined;
+  /** `original` is the caller's copy, which the patch may change and the result may share. */
+  owned?: boolean;
 }
 
 /**
@@ -58,7 +60,10 @@ export function applyPatch(options: ApplyPatchOptions): JsonValue {
           `json: cannot unmarshal ${Array.isArray(body) ? "array" : typeof body} into Go value of type map[string]interface {}`,
         );
       }
-      return applyStrategicMergePatch(options.original, body, options.schema);
+      // The body was parsed just now: the patch engine may keep or change it.
+      return applyStrategicMergePatch(options.original, body, options.schema, {
+        owned: options.owned === true,
+      });
     }
     default:
       throw new UnsupportedMediaTypeError(options.contentType ?? "");

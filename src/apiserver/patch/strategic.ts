@@ -25,7 +25,10 @@ export function applyStrategicMergePatch(
   original: JsonObject,
   patch: JsonObject,
   schema: PatchSchema | undefined,
+  options: { owned?: boolean } = {},
 ): JsonObject {
+  // `owned`: the caller hands both over (changed and shared by the result), which saves two copies.
+  if (options.owned) return mergeMap(original, patch, schema);
   return mergeMap(structuredClone(original), structuredClone(patch), schema);
 }
 

@@ -13,6 +13,7 @@ import type { ObjectSource } from "./source.ts";
 
 /** Applies a PATCH body of the given media type to the current object (src/apiserver/patch). */
 export type Patcher = (options: {
+  /** A copy of the current object that is the patcher's: it may change it and share it. */
   current: KubeObject;
   patch: Buffer;
   contentType: string;

@@ -14,6 +14,8 @@ export interface ListQuery {
   limit: number;
   /** The Store's continue token, unwrapped. */
   continue?: string;
+  /** A continue token of a list the watch cache served: the next page follows `key` at `revision`. */
+  cacheContinue?: CachePosition;
   resourceVersion: string;
   resourceVersionMatch: string;
   allowWatchBookmarks: boolean;
@@ -28,17 +30,34 @@ function nonNegativeInt(query: URLSearchParams, name: string): number | undefine
   return Number(raw);
 }
 
+export interface CachePosition {
+  revision: number;
+  /** The last key of the previous page. */
+  key: string;
+}
+
 export function encodeContinue(storeToken: string): string {
   return Buffer.from(JSON.stringify({ v: "skiff/1", c: storeToken })).toString("base64url");
 }
 
-export function decodeContinue(token: string): string {
+export function encodeCacheContinue(position: CachePosition): string {
+  return Buffer.from(JSON.stringify({ v: "skiff/1", r: position.revision, k: position.key })).toString(
+    "base64url",
+  );
+}
+
+/** A Store token (string) or the position in a list the watch cache served. */
+export function decodeContinue(token: string): string | CachePosition {
   try {
     const parsed = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as {
       v?: unknown;
       c?: unknown;
+      r?: unknown;
+      k?: unknown;
     };
     if (parsed.v === "skiff/1" && typeof parsed.c === "string") return parsed.c;
+    if (parsed.v === "skiff/1" && Number.isSafeInteger(parsed.r) && typeof parsed.k === "string")
+      return { revision: Number(parsed.r), key: parsed.k };
   } catch {
     // fall through
   }
@@ -77,7 +96,9 @@ export function parseListQuery(def: ResourceDef, query: URLSearchParams): ListQu
     if (resourceVersion !== "" && resourceVersion !== "0") {
       throw new BadRequestError("specifying resource version is not allowed when using continue");
     }
-    q.continue = decodeContinue(token);
+    const decoded = decodeContinue(token);
+    if (typeof decoded === "string") q.continue = decoded;
+    else q.cacheContinue = decoded;
   }
   const timeout = nonNegativeInt(query, "timeoutSeconds");
   if (timeout !== undefined) q.timeoutSeconds = timeout;

@@ -6,6 +6,7 @@ import { fieldValidationDirective } from "../../api/schema/field-validation.ts";
 import { mediaType, readBody } from "../http/body.ts";
 import { header } from "../http/sink.ts";
 import { patchTypeOf } from "../patch/index.ts";
+import { wellFormed } from "../wellformed.ts";
 import { applyObject } from "./apply.ts";
 import type { RestContext } from "./context.ts";
 import { checkPatchedFields, goFormat, pruneUnknownFields } from "./patchvalidation.ts";
@@ -35,9 +36,9 @@ export async function patchObject(ctx: RestContext): Promise<void> {
     name: info.name,
     namespace: def.namespaced ? info.namespace : "",
     statusOnly: updatesStatusOnly(def, info.subresource),
-    build: (current) => {
+    build: (copy, current) => {
       const patched = deps.patcher({
-        current: structuredClone(current),
+        current: copy,
         patch: body,
         contentType,
         schema,
@@ -45,6 +46,8 @@ export async function patchObject(ctx: RestContext): Promise<void> {
         force: ctx.query.get("force") === "true",
         target,
       });
+      // Nothing unknown in the result: nothing to warn about or prune (the usual case).
+      if (wellFormed(target.group, target.version, target.kind, patched)) return patched;
       const warnings = checkPatchedFields({
         target,
         current,

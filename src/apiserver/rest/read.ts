@@ -1,19 +1,22 @@
 // GET of one object and LIST of a collection, with Kubernetes' resourceVersion semantics:
 // "" = latest, "0" = any (cache), N = not older than N, or exactly N with resourceVersionMatch=Exact.
-import { BadRequestError, NotFoundError } from "../../api/errors.ts";
+import { BadRequestError, GoneError, NotFoundError } from "../../api/errors.ts";
 import type { KubeObject } from "../../api/object.ts";
 import { wantsMetadata, wantsTable } from "../http/negotiate.ts";
 import { tooLargeResourceVersion } from "../storage/errors.ts";
 import { groupResource } from "../storage/objectstore.ts";
+import { expiredContinue } from "../watchcache/snapshots.ts";
 import type { RestContext } from "./context.ts";
 import {
+  encodeCacheContinue,
   encodeContinue,
   encodedMatcher,
   type ListQuery,
   objectMatcher,
   parseListQuery,
 } from "./listoptions.ts";
-import { type ListMeta, respondEncodedList, respondList, respondObject } from "./respond.ts";
+import { type ListMeta, respondEncodedList, respondList, respondListOf, respondObject } from "./respond.ts";
+import type { EncodedItem } from "./source.ts";
 
 export async function getObject(ctx: RestContext): Promise<void> {
   const obj = await readObject(ctx);
@@ -35,6 +38,11 @@ export async function readObject(ctx: RestContext): Promise<KubeObject> {
   return obj;
 }
 
+/** A served item as an object (its own copy: Table rows may set type meta on it). */
+function decodeItem(item: EncodedItem): KubeObject {
+  return JSON.parse(item.json) as KubeObject;
+}
+
 /** Which Store revision a list reads at (0 = latest). */
 async function listRevision(ctx: RestContext, q: ListQuery): Promise<number> {
   if (q.continue || q.resourceVersion === "" || q.resourceVersion === "0") return 0;
@@ -54,20 +62,29 @@ export async function listObjects(ctx: RestContext): Promise<void> {
   const match = objectMatcher(def, q);
   const namespace = def.namespaced ? info.namespace : "";
   const revision = await listRevision(ctx, q);
-  // The latest state as JSON from the watch cache: filtered on what selectors need, sent as is.
-  const plain = !wantsTable(ctx.req) && !wantsMetadata(ctx.req);
-  if (!q.continue && !revision && ctx.deps.source.listEncoded && plain) {
-    const page = await ctx.deps.source.listEncoded(def, {
+  // The latest state from the watch cache, paged there too: filtered on what selectors need;
+  // JSON goes out as it is stored for lists, and only a page's items are decoded for Tables.
+  if (!q.continue && !revision && ctx.deps.source.listEncodedPage) {
+    const page = await ctx.deps.source.listEncodedPage(def, {
       ...(namespace ? { namespace } : {}),
-      ...(q.limit > 0 ? { limit: q.limit } : {}),
+      limit: q.limit,
+      ...(q.cacheContinue ? { after: q.cacheContinue } : {}),
+      match: encodedMatcher(q),
     });
     if (page) {
-      respondEncodedList(ctx, page.items.filter(encodedMatcher(q)), {
-        resourceVersion: String(page.revision),
-      });
+      const meta: ListMeta = { resourceVersion: String(page.revision) };
+      if (page.next) {
+        meta.continue = encodeCacheContinue(page.next);
+        if (page.remaining !== undefined && q.labelSelector.empty && q.fieldSelector.empty)
+          meta.remainingItemCount = page.remaining;
+      }
+      if (!wantsTable(ctx.req) && !wantsMetadata(ctx.req)) respondEncodedList(ctx, page.items, meta);
+      else respondListOf(ctx, page.items, decodeItem, meta);
       return;
     }
   }
+  // A cache-made token with no cache to continue it: the list must start again.
+  if (q.cacheContinue) throw new GoneError(expiredContinue);
   const items: KubeObject[] = [];
   let token = q.continue;
   let listRev = 0;

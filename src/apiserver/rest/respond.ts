@@ -3,7 +3,7 @@
 import { groupVersion, type KubeObject } from "../../api/object.ts";
 import type { ResourceDef } from "../../api/resource.ts";
 import { wantsMetadata, wantsTable } from "../http/negotiate.ts";
-import { jsonType, writeJson } from "../http/respond.ts";
+import { jsonType, writeJson, writeJsonText } from "../http/respond.ts";
 import type { RestContext } from "./context.ts";
 import type { EncodedItem } from "./source.ts";
 import { parseIncludeObject, tableHead, tableRow, toTable } from "./table.ts";
@@ -58,18 +58,19 @@ export function respondObject(ctx: RestContext, status: number, obj: KubeObject)
     );
     return;
   }
-  writeJson(ctx.res, status, obj);
+  // An object the watch cache's watchers just sent (a write's result) is serialized already.
+  writeJsonText(ctx.res, status, cachedJson(obj) ?? JSON.stringify(obj));
 }
 
 const flushBytes = 64 * 1024;
 
 /** Streams `{...head, [field]: [items...]}` writing in chunks of about 64 KiB. */
-function streamArray(
+function streamArray<T>(
   ctx: RestContext,
   head: Record<string, unknown>,
   field: string,
-  items: unknown[],
-  serialize: (item: unknown) => string = JSON.stringify,
+  items: readonly T[],
+  serialize: (item: T) => string,
 ): void {
   ctx.res.writeHead(200, { "Content-Type": jsonType });
   const open = JSON.stringify(head);
@@ -107,17 +108,27 @@ export function respondEncodedList(ctx: RestContext, items: EncodedItem[], listM
 }
 
 export function respondList(ctx: RestContext, items: KubeObject[], listMeta: ListMeta): void {
+  respondListOf(ctx, items, (o) => o, listMeta);
+}
+
+/**
+ * respondList of items decoded one at a time as they are written: a Table of 10,000 pods then
+ * holds one decoded pod at a time instead of all of them (which the GC would have to promote).
+ */
+export function respondListOf<T>(
+  ctx: RestContext,
+  items: readonly T[],
+  decode: (item: T) => KubeObject,
+  listMeta: ListMeta,
+): void {
   const def = ctx.def;
-  for (const item of items) withTypeMeta(def, item);
+  const object = (item: T) => withTypeMeta(def, decode(item));
   const metadata: Record<string, unknown> = { ...listMeta };
   if (wantsTable(ctx.req)) {
     const include = parseIncludeObject(ctx.query);
     const now = ctx.deps.now();
-    streamArray(
-      ctx,
-      tableHead(def, metadata),
-      "rows",
-      items.map((o) => tableRow(def, o, include, now)),
+    streamArray(ctx, tableHead(def, metadata), "rows", items, (item) =>
+      JSON.stringify(tableRow(def, object(item), include, now)),
     );
     return;
   }
@@ -126,7 +137,8 @@ export function respondList(ctx: RestContext, items: KubeObject[], listMeta: Lis
       ctx,
       { kind: "PartialObjectMetadataList", apiVersion: "meta.k8s.io/v1", metadata },
       "items",
-      items.map(partialMetadata),
+      items,
+      (item) => JSON.stringify(partialMetadata(object(item))),
     );
     return;
   }
@@ -135,6 +147,6 @@ export function respondList(ctx: RestContext, items: KubeObject[], listMeta: Lis
     { kind: def.listKind ?? `${def.kind}List`, apiVersion: groupVersion(def.group, def.version), metadata },
     "items",
     items,
-    jsonOf,
+    (item) => jsonOf(object(item)),
   );
 }

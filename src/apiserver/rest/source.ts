@@ -51,6 +51,23 @@ export interface EncodedPage {
   revision: number;
 }
 
+export interface EncodedPageOptions {
+  namespace?: string;
+  /** Items per page; 0: all. */
+  limit: number;
+  /** Continues the list an earlier page began (its revision, and the last key it examined). */
+  after?: { revision: number; key: string };
+  /** Which items count (selectors); the others are skipped. */
+  match(item: EncodedItem): boolean;
+}
+
+export interface EncodedListPage extends EncodedPage {
+  /** Where the next page starts, when items remain. */
+  next?: { revision: number; key: string };
+  /** How many items remain after this page, selectors ignored. */
+  remaining?: number;
+}
+
 export interface ObjectSource {
   /** Objects the caller may modify (fresh copies). */
   list(def: ResourceDef, options: SourceListOptions): Promise<SourcePage>;
@@ -60,8 +77,15 @@ export interface ObjectSource {
    */
   listEncoded?(def: ResourceDef, options: SourceListOptions): Promise<EncodedPage | undefined>;
   /**
+   * A page of the latest items in served form, paged at one revision as the Store pages. Undefined
+   * when the source cannot answer a first page from memory; a continued page it cannot answer any
+   * more (too old) is 410 Expired.
+   */
+  listEncodedPage?(def: ResourceDef, options: EncodedPageOptions): Promise<EncodedListPage | undefined>;
+  /**
    * The object as last seen, without waiting for the latest revision (like an informer's lister);
-   * undefined when not cached. For admission-time lookups that tolerate a little staleness.
+   * undefined when not cached. For admission-time lookups that tolerate a little staleness. The
+   * object may be handed to other callers too: read-only.
    */
   peek?(def: ResourceDef, namespace: string, name: string): KubeObject | undefined;
   /** Events with revision > fromRevision for the resource (one namespace or all). */

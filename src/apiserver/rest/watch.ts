@@ -33,6 +33,8 @@ export async function watchObjects(ctx: RestContext): Promise<void> {
     };
   }
   const match = objectMatcher(def, q);
+  // Without selectors every event is sent as it is, and the previous state is never looked at.
+  const everything = q.labelSelector.empty && q.fieldSelector.empty;
   const namespace = def.namespaced ? info.namespace : "";
   const table = wantsTable(ctx.req);
   const metadataOnly = !table && wantsMetadata(ctx.req) !== undefined;
@@ -106,13 +108,14 @@ export async function watchObjects(ctx: RestContext): Promise<void> {
     };
     const onEvent = (e: SourceEvent): void => {
       lastRevision = e.revision;
-      const now = match(e.object);
-      const before = e.oldObject ? match(e.oldObject) : false;
       let type: WatchType | undefined;
-      if (e.type === "ADDED") type = now ? "ADDED" : undefined;
+      const now = everything || match(e.object);
+      const before = () => (e.oldObject ? match(e.oldObject) : false);
+      if (everything) type = e.type;
+      else if (e.type === "ADDED") type = now ? "ADDED" : undefined;
       else if (e.type === "DELETED") type = now ? "DELETED" : undefined;
-      else if (now) type = before ? "MODIFIED" : "ADDED";
-      else if (before) type = "DELETED";
+      else if (now) type = before() ? "MODIFIED" : "ADDED";
+      else if (before()) type = "DELETED";
       if (type) {
         res.write(encode(type, render(e.object)));
         sent.inc();

@@ -160,7 +160,8 @@ export async function persistCreate(
   const generated = !requested && Boolean(meta(body).generateName);
   if (def.namespaced) await ensureNamespaceWritable(ctx, meta(body).namespace ?? "", requested ?? "");
   for (let attempt = 0; ; attempt++) {
-    let obj = cloneJson(body);
+    // `body` is the caller's to hand over; only a generated name may need a second, clean try.
+    let obj = generated ? cloneJson(body) : body;
     prepareCreateMeta(def, obj, deps.now());
     runHook(def, () => {
       def.strategy.prepareForCreate?.(obj);
@@ -189,8 +190,8 @@ export async function persistCreate(
 export interface UpdateRequest {
   name: string;
   namespace: string;
-  /** Builds the desired object from a copy of the current one. */
-  build(current: KubeObject): KubeObject | Promise<KubeObject>;
+  /** Builds the desired object from a copy of the current one (`live`: the current one, read-only). */
+  build(current: KubeObject, live: Readonly<KubeObject>): KubeObject | Promise<KubeObject>;
   /** Only `status` may change (status subresource). */
   statusOnly?: boolean;
   /** Turns the written object into the response (scale returns a Scale). */
@@ -211,7 +212,7 @@ export async function persistUpdate(ctx: RestContext, request: UpdateRequest): P
     const current = await deps.objects.get(def, request.namespace, request.name);
     if (!current) throw new NotFoundError(gr, request.name);
     const currentRv = current.metadata?.resourceVersion ?? "";
-    const built = await request.build(cloneJson(current));
+    const built = await request.build(cloneJson(current), current);
     const wanted = meta(built);
     if (wanted.resourceVersion && wanted.resourceVersion !== currentRv)
       throw new ConflictError(gr, request.name);

@@ -6,6 +6,7 @@ import { Registry } from "../../api/registry.ts";
 import type { ResourceDef } from "../../api/resource.ts";
 import type { KeyValue, Store } from "../../storage/store.ts";
 import { storeErrorToApi } from "./errors.ts";
+import { offer, servedForm, withdraw } from "./handoff.ts";
 
 export function groupResource(def: ResourceDef): GroupResource {
   return { group: def.group, resource: def.resource };
@@ -44,18 +45,12 @@ export function encodeForStore(def: ResourceDef, obj: KubeObject): string {
 }
 
 /**
- * What decodeStored() would make of `obj` once stored at `modRevision`, without re-parsing the
- * JSON just written: for kinds stored as served, `obj` itself with type meta and resourceVersion
- * (a new top level and metadata; the rest is shared with `obj`, which the writer hands over).
+ * What decodeStored() would make of `obj` once stored as `kv`, without re-parsing the JSON just
+ * written: the watch cache's object when it saw the write, else `obj` in served form.
  */
-function asStored(def: ResourceDef, obj: KubeObject, kv: KeyValue): KubeObject {
+function asStored(def: ResourceDef, obj: KubeObject, value: string, kv: KeyValue): KubeObject {
   if (def.conversion) return decodeKv(def, kv);
-  const { resourceVersion: _rv, ...metadata } = obj.metadata ?? {};
-  const result: KubeObject = { ...obj };
-  result.apiVersion = groupVersion(def.group, def.version);
-  result.kind = def.kind;
-  result.metadata = { ...metadata, resourceVersion: String(kv.modRevision) };
-  return result;
+  return withdraw(value, kv) ?? servedForm(def, obj, kv.modRevision);
 }
 
 export class ObjectStore {
@@ -72,13 +67,13 @@ export class ObjectStore {
 
   async create(def: ResourceDef, obj: KubeObject): Promise<KubeObject> {
     const name = obj.metadata?.name ?? "";
+    const value = encodeForStore(def, obj);
+    offer(def, value, obj);
     try {
-      const kv = await this.store.create(
-        objectKey(def, obj.metadata?.namespace ?? "", name),
-        encodeForStore(def, obj),
-      );
-      return asStored(def, obj, kv);
+      const kv = await this.store.create(objectKey(def, obj.metadata?.namespace ?? "", name), value);
+      return asStored(def, obj, value, kv);
     } catch (err) {
+      withdraw(value);
       throw storeErrorToApi(err, groupResource(def), name);
     }
   }
@@ -86,14 +81,17 @@ export class ObjectStore {
   /** Writes `obj` if the stored object is still at `expectedRevision`, else 409 Conflict. */
   async update(def: ResourceDef, obj: KubeObject, expectedRevision: number): Promise<KubeObject> {
     const name = obj.metadata?.name ?? "";
+    const value = encodeForStore(def, obj);
+    offer(def, value, obj);
     try {
       const kv = await this.store.update(
         objectKey(def, obj.metadata?.namespace ?? "", name),
-        encodeForStore(def, obj),
+        value,
         expectedRevision,
       );
-      return asStored(def, obj, kv);
+      return asStored(def, obj, value, kv);
     } catch (err) {
+      withdraw(value);
       throw storeErrorToApi(err, groupResource(def), name);
     }
   }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { TestApi } from "../../../test/support/inprocess-api.ts";
 import { configMapDef } from "../../../test/support/testresources.ts";
+import { GoneError } from "../../api/errors.ts";
 import { inProcessRequest } from "../inprocess.ts";
 import { WatchCache } from "./watchcache.ts";
 
@@ -152,12 +153,58 @@ test("encoded lists carry the served JSON and selector values, and follow later 
   assert.equal(await cache.listEncoded(configMapDef, { namespace: "default", continue: "x" }), undefined);
 });
 
-test("peek answers from memory with a fresh copy, undefined when not cached", async () => {
+test("peek answers from memory (one read-only object until a write), undefined when not cached", async () => {
   await api.request("POST", "/api/v1/namespaces/default/configmaps", cm("peeked"));
   const a = cache.peek(configMapDef, "default", "peeked");
   const b = cache.peek(configMapDef, "default", "peeked");
   assert.equal(a?.metadata?.name, "peeked");
   assert.equal(a?.kind, "ConfigMap");
-  assert.notEqual(a, b);
+  assert.equal(a, b);
+  const put = await api.request("PUT", "/api/v1/namespaces/default/configmaps/peeked", {
+    ...cm("peeked"),
+    data: { k: "v" },
+  });
+  assert.equal(put.status, 200);
+  await cache.list(configMapDef, { namespace: "default" }); // caught up with the write
+  const c = cache.peek(configMapDef, "default", "peeked");
+  assert.deepEqual(c?.data, { k: "v" });
   assert.equal(cache.peek(configMapDef, "default", "absent"), undefined);
+});
+
+test("paged lists from memory read one state: later writes do not show in later pages", async () => {
+  for (const n of ["p1", "p2", "p3"])
+    await api.request("POST", "/api/v1/namespaces/kube-system/configmaps", cm(n));
+  const all = () => true;
+  const first = await cache.listEncodedPage(configMapDef, { namespace: "kube-system", limit: 2, match: all });
+  assert.ok(first?.next);
+  assert.deepEqual(
+    first.items.map((i) => i.name),
+    ["p1", "p2"],
+  );
+  assert.equal(first.remaining, 1);
+  // Between pages: p3 deleted, p4 created. The next page still shows the first page's state.
+  await api.request("DELETE", "/api/v1/namespaces/kube-system/configmaps/p3");
+  await api.request("POST", "/api/v1/namespaces/kube-system/configmaps", cm("p4"));
+  const second = await cache.listEncodedPage(configMapDef, {
+    namespace: "kube-system",
+    limit: 2,
+    after: first.next,
+    match: all,
+  });
+  assert.deepEqual(
+    second?.items.map((i) => i.name),
+    ["p3"],
+  );
+  assert.equal(second?.revision, first.revision);
+  assert.equal(second?.next, undefined);
+  // A position no first page made (or one kept too long) is 410 Expired.
+  await assert.rejects(
+    cache.listEncodedPage(configMapDef, {
+      namespace: "kube-system",
+      limit: 2,
+      after: { revision: 1, key: "x" },
+      match: all,
+    }),
+    (err: unknown) => err instanceof GoneError,
+  );
 });

@@ -4,6 +4,7 @@
 // consistent lists simply wait until the cache has caught up with the Store's current revision.
 // Objects are kept as stored and, once listed, as served JSON (never as decoded objects, which
 // take several times the memory): LISTs stream that JSON as it is.
+import { GoneError } from "../../api/errors.ts";
 import type { KubeObject } from "../../api/object.ts";
 import type { ResourceDef } from "../../api/resource.ts";
 import {
@@ -18,7 +19,9 @@ import type { Logger } from "../handler.ts";
 import { cachedJson, withTypeMeta } from "../rest/respond.ts";
 import type {
   EncodedItem,
+  EncodedListPage,
   EncodedPage,
+  EncodedPageOptions,
   ObjectSource,
   SourceEvent,
   SourceListOptions,
@@ -26,10 +29,12 @@ import type {
   SourceWatchListener,
 } from "../rest/source.ts";
 import { storeErrorToApi } from "../storage/errors.ts";
+import { takeServed } from "../storage/handoff.ts";
 import { decodeKv, decodeStored, groupResource, keyPrefix, objectKey } from "../storage/objectstore.ts";
 import { StoreSource } from "../storage/storesource.ts";
 import { encodeItem, encodeObject } from "./encode.ts";
 import { KeyIndex } from "./keyindex.ts";
+import { expiredContinue, firstAfter, ListSnapshots } from "./snapshots.ts";
 
 export interface WatchCacheOptions {
   store: Store;
@@ -62,6 +67,8 @@ function eventRevision(e: WatchEvent): number {
 
 type Decoded = Map<ResourceDef, Map<WatchEvent, SourceEvent>>;
 
+const maxPeeked = 512;
+
 interface Entry {
   kv: KeyValue;
   /** The served form for the resource that last listed it (kinds may share storage). */
@@ -70,6 +77,9 @@ interface Entry {
 
 export class WatchCache implements ObjectSource {
   private readonly objects = new KeyIndex<Entry>();
+  private readonly snapshots = new ListSnapshots<Entry>();
+  /** Decoded objects peek() handed out, least recently peeked first (entries are replaced on writes). */
+  private readonly peeked = new Map<Entry, { def: ResourceDef; obj: KubeObject }>();
   private encodedBytes = 0;
   private readonly history: WatchEvent[] = [];
   private readonly watchers = new Set<CacheWatcher>();
@@ -89,6 +99,8 @@ export class WatchCache implements ObjectSource {
   async start(): Promise<void> {
     const { store } = this.options;
     this.objects.clear();
+    this.peeked.clear();
+    this.snapshots.clear();
     this.encodedBytes = 0;
     let token: string | undefined;
     let revision = 0;
@@ -138,7 +150,19 @@ export class WatchCache implements ObjectSource {
   peek(def: ResourceDef, namespace: string, name: string): KubeObject | undefined {
     if (!this.live) return undefined;
     const entry = this.objects.get(objectKey(def, namespace, name));
-    return entry ? withTypeMeta(def, decodeKv(def, entry.kv)) : undefined;
+    if (!entry) return undefined;
+    // A pod create peeks at its namespace four times (lifecycle, PodSecurity, webhooks, policies)
+    // and at its ServiceAccount: the recently peeked stay decoded, a bounded number of them.
+    const hit = this.peeked.get(entry);
+    if (hit?.def === def) return hit.obj;
+    const obj = withTypeMeta(def, decodeKv(def, entry.kv));
+    this.peeked.delete(entry);
+    this.peeked.set(entry, { def, obj });
+    if (this.peeked.size > maxPeeked) {
+      const oldest = this.peeked.keys().next();
+      if (!oldest.done) this.peeked.delete(oldest.value);
+    }
+    return obj;
   }
 
   /** The cached entries a list asks for, in key order; undefined when the Store must answer. */
@@ -150,10 +174,45 @@ export class WatchCache implements ObjectSource {
     return entries;
   }
 
+  async listEncodedPage(def: ResourceDef, options: EncodedPageOptions): Promise<EncodedListPage | undefined> {
+    const prefix = keyPrefix(def, options.namespace);
+    let entries: Entry[];
+    let revision: number;
+    let start = 0;
+    if (options.after) {
+      revision = options.after.revision;
+      const snapshot = this.snapshots.lookup(prefix, revision);
+      if (!snapshot) throw new GoneError(expiredContinue);
+      entries = snapshot;
+      start = firstAfter(entries, options.after.key);
+    } else {
+      if (!(await this.fresh())) return undefined;
+      entries = this.objects.list(prefix);
+      revision = this.revision;
+    }
+    const items: EncodedItem[] = [];
+    let i = start;
+    for (; i < entries.length && (options.limit === 0 || items.length < options.limit); i++) {
+      const entry = entries[i] as Entry;
+      const item = this.encoded(def, entry);
+      if (options.match(item)) items.push(item);
+    }
+    const page: EncodedListPage = { items, revision };
+    const last = entries[i - 1];
+    if (i < entries.length && last) {
+      page.next = { revision, key: last.kv.key };
+      page.remaining = entries.length - i;
+      // The next pages read this same state, as the Store's pages read one revision.
+      this.snapshots.keep(prefix, revision, entries);
+    }
+    return page;
+  }
+
   private encoded(def: ResourceDef, entry: Entry): EncodedItem {
     if (entry.encoded?.def === def) return entry.encoded.item;
     const item = encodeItem(def, withTypeMeta(def, decodeKv(def, entry.kv)));
-    this.remember(def, entry, item);
+    // Entries a snapshot still holds after a write replaced them are not accounted for.
+    if (this.objects.get(entry.kv.key) === entry) this.remember(def, entry, item);
     return item;
   }
 
@@ -188,7 +247,11 @@ export class WatchCache implements ObjectSource {
     return { close: () => this.watchers.delete(w) };
   }
 
-  /** As storesource's toSourceEvent, with type meta set. Watchers treat the objects as read-only. */
+  /**
+   * As storesource's toSourceEvent, with type meta set. Watchers treat the objects as read-only.
+   * A put this process wrote carries the writer's object (no re-parse), and the previous state
+   * is decoded only if a watcher asks for it (selectors telling entering from leaving).
+   */
   private toSourceEvent(def: ResourceDef, e: WatchEvent): SourceEvent {
     const decode = (kv: KeyValue): KubeObject => withTypeMeta(def, decodeKv(def, kv));
     if (e.type === "delete") {
@@ -199,11 +262,18 @@ export class WatchCache implements ObjectSource {
         revision: e.revision,
       };
     }
-    const created = e.kv.createRevision === e.kv.modRevision || !e.prevKv;
+    const object = takeServed(def, e.kv) ?? decode(e.kv);
+    const prevKv = e.prevKv;
+    if (e.kv.createRevision === e.kv.modRevision || !prevKv)
+      return { type: "ADDED", object, revision: e.kv.modRevision };
+    let old: KubeObject | undefined;
     return {
-      type: created ? "ADDED" : "MODIFIED",
-      object: decode(e.kv),
-      ...(e.prevKv && !created ? { oldObject: decode(e.prevKv) } : {}),
+      type: "MODIFIED",
+      object,
+      get oldObject(): KubeObject {
+        old ??= decode(prevKv);
+        return old;
+      },
       revision: e.kv.modRevision,
     };
   }

@@ -82,7 +82,8 @@ export function compareStrings(a: string, b: string): number {
 
 /** metav1.Time: RFC 3339 in UTC, whole seconds. */
 export function metaTime(now: Date): string {
-  return now.toISOString().replace(/\.\d+Z$/, "Z");
+  // toISOString() always ends in `.sssZ`; a slice costs less than a regular expression per write.
+  return `${now.toISOString().slice(0, -5)}Z`;
 }
 
 /** The manager name Kubernetes derives from a User-Agent: the part before the first `/`. */
