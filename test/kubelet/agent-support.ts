@@ -171,9 +171,17 @@ export async function startNodeCluster(options: {
     },
     teardown: async () => {
       const left: string[] = [];
-      await server.kubectl(["delete", "pods", "--all", "--wait=true", "--timeout=90s"], {
-        timeoutMs: 100_000,
-      });
+      // Workloads first, or their controllers replace the deleted pods while the agent stops.
+      await server.kubectl(
+        [
+          "delete",
+          "deployments,replicasets,statefulsets,daemonsets,jobs,pods",
+          "--all",
+          "--wait=true",
+          "--timeout=90s",
+        ],
+        { timeoutMs: 100_000 },
+      );
       for (const f of readdirSync(manifests)) rmSync(join(manifests, f));
       // Static pods stop once their manifest is gone (the mirror goes too).
       for (let i = 0; i < 60; i++) {
