@@ -130,7 +130,12 @@ export async function checkLogRotation(c: NodeCluster): Promise<void> {
   assert.match(gunzipSync(readFileSync(join(dir, gz))).toString("utf8"), /stdout F line-\d+-0+/);
   // The current file continues where the rotated one ended: kubectl logs reads it.
   const lastRotated = lineNumber(readFileSync(join(dir, rotated), "utf8").trimEnd().split("\n").at(-1) ?? "");
-  const tail = await c.kubectl("logs", "rot", "--tail=1");
+  // Right after a rotation the new current file may still be empty: read again until it has a line.
+  let tail = "";
+  for (let i = 0; i < 50 && !(lineNumber(tail) > 0); i++) {
+    if (i > 0) await new Promise((r) => setTimeout(r, 100));
+    tail = await c.kubectl("logs", "rot", "--tail=1");
+  }
   assert.ok(lineNumber(tail) > lastRotated, `${tail} after ${lastRotated}`);
   // A restart: --previous reads the first attempt's current file.
   await c.kubectl("exec", "rot", "--", "kill", "1");

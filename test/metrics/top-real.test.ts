@@ -1,82 +1,16 @@
 // `kubectl top` on a real node (test slot 3: containerd, then runc on the same slot, one after the
 // other): a busy-loop container shows CPU, an idle one almost none; /stats/summary and
-// /metrics/resource answer from the pods' cgroups. On runc, the dashboard in real Chromium follows
-// a real container's log as it grows and runs commands in its terminal.
+// /metrics/resource answer from the pods' cgroups.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Node } from "kubernetes-types/core/v1.js";
 import { parseResourceMetrics } from "../../src/apiserver/metricsapi/prometheus.ts";
 import type { Summary } from "../../src/kubelet/stats/summary.ts";
-import { artifactsDir, buildDashboard, goto, launchChromium, screenshot } from "../dashboard/browser.ts";
 import { busybox, type NodeCluster, startNodeCluster } from "../kubelet/agent-support.ts";
-import { tempDir } from "../support/tempdir.ts";
 import { eventually, kubeletGet, mebibytes, millicores, topRows } from "./support.ts";
 
 // The API server scrapes kubelets every second in this file (default 15 s).
 process.env.SKIFF_METRIC_RESOLUTION = "1s";
-// The servers of this file serve a dashboard built for it.
-const dashboardBuild = tempDir("skiff-dashboard-build-");
-buildDashboard(dashboardBuild.path);
-process.env.SKIFF_DASHBOARD_DIR = dashboardBuild.path;
-after(() => dashboardBuild.remove());
-
-const talker = `
-apiVersion: v1
-kind: Pod
-metadata: {name: talker}
-spec:
-  terminationGracePeriodSeconds: 1
-  containers:
-  - name: talk
-    image: ${busybox}
-    command: ["sh", "-c", "i=0; trap 'exit 0' TERM; while :; do echo tick $i; i=$((i+1)); sleep 0.3; done"]
-`;
-
-/** The dashboard's log view and terminal against a pod of a real runtime. */
-async function dashboardLogsAndTerminal(cluster: NodeCluster): Promise<void> {
-  await cluster.apply(talker);
-  await cluster.waitPod("talker", (p) => p.status?.phase === "Running", "running");
-  const token = (
-    await cluster.kubectl("create", "token", "skiff-dashboard-admin", "-n", "kube-system")
-  ).trim();
-  const login = `#token=${encodeURIComponent(token)}`;
-  const shots = artifactsDir("dashboard-real");
-  const browser = await launchChromium();
-  try {
-    const context = await browser.newContext({
-      ignoreHTTPSErrors: true,
-      viewport: { width: 1280, height: 900 },
-    });
-    const page = await context.newPage();
-    const base = `${cluster.server.url}/dashboard/pods/default/talker`;
-    await goto(page, `${base}/logs?container=talk${login}`);
-    await page.locator(".logs .stream-state[data-state=following]").waitFor();
-    const log = page.locator(".logs pre.log");
-    await log.filter({ hasText: /\btick 2\b/ }).waitFor({ timeout: 30_000 });
-    // Lines written after the view opened keep arriving on the same followed stream.
-    const shown = ((await log.textContent()) ?? "").match(/tick (\d+)/g) ?? [];
-    const last = Number(shown.at(-1)?.split(" ")[1] ?? 0);
-    await log.filter({ hasText: new RegExp(`\\btick ${last + 5}\\b`) }).waitFor({ timeout: 30_000 });
-    assert.equal(await page.locator(".logs .stream-state").getAttribute("data-state"), "following");
-    await screenshot(page, shots, "logs-follow");
-
-    await goto(page, `${base}/exec?container=talk${login}`);
-    await page.locator(".terminal .stream-state", { hasText: /^connected/ }).waitFor({ timeout: 30_000 });
-    const stdin = page.locator(".terminal input.stdin");
-    await stdin.fill("echo answer-$((6*7)) from $(hostname)");
-    await stdin.press("Enter");
-    await page
-      .locator(".terminal pre.log", { hasText: "answer-42 from talker" })
-      .waitFor({ timeout: 30_000 });
-    await screenshot(page, shots, "terminal");
-    await stdin.fill("exit 0");
-    await stdin.press("Enter");
-    await page.locator(".terminal .stream-state", { hasText: /^exited$/ }).waitFor({ timeout: 30_000 });
-  } finally {
-    await browser.close();
-  }
-  await cluster.kubectl("delete", "pod", "talker", "--wait=true");
-}
 
 const pods = `
 apiVersion: v1
@@ -199,9 +133,5 @@ for (const runtime of ["containerd", "runc"] as const) {
       const anonymous = await kubeletGet(undefined, "127.0.0.1", port, "/metrics/resource");
       assert.equal(anonymous.status, 401);
     });
-
-    if (runtime === "runc")
-      test("the dashboard follows a container's log as it grows and runs commands in its terminal", () =>
-        dashboardLogsAndTerminal(cluster));
   });
 }

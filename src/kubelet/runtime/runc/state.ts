@@ -63,6 +63,9 @@ export interface ContainerRecord {
 
 export class RecordStore<T extends { id: string }> {
   readonly #dir: string;
+  /** The last queued file operation per record: writes and removals land in call order. */
+  readonly #queued = new Map<string, Promise<void>>();
+  #seq = 0;
 
   constructor(dir: string) {
     this.#dir = dir;
@@ -72,15 +75,32 @@ export class RecordStore<T extends { id: string }> {
     await mkdir(this.#dir, { recursive: true });
   }
 
-  async write(record: T): Promise<void> {
+  /**
+   * Writes the record as it is now. Two writes of one record may be in flight at once (an exit
+   * seen while a start is recorded): each gets its own temp file, and they rename in call order.
+   */
+  write(record: T): Promise<void> {
+    const json = JSON.stringify(record);
     const path = join(this.#dir, `${record.id}.json`);
-    const tmp = `${path}.tmp-${process.pid}`;
-    await writeFile(tmp, JSON.stringify(record));
-    await rename(tmp, path);
+    const tmp = `${path}.tmp-${process.pid}-${++this.#seq}`;
+    return this.#enqueue(record.id, async () => {
+      await writeFile(tmp, json);
+      await rename(tmp, path);
+    });
   }
 
-  async remove(id: string): Promise<void> {
-    await rm(join(this.#dir, `${id}.json`), { force: true });
+  remove(id: string): Promise<void> {
+    return this.#enqueue(id, () => rm(join(this.#dir, `${id}.json`), { force: true }));
+  }
+
+  #enqueue(id: string, op: () => Promise<void>): Promise<void> {
+    const done = (this.#queued.get(id) ?? Promise.resolve()).catch(() => {}).then(op);
+    this.#queued.set(id, done);
+    const forget = (): void => {
+      if (this.#queued.get(id) === done) this.#queued.delete(id);
+    };
+    done.then(forget, forget);
+    return done;
   }
 
   async loadAll(): Promise<T[]> {
