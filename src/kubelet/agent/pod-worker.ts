@@ -361,10 +361,7 @@ export class PodWorker {
     // under whichever QoS class the pod had. Busy (non-empty) cgroups stay.
     // Processes of a just-stopped sandbox can take a moment to leave their cgroup (EBUSY): retry
     // briefly; housekeeping sweeps whatever still stays (removeOrphanCgroups).
-    const root = this.o.sandbox.cgroupRoot ?? "/skiff/kubepods";
-    for (let attempt = 0; attempt < 10; attempt++) {
-      const gone = ["", "burstable/", "besteffort/"].map((qos) => removeCgroup(`${root}/${qos}pod${uid}`));
-      if (gone.every(Boolean)) break;
+    for (let attempt = 0; attempt < 10 && !this.removePodCgroups(uid); attempt++) {
       await new Promise((r) => setTimeout(r, 100));
     }
     await this.o.volumes.tearDown(uid);
@@ -394,11 +391,19 @@ export class PodWorker {
 
   /** Removes the (empty) pod cgroups under the cgroup root of uids that `keep` rejects. */
   removeOrphanCgroups(keep: (uid: string) => boolean): void {
-    const root = this.o.sandbox.cgroupRoot ?? "/skiff/kubepods";
-    for (const uid of podCgroupUids(root)) {
-      if (keep(uid)) continue;
-      for (const qos of ["", "burstable/", "besteffort/"]) removeCgroup(`${root}/${qos}pod${uid}`);
-    }
+    for (const uid of podCgroupUids(this.cgroupRoot)) if (!keep(uid)) this.removePodCgroups(uid);
+  }
+
+  private get cgroupRoot(): string {
+    return this.o.sandbox.cgroupRoot ?? "/skiff/kubepods";
+  }
+
+  /** Removes the pod's cgroup under every QoS class; true when none is left (none was busy). */
+  private removePodCgroups(uid: string): boolean {
+    const gone = ["", "burstable/", "besteffort/"].map((qos) =>
+      removeCgroup(`${this.cgroupRoot}/${qos}pod${uid}`),
+    );
+    return gone.every(Boolean);
   }
 
   /** Marks a pod for node-pressure eviction; the caller requeues its key. False when unknown or done. */
